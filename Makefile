@@ -1,0 +1,103 @@
+# fairportal — every command a developer needs. `make help` lists them.
+#
+# Without DATABASE_URL the targets below start an embedded PostgreSQL (pgserver,
+# data in var/pgdata); with DATABASE_URL set they use that server and start nothing.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help
+help: ## List every target
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# ------------------------------------------------------------------ install
+# xstatic-bootstrap is an sdist whose setup.py imports pkg_resources, which
+# setuptools 81 removed: install an older setuptools and build without isolation.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" "setuptools<81" wheel
+
+$(VENV)/.installed-prod: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --no-build-isolation -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --no-build-isolation -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-prod
+
+.PHONY: install install-dev
+install: $(VENV)/.installed-prod ## Create .venv and install production requirements
+install-dev: $(VENV)/.installed-dev ## Create .venv and install test and lint tools too
+
+# ------------------------------------------------------------------ database
+.PHONY: db-start db-stop db-status
+db-start: install ## Start the embedded PostgreSQL (does nothing when DATABASE_URL is set)
+	@if [ -n "$$DATABASE_URL" ]; then echo "DATABASE_URL is set: using that server."; \
+	else $(BIN)/python -m fairportal.embedded_db start; fi
+
+db-stop: install ## Stop the embedded PostgreSQL
+	@$(BIN)/python -m fairportal.embedded_db stop
+
+db-status: install ## Tell whether the embedded PostgreSQL runs
+	@$(BIN)/python -m fairportal.embedded_db status || true
+
+# ------------------------------------------------------------------ app set-up
+.PHONY: migrate messages compilemessages collectstatic setup
+migrate: db-start ## Apply database migrations
+	$(MANAGE) migrate --no-input
+
+compilemessages: install ## Compile locale/*.po into .mo (needs no GNU gettext)
+	$(MANAGE) compile_translations
+
+messages: install ## Refresh locale/kk and locale/ru from the code (needs GNU gettext)
+	$(MANAGE) makemessages --locale kk --locale ru --no-location --ignore ".venv/*" --ignore "var/*" --ignore "staticfiles/*"
+
+collectstatic: install ## Collect static files into staticfiles/ for whitenoise
+	$(MANAGE) collectstatic --no-input --verbosity 0
+
+setup: migrate compilemessages ## Database, translations and local admin: all `make run` needs
+	$(MANAGE) ensure_local_admin
+
+# ------------------------------------------------------------------ run
+.PHONY: run serve
+run: setup ## Serve the portal with the development server on http://127.0.0.1:8000
+	@echo "fairportal: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/kk/admin/)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+var/secret-key:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+serve: setup collectstatic var/secret-key ## Serve under gunicorn with DJANGO_DEBUG=false, like production
+	DJANGO_DEBUG=false DJANGO_HTTPS=false \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret-key)}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}" \
+	$(BIN)/gunicorn --config gunicorn.conf.py fairportal.wsgi
+
+# ------------------------------------------------------------------ quality
+.PHONY: lint format test
+lint: install-dev db-start ## ruff check, ruff format --check, makemigrations --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install-dev ## Fix what ruff can fix and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install-dev lint compilemessages ## Lint, then the whole test suite against PostgreSQL
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: clean
+clean: ## Stop the database and remove .venv, var/ and collected static files
+	-@[ -x $(BIN)/python ] && $(BIN)/python -m fairportal.embedded_db stop
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AwardsConfig(AppConfig):
+    """Ceremonies and awards (see docs/architecture.md)."""
+
+    name = "awards"
+    verbose_name = _("Awards and ceremonies")
