@@ -14,6 +14,7 @@ Usage::
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,8 +60,15 @@ def _system_user() -> str | None:
     return "pgserver" if os.geteuid() == 0 else None
 
 
+def _quiet_platformdirs() -> None:
+    # pgserver asks platformdirs for a runtime dir at import; on servers without a login
+    # session XDG_RUNTIME_DIR is unset and the fallback warning is noise in every `make`.
+    warnings.filterwarnings("ignore", module="platformdirs")
+
+
 def start(pgdata: Path = PGDATA) -> dict:
     """Start the server if needed and make sure the project's database exists."""
+    _quiet_platformdirs()
     import pgserver
     import psycopg
 
@@ -82,6 +90,7 @@ def start(pgdata: Path = PGDATA) -> dict:
 
 def stop(pgdata: Path = PGDATA) -> bool:
     """Stop the server; False when it was not running."""
+    _quiet_platformdirs()
     from pgserver._commands import pg_ctl
     from pgserver.utils import PostmasterInfo
 
@@ -93,6 +102,7 @@ def stop(pgdata: Path = PGDATA) -> bool:
 
 
 def is_running(pgdata: Path = PGDATA) -> bool:
+    _quiet_platformdirs()
     from pgserver.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None

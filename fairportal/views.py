@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 
@@ -16,7 +16,7 @@ class AboutView(TemplateView):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers a query, 503 when it does not (for load balancers)."""
     try:
@@ -34,7 +34,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> object:
 
 
 @cache_control(max_age=86400, public=True)
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
     # Browsers ask for /favicon.ico by habit; the file itself has a hashed static name.
     return HttpResponseRedirect(static("img/favicon.ico"))

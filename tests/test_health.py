@@ -26,3 +26,8 @@ def test_healthz_answers_503_when_the_database_does_not(client, tmp_path):
 
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unavailable"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_head_requests_from_probes(client):
+    assert client.head("/healthz").status_code == 200
