@@ -178,6 +178,17 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "fairportal.views.csrf_failure"
 
+# ---------------------------------------------------------------- rate limits
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 means the
+# header is ignored and REMOTE_ADDR is the client, so a forged header gains nothing.
+RATELIMIT_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# Off only in tests that exercise something else; never in production.
+RATELIMIT_ENABLED = env.bool("DJANGO_RATELIMIT_ENABLED", default=True)
+
+# ---------------------------------------------------------------- uploads
+# Size limits per file live in projects/media.py; the proxy in front caps whole requests.
+FILE_UPLOAD_PERMISSIONS = 0o640
+
 # ---------------------------------------------------------------- logging
 LOGGING = {
     "version": 1,
