@@ -1,6 +1,15 @@
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django import forms
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    BaseUserCreationForm,
+    UserChangeForm,
+)
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, normalize_login_email
 
 
 class UserAdminCreationForm(AdminUserCreationForm):
@@ -13,3 +22,58 @@ class UserAdminChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class SignUpForm(BaseUserCreationForm):
+    """Validates a sign-up; `accounts.services.user_sign_up` creates the account."""
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+        labels = {"email": _("E-mail"), "full_name": _("Your name")}
+        help_texts = {"email": _("We will send a confirmation link to this address.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean_email(self) -> str:
+        return normalize_login_email(self.cleaned_data["email"])
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The e-mail address or the password is not correct. Note that the password is case-sensitive."
+        ),
+        "unconfirmed": _("Please confirm your e-mail address first: open the link we sent you."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail")
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        # Staff are created by organisers in the admin, who vouch for their address.
+        if user.email_confirmed_at is None and not user.is_staff:
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    self.error_messages["unconfirmed"],
+                    reverse("accounts:resend_confirmation"),
+                    _("Send the link again"),
+                ),
+                code="unconfirmed",
+            )
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def clean_email(self) -> str:
+        return normalize_login_email(self.cleaned_data["email"])

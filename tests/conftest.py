@@ -9,7 +9,7 @@ def compiled_translations():
 
 
 @pytest.fixture(autouse=True)
-def plain_static_storage(settings):
+def isolated_settings(settings, tmp_path):
     # Production's manifest storage needs `collectstatic` first; tests need the names only.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -17,3 +17,5 @@ def plain_static_storage(settings):
     }
     # Hashing passwords slowly protects users, not test runs.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploads land in a fresh directory per test, never in var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"

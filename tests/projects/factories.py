@@ -1,0 +1,124 @@
+import io
+from datetime import timedelta
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from projects.models import (
+    Fair,
+    LegalForm,
+    Membership,
+    Nomination,
+    Organisation,
+    Project,
+    ProjectState,
+    Region,
+    Sphere,
+)
+from projects.validators import bin_check_digit
+from tests.accounts.factories import UserFactory
+
+
+def valid_bin(n: int) -> str:
+    """A BIN with a correct check digit, different for each n."""
+    while True:
+        first11 = f"{210540000000 + n * 7:012d}"[:11]
+        digit = bin_check_digit(first11)
+        if digit is not None:
+            return first11 + str(digit)
+        n += 1
+
+
+def jpeg_upload(name: str = "photo.jpg", size=(800, 600), color=(0, 97, 138)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+class FairFactory(factory.django.DjangoModelFactory):
+    """A published fair whose submission phase is open now (move the clock to change that)."""
+
+    class Meta:
+        model = Fair
+        skip_postgeneration_save = True
+
+    class Params:
+        opens = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+
+    slug = factory.Sequence(lambda n: f"fair-{n}")
+    title_kk = factory.Sequence(lambda n: f"Әлеуметтік жобалар жәрмеңкесі {2026 + n}")
+    title_ru = factory.Sequence(lambda n: f"Ярмарка социальных проектов {2026 + n}")
+    title_en = factory.Sequence(lambda n: f"Social Projects Fair {2026 + n}")
+    organiser_kk = "Алматы қаласының әкімдігі"
+    organiser_ru = "Акимат города Алматы"
+    organiser_en = "Akimat of Almaty"
+    is_published = True
+    submission_opens_at = factory.LazyAttribute(lambda o: o.opens)
+    submission_closes_at = factory.LazyAttribute(lambda o: o.opens + timedelta(days=30))
+    voting_opens_at = factory.LazyAttribute(lambda o: o.opens + timedelta(days=50))
+    voting_closes_at = factory.LazyAttribute(lambda o: o.opens + timedelta(days=60))
+    ceremony_at = factory.LazyAttribute(lambda o: o.opens + timedelta(days=70))
+    archived_at = factory.LazyAttribute(lambda o: o.opens + timedelta(days=365))
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nomination
+
+    fair = factory.SubFactory(FairFactory)
+    title_kk = "Мүгедектігі бар адамдарды әлеуметтік бейімдеу және оңалту"
+    title_ru = "Социальная адаптация и реабилитация людей с инвалидностью"
+    title_en = "Social adaptation and rehabilitation of people with disabilities"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"«Қамқор-{n}» қоғамдық қоры")
+    legal_form = LegalForm.PUBLIC_FUND
+    bin = factory.Sequence(valid_bin)
+    region = factory.LazyFunction(lambda: Region.objects.get(code="almaty"))
+    city = "Алматы"
+    phone = "+77011234567"
+    email = factory.Sequence(lambda n: f"info{n}@ngo.kz")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.OWNER
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A draft with every field filled in, but no image yet."""
+
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    fair = factory.SubFactory(FairFactory)
+    nomination = factory.LazyAttribute(lambda o: NominationFactory(fair=o.fair))
+    region = factory.LazyFunction(lambda: Region.objects.get(code="almaty"))
+    state = ProjectState.DRAFT
+    title = factory.Sequence(lambda n: f"Инклюзивті шеберхана {n}")
+    summary = "Ерекше қажеттіліктері бар жасөспірімдерге арналған кәсіптік шеберхана."
+    problem = "Мүгедектігі бар жастардың жұмысқа орналасуы төмен."
+    target_group = "14–25 жастағы жасөспірімдер"
+    beneficiaries = 120
+    goals_and_activities = "Апта сайынғы сабақтар, тәлімгерлік."
+    results_achieved = "40 түлек жұмысқа орналасты."
+    sustainability_plan = "Әлеуметтік кәсіпорын арқылы өзін-өзі қаржыландыру."
+    budget_requested = 5_000_000
+    duration_months = 12
+
+    @factory.post_generation
+    def spheres(self, create, extracted, **kwargs):
+        if create:
+            self.spheres.set(extracted if extracted is not None else Sphere.objects.filter(slug="disability"))
