@@ -2,6 +2,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -9,6 +10,13 @@ from django.views.generic import TemplateView
 
 class HomeView(TemplateView):
     template_name = "pages/home.html"
+
+    def get_context_data(self, **kwargs):
+        from projects.selectors import current_fair
+
+        now = timezone.now()
+        fair = current_fair(now)
+        return super().get_context_data(fair=fair, phase=fair.phase_at(now) if fair else None, **kwargs)
 
 
 class AboutView(TemplateView):

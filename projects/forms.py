@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,10 +20,27 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         formfield_callback = https_by_default
-        fields = ["name", "legal_form", "bin", "region", "city", "address", "website", "phone", "email", "description"]
+        fields = [
+            "name",
+            "legal_form",
+            "bin",
+            "region",
+            "city",
+            "address",
+            "website",
+            "phone",
+            "email",
+            "description",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
-    # Wider than the stored +7XXXXXXXXXX: people type spaces, brackets and dashes.
+    # Both wider than what is stored: people type spaces, brackets and dashes.
+    bin = forms.CharField(
+        label=Organisation._meta.get_field("bin").verbose_name,
+        max_length=20,
+        required=False,
+        help_text=Organisation._meta.get_field("bin").help_text,
+    )
     phone = forms.CharField(
         label=Organisation._meta.get_field("phone").verbose_name,
         max_length=30,
@@ -40,7 +56,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.all()
-        self.fields["bin"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "maxlength": 12})
+        self.fields["bin"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
         self.fields["phone"].widget.input_type = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -62,7 +78,10 @@ class ProjectForm(forms.ModelForm):
     sections = [
         (_("About the project"), ["title", "nomination", "spheres", "region", "content_language", "summary"]),
         (_("Problem and people"), ["problem", "target_group", "beneficiaries"]),
-        (_("What you do and have achieved"), ["goals_and_activities", "results_achieved", "sustainability_plan"]),
+        (
+            _("What you do and have achieved"),
+            ["goals_and_activities", "results_achieved", "sustainability_plan"],
+        ),
         (_("Budget and time"), ["budget_requested", "duration_months"]),
         (_("Video and documents"), ["video_url", "pdf"]),
     ]
@@ -143,7 +162,9 @@ class ProjectImageForm(forms.Form):
     alt_text = forms.CharField(
         label=_("Image description"),
         max_length=250,
-        help_text=_("What the image shows, for people who cannot see it. For example: “Volunteers teach a class”."),
+        help_text=_(
+            "What the image shows, for people who cannot see it. For example: “Volunteers teach a class”."
+        ),
     )
 
 

@@ -92,7 +92,9 @@ class Fair(models.Model):
 
 
 class Nomination(models.Model):
-    fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="nominations", verbose_name=_("fair"))
+    fair = models.ForeignKey(
+        Fair, on_delete=models.CASCADE, related_name="nominations", verbose_name=_("fair")
+    )
     title_kk = models.CharField(_("title (Kazakh)"), max_length=300)
     title_ru = models.CharField(_("title (Russian)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -184,7 +186,10 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(
-        _("phone"), max_length=12, validators=[validate_kz_phone], help_text=_("For example +7 701 123 45 67.")
+        _("phone"),
+        max_length=12,
+        validators=[validate_kz_phone],
+        help_text=_("For example +7 701 123 45 67."),
     )
     email = models.EmailField(_("e-mail"))
     logo = models.ImageField(_("logo"), upload_to="organisations/logos/", blank=True)
@@ -238,7 +243,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="projects_membership_once_per_user"),
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="projects_membership_once_per_user"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -329,10 +336,16 @@ class Project(models.Model):
 
     title = models.CharField(_("project title"), max_length=200)
     summary = models.TextField(
-        _("summary"), max_length=600, blank=True, help_text=_("What the project does, in two or three sentences.")
+        _("summary"),
+        max_length=600,
+        blank=True,
+        help_text=_("What the project does, in two or three sentences."),
     )
     problem = models.TextField(
-        _("problem"), max_length=3000, blank=True, help_text=_("Which social problem does it address, and where?")
+        _("problem"),
+        max_length=3000,
+        blank=True,
+        help_text=_("Which social problem does it address, and where?"),
     )
     target_group = models.TextField(
         _("target group"), max_length=1500, blank=True, help_text=_("Who benefits: age, situation, needs.")
@@ -340,7 +353,10 @@ class Project(models.Model):
     beneficiaries = models.PositiveIntegerField(_("number of beneficiaries"), null=True, blank=True)
     goals_and_activities = models.TextField(_("goals and activities"), max_length=5000, blank=True)
     results_achieved = models.TextField(
-        _("results achieved"), max_length=3000, blank=True, help_text=_("What has changed so far, with numbers.")
+        _("results achieved"),
+        max_length=3000,
+        blank=True,
+        help_text=_("What has changed so far, with numbers."),
     )
     sustainability_plan = models.TextField(
         _("sustainability plan"),
@@ -367,7 +383,7 @@ class Project(models.Model):
         _("video link"),
         blank=True,
         validators=[validate_video_url],
-        help_text=_("A YouTube or Vimeo link. Other sites are not accepted.")
+        help_text=_("A YouTube or Vimeo link. Other sites are not accepted."),
     )
     pdf = models.FileField(
         _("presentation (PDF)"),
@@ -404,8 +420,12 @@ class Project(models.Model):
 
 
 class ProjectImage(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="images", verbose_name=_("project"))
-    image = models.ImageField(_("image"), upload_to="projects/images/%Y/%m/", width_field="width", height_field="height")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="images", verbose_name=_("project")
+    )
+    image = models.ImageField(
+        _("image"), upload_to="projects/images/%Y/%m/", width_field="width", height_field="height"
+    )
     thumbnail = models.ImageField(_("thumbnail"), upload_to="projects/thumbs/%Y/%m/")
     width = models.PositiveIntegerField(_("width"), default=0, editable=False)
     height = models.PositiveIntegerField(_("height"), default=0, editable=False)

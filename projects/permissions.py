@@ -22,7 +22,9 @@ def is_member(user, organisation: Organisation) -> bool:
 def is_owner(user, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(organisation=organisation, user=user, role=Membership.Role.OWNER).exists()
+    return Membership.objects.filter(
+        organisation=organisation, user=user, role=Membership.Role.OWNER
+    ).exists()
 
 
 def can_edit_organisation(user, organisation: Organisation) -> bool:

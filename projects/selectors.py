@@ -5,6 +5,16 @@ from django.db.models import Prefetch, QuerySet
 from projects.models import Fair, Organisation, Project, ProjectStateChange
 
 
+def current_fair(now: datetime) -> Fair | None:
+    """The published fair the home page is about: the latest one not yet archived."""
+    return (
+        Fair.objects.filter(is_published=True, archived_at__gt=now)
+        .order_by("-submission_opens_at")
+        .prefetch_related("nominations")
+        .first()
+    )
+
+
 def fairs_open_for_submission(now: datetime) -> QuerySet[Fair]:
     return Fair.objects.filter(is_published=True, submission_opens_at__lte=now, submission_closes_at__gt=now)
 

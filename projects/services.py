@@ -90,7 +90,9 @@ def organisation_update(*, organisation: Organisation, user, data: dict, logo=No
 
 
 def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps({"invitation": invitation.pk, "email": invitation.email.lower()}, salt=INVITATION_SALT)
+    return signing.dumps(
+        {"invitation": invitation.pk, "email": invitation.email.lower()}, salt=INVITATION_SALT
+    )
 
 
 def invitation_from_token(token: str) -> Invitation | None:
@@ -101,7 +103,9 @@ def invitation_from_token(token: str) -> Invitation | None:
         return None
     return (
         Invitation.objects.select_related("organisation")
-        .filter(pk=payload.get("invitation"), email__iexact=payload.get("email", ""), accepted_at__isnull=True)
+        .filter(
+            pk=payload.get("invitation"), email__iexact=payload.get("email", ""), accepted_at__isnull=True
+        )
         .first()
     )
 
@@ -115,7 +119,9 @@ def invitation_create(*, organisation: Organisation, email: str, invited_by) -> 
         raise ValidationError(_("This person is already a member."), code="already_member")
     try:
         with transaction.atomic():
-            invitation = Invitation.objects.create(organisation=organisation, email=email, invited_by=invited_by)
+            invitation = Invitation.objects.create(
+                organisation=organisation, email=email, invited_by=invited_by
+            )
     except IntegrityError as exc:
         raise ValidationError(_("This address has already been invited."), code="already_invited") from exc
 
@@ -167,7 +173,9 @@ def _assign_project_fields(project: Project, data: dict) -> list:
 
 
 @transaction.atomic
-def project_create(*, organisation: Organisation, fair: Fair, user, data: dict, now: datetime | None = None) -> Project:
+def project_create(
+    *, organisation: Organisation, fair: Fair, user, data: dict, now: datetime | None = None
+) -> Project:
     now = now or timezone.now()
     if not permissions.can_create_project(user, organisation, fair, now):
         raise PermissionDenied
@@ -217,7 +225,9 @@ def project_missing_fields(project: Project) -> list[str]:
 
 
 @transaction.atomic
-def project_add_image(*, project: Project, user, upload, alt_text: str, now: datetime | None = None) -> ProjectImage:
+def project_add_image(
+    *, project: Project, user, upload, alt_text: str, now: datetime | None = None
+) -> ProjectImage:
     """Verify, re-encode and attach an image; the project row lock keeps the count honest."""
     now = now or timezone.now()
     project = Project.objects.select_for_update().select_related("fair", "organisation").get(pk=project.pk)
@@ -228,7 +238,8 @@ def project_add_image(*, project: Project, user, upload, alt_text: str, now: dat
     count = project.images.count()
     if count >= MAX_IMAGES_PER_PROJECT:
         raise ValidationError(
-            _("A project can have at most %(limit)s images. Remove one first.") % {"limit": MAX_IMAGES_PER_PROJECT},
+            _("A project can have at most %(limit)s images. Remove one first.")
+            % {"limit": MAX_IMAGES_PER_PROJECT},
             code="too_many_images",
         )
     processed = reencode_image(upload)
@@ -240,7 +251,9 @@ def project_add_image(*, project: Project, user, upload, alt_text: str, now: dat
 
 
 @transaction.atomic
-def project_update_image(*, image: ProjectImage, user, alt_text: str, now: datetime | None = None) -> ProjectImage:
+def project_update_image(
+    *, image: ProjectImage, user, alt_text: str, now: datetime | None = None
+) -> ProjectImage:
     now = now or timezone.now()
     if not permissions.can_edit_project(user, image.project, now):
         raise PermissionDenied

@@ -137,7 +137,9 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            messages.success(
+                request, _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
     else:
         messages.error(request, " ".join(form.errors["email"]))
     return redirect("projects:organisation_detail", pk=organisation.pk)
@@ -185,7 +187,9 @@ def project_create(request: HttpRequest, organisation_pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The draft is created. Fill it in at your own pace and save as you go."))
+            messages.success(
+                request, _("The draft is created. Fill it in at your own pace and save as you go.")
+            )
             return redirect("projects:project_update", pk=project.pk)
     return render(request, "projects/project_create.html", {"form": form, "organisation": organisation})
 
@@ -253,7 +257,9 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The project is submitted. You can still change it until submission closes."))
+        messages.success(
+            request, _("The project is submitted. You can still change it until submission closes.")
+        )
     return redirect(project)
 
 
@@ -313,7 +319,9 @@ def project_images(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _member_image(request: HttpRequest, pk: int, image_pk: int) -> ProjectImage:
     project = _member_project(request, pk)
-    return get_object_or_404(ProjectImage.objects.select_related("project__fair"), pk=image_pk, project=project)
+    return get_object_or_404(
+        ProjectImage.objects.select_related("project__fair"), pk=image_pk, project=project
+    )
 
 
 @require_POST
@@ -323,7 +331,9 @@ def project_image_update(request: HttpRequest, pk: int, image_pk: int) -> HttpRe
     form = ImageDescriptionForm(request.POST)
     if form.is_valid():
         try:
-            services.project_update_image(image=image, user=request.user, alt_text=form.cleaned_data["alt_text"])
+            services.project_update_image(
+                image=image, user=request.user, alt_text=form.cleaned_data["alt_text"]
+            )
         except PermissionDenied:
             messages.error(request, _("Submission has closed: images can no longer be changed."))
         else:

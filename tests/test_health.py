@@ -11,7 +11,7 @@ def test_healthz_answers_200_when_the_database_answers(client):
     assert "no-store" in response["Cache-Control"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_healthz_answers_503_when_the_database_does_not(client, tmp_path):
     # A real failed connection: point the connection at a socket directory where no
     # server listens, exactly what a load balancer sees when PostgreSQL is down.

@@ -167,7 +167,7 @@ def test_disabled_rate_limits_let_everything_through(client, settings):
     assert not RateLimitCounter.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_hits_from_separate_connections_count_exactly():
     threads_count, barrier = 20, threading.Barrier(20)
     results, errors = [], []

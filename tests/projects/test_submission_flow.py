@@ -21,8 +21,11 @@ def url(name: str, lang: str = "en", **kwargs) -> str:
 
 
 def link_in(message) -> str:
-    return re.search(r"https?://\S+", message.body).group(0).split("testserver", 1)[-1].replace(
-        "http://127.0.0.1:8000", ""
+    return (
+        re.search(r"https?://\S+", message.body)
+        .group(0)
+        .split("testserver", 1)[-1]
+        .replace("http://127.0.0.1:8000", "")
     )
 
 

@@ -1,0 +1,562 @@
+"""The organisers' admin: fairs, reference lists, NGOs and their projects.
+
+A project's state never changes through its form: the actions call the same
+services as the rest of the site (`services.project_*`), which check the
+`projects.change_project_state` permission, lock the row, record the history and
+e-mail the NGO. Each selected project is changed in its own transaction, so one
+refusal does not undo the others.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from projects import exports, services
+from projects.forms import https_by_default
+from projects.media import reencode_image, validate_pdf
+from projects.models import (
+    MAX_IMAGES_PER_PROJECT,
+    Fair,
+    Invitation,
+    Membership,
+    Nomination,
+    Organisation,
+    Project,
+    ProjectImage,
+    ProjectStateChange,
+    Region,
+    Sphere,
+)
+from projects.validators import normalize_kz_phone
+
+
+class HttpsByDefault:
+    """A link typed without a scheme ("ngo.kz") is taken as https://, as on the NGOs' forms."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+# ---------------------------------------------------------------- fairs
+
+
+class NominationInline(admin.TabularInline):
+    model = Nomination
+    fields = ("title_kk", "title_ru", "title_en", "position")
+    extra = 0
+
+
+@admin.register(Fair)
+class FairAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "slug",
+        "current_phase",
+        "is_published",
+        "submission_opens_at",
+        "submission_closes_at",
+        "voting_opens_at",
+        "voting_closes_at",
+    )
+    list_filter = ("is_published",)
+    search_fields = ("title_kk", "title_ru", "title_en", "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
+    readonly_fields = ("created_at",)
+    # Every date is in the form, so the model's schedule constraint is validated by the
+    # form and its message shown next to the fields instead of an IntegrityError.
+    fieldsets = (
+        (None, {"fields": ("slug", "is_published", "created_at")}),
+        (_("Kazakh"), {"fields": ("title_kk", "organiser_kk", "description_kk")}),
+        (_("Russian"), {"fields": ("title_ru", "organiser_ru", "description_ru")}),
+        (_("English"), {"fields": ("title_en", "organiser_en", "description_en")}),
+        (
+            _("Schedule"),
+            {
+                "fields": (
+                    "submission_opens_at",
+                    "submission_closes_at",
+                    "voting_opens_at",
+                    "voting_closes_at",
+                    "ceremony_at",
+                    "archived_at",
+                ),
+                "description": _("Each date must come after the one before it."),
+            },
+        ),
+    )
+    inlines = [NominationInline]
+
+    @admin.display(description=_("current phase"))
+    def current_phase(self, obj: Fair) -> str:
+        return obj.phase_at(timezone.now()).label
+
+
+# ---------------------------------------------------------------- reference lists
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("name_kk", "name_ru", "name_en", "code", "kind", "position")
+    list_filter = ("kind",)
+    search_fields = ("name_kk", "name_ru", "name_en", "code")
+    ordering = ("position", "id")
+
+
+@admin.register(Sphere)
+class SphereAdmin(admin.ModelAdmin):
+    list_display = ("name_kk", "name_ru", "name_en", "slug", "position")
+    search_fields = ("name_kk", "name_ru", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    ordering = ("position", "id")
+
+
+# ---------------------------------------------------------------- organisations
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    """Accepts BINs and phone numbers the way people type them, as the NGOs' own form does."""
+
+    class Meta:
+        model = Organisation
+        formfield_callback = https_by_default
+        fields = [
+            "name",
+            "legal_form",
+            "bin",
+            "region",
+            "city",
+            "address",
+            "website",
+            "phone",
+            "email",
+            "logo",
+            "description",
+        ]
+
+    # Wider than what is stored: people type spaces, brackets and dashes, removed below.
+    bin = forms.CharField(
+        label=Organisation._meta.get_field("bin").verbose_name,
+        help_text=Organisation._meta.get_field("bin").help_text,
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField", "inputmode": "numeric"}),
+    )
+    phone = forms.CharField(
+        label=Organisation._meta.get_field("phone").verbose_name,
+        help_text=Organisation._meta.get_field("phone").help_text,
+        max_length=30,
+        widget=forms.TextInput(attrs={"class": "vTextField", "type": "tel"}),
+    )
+
+    def clean_bin(self) -> str:
+        return "".join(self.cleaned_data["bin"].split())
+
+    def clean_phone(self) -> str:
+        return normalize_kz_phone(self.cleaned_data["phone"])
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user",)
+    extra = 0
+
+
+class InvitationInline(admin.TabularInline):
+    """Open and used invitations, for reference: NGO owners send them from the site."""
+
+    model = Invitation
+    fields = ("email", "invited_by", "created_at", "accepted_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invited_by")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(HttpsByDefault, admin.ModelAdmin):
+    form = OrganisationAdminForm
+    list_display = ("name", "legal_form", "bin", "region", "project_count")
+    list_select_related = ("region",)
+    list_filter = ("legal_form", "region")
+    search_fields = ("name", "bin", "email")
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [MembershipInline, InvitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(project_count=Count("projects"))
+
+    @admin.display(description=_("projects"), ordering="project_count")
+    def project_count(self, obj: Organisation) -> int:
+        return obj.project_count
+
+
+# ---------------------------------------------------------------- projects
+
+
+class NominationFilter(admin.RelatedFieldListFilter):
+    """Nominations with their fair (titles repeat from year to year), or the chosen fair's only."""
+
+    def field_choices(self, field, request, model_admin):
+        nominations = Nomination.objects.select_related("fair")
+        fair_id = request.GET.get("fair__id__exact", "")
+        if fair_id.isdigit():
+            return [(nomination.pk, nomination.title) for nomination in nominations.filter(fair_id=fair_id)]
+        return [
+            (nomination.pk, f"{nomination.title} ({nomination.fair.title})") for nomination in nominations
+        ]
+
+
+class ProjectAdminForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        formfield_callback = https_by_default
+        # Never "state" or "submitted_at": only the services change those.
+        fields = [
+            "title",
+            "organisation",
+            "fair",
+            "nomination",
+            "spheres",
+            "region",
+            "content_language",
+            "summary",
+            "problem",
+            "target_group",
+            "beneficiaries",
+            "goals_and_activities",
+            "results_achieved",
+            "sustainability_plan",
+            "budget_requested",
+            "duration_months",
+            "video_url",
+            "pdf",
+        ]
+        widgets = {"spheres": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "nomination" in self.fields:
+            field = self.fields["nomination"]
+            field.queryset = Nomination.objects.select_related("fair")
+            field.label_from_instance = lambda nomination: f"{nomination.title} ({nomination.fair.title})"
+
+    def clean_pdf(self):
+        pdf = self.cleaned_data.get("pdf")
+        if pdf and hasattr(pdf, "content_type"):  # a new upload, not the stored file
+            validate_pdf(pdf)
+        return pdf
+
+    def clean(self):
+        cleaned_data = super().clean()
+        fair, nomination = cleaned_data.get("fair"), cleaned_data.get("nomination")
+        if fair and nomination and nomination.fair_id != fair.pk:
+            self.add_error("nomination", _("Choose a nomination of this fair."))
+        return cleaned_data
+
+
+class ProjectImageForm(forms.ModelForm):
+    """Re-encodes a new upload and makes its thumbnail, like `services.project_add_image`."""
+
+    class Meta:
+        model = ProjectImage
+        fields = ("image", "alt_text", "position")
+
+    processed = None
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
+            self.processed = reencode_image(image)
+            return self.processed.image
+        return image
+
+    def save(self, commit=True):
+        if self.processed is not None:
+            self.instance.thumbnail.save(self.processed.thumbnail.name, self.processed.thumbnail, save=False)
+        return super().save(commit)
+
+
+class ProjectImageInline(admin.TabularInline):
+    model = ProjectImage
+    form = ProjectImageForm
+    fields = ("preview", "image", "alt_text", "position")
+    readonly_fields = ("preview",)
+    extra = 0
+    max_num = MAX_IMAGES_PER_PROJECT
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["validate_max"] = True
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj: ProjectImage) -> str:
+        if not obj.thumbnail:
+            return self.get_empty_value_display()
+        return format_html(
+            '<a href="{}"><img src="{}" alt="{}" style="max-width: 160px; max-height: 120px;"></a>',
+            obj.image.url,
+            obj.thumbnail.url,
+            obj.alt_text,
+        )
+
+
+class ProjectStateChangeInline(admin.TabularInline):
+    """The history, as the services recorded it. Nobody adds, edits or deletes it here."""
+
+    model = ProjectStateChange
+    fields = ("created_at", "from_state", "to_state", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReturnForChangesForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the NGO"),
+        help_text=_(
+            "What should they change? The message is e-mailed to the NGO's members and kept in the history."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        error_messages={"required": _("Tell the NGO what to change.")},
+    )
+
+
+@admin.register(Project)
+class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
+    form = ProjectAdminForm
+    list_display = ("title", "organisation", "fair", "nomination", "state", "region", "submitted_at")
+    list_select_related = ("organisation", "fair", "nomination", "region")
+    list_filter = ("fair", "state", ("nomination", NominationFilter), "region", "spheres")
+    search_fields = ("title", "organisation__name", "organisation__bin")
+    autocomplete_fields = ("organisation",)
+    readonly_fields = ("state", "submitted_at", "created_by", "created_at", "updated_at")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "organisation",
+                    "fair",
+                    "nomination",
+                    "state",
+                    "submitted_at",
+                    "spheres",
+                    "region",
+                    "content_language",
+                )
+            },
+        ),
+        (
+            _("Application"),
+            {
+                "fields": (
+                    "summary",
+                    "problem",
+                    "target_group",
+                    "beneficiaries",
+                    "goals_and_activities",
+                    "results_achieved",
+                    "sustainability_plan",
+                    "budget_requested",
+                    "duration_months",
+                    "video_url",
+                    "pdf",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
+    )
+    inlines = [ProjectImageInline, ProjectStateChangeInline]
+    actions = [
+        "mark_finalist",
+        "mark_not_selected",
+        "return_for_changes",
+        exports.export_selected_csv,
+        exports.export_selected_xlsx,
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_change_state_permission(self, request) -> bool:
+        return request.user.has_perm("projects.change_project_state")
+
+    # -------------------------------------------------------------- state actions
+
+    def _change_states(
+        self, request, queryset, change: Callable[[Project], object], success: Callable[[int], str]
+    ) -> None:
+        """Call `change` for each project, each in its own transaction; report every outcome."""
+        changed = 0
+        for project in queryset:
+            try:
+                change(project)
+            except services.TransitionNotAllowed as exc:
+                # Its message already names the project, its state and the target.
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            except ValidationError as exc:
+                self.message_user(
+                    request,
+                    gettext("“%(project)s” was not changed: %(reason)s")
+                    % {"project": project.title, "reason": " ".join(exc.messages)},
+                    messages.ERROR,
+                )
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    gettext("“%(project)s” was not changed: you may not change the state of projects.")
+                    % {"project": project.title},
+                    messages.ERROR,
+                )
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, success(changed), messages.SUCCESS)
+
+    @admin.action(description=_("Mark as finalist"), permissions=["change_state"])
+    def mark_finalist(self, request, queryset) -> None:
+        self._change_states(
+            request,
+            queryset,
+            lambda project: services.project_mark_finalist(project=project, actor=request.user),
+            lambda count: (
+                ngettext(
+                    "%(count)d project was marked as a finalist.",
+                    "%(count)d projects were marked as finalists.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
+
+    @admin.action(description=_("Mark as not selected"), permissions=["change_state"])
+    def mark_not_selected(self, request, queryset) -> None:
+        self._change_states(
+            request,
+            queryset,
+            lambda project: services.project_mark_not_selected(project=project, actor=request.user),
+            lambda count: (
+                ngettext(
+                    "%(count)d project was marked as not selected.",
+                    "%(count)d projects were marked as not selected.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
+
+    @admin.action(description=_("Return for changes"), permissions=["change_state"])
+    def return_for_changes(self, request, queryset):
+        """Ask for the message to the NGO on a page of its own, then return the projects."""
+        form = ReturnForChangesForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            message = form.cleaned_data["message"]
+            self._change_states(
+                request,
+                queryset,
+                lambda project: services.project_return_for_changes(
+                    project=project, actor=request.user, message=message
+                ),
+                lambda count: (
+                    ngettext(
+                        "%(count)d project was returned to its NGO for changes.",
+                        "%(count)d projects were returned to their NGOs for changes.",
+                        count,
+                    )
+                    % {"count": count}
+                ),
+            )
+            return None  # back to the change list, with its filters
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Return projects for changes"),
+            "subtitle": None,
+            "opts": self.opts,
+            "projects": list(queryset),
+            "form": form,
+            "action_name": "return_for_changes",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/projects/project/return_for_changes.html", context)
+
+    # -------------------------------------------------------------- exports of the filtered list
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        # Before the defaults, whose "<path:object_id>/" would swallow these.
+        return [
+            path(
+                "export/csv/",
+                self.admin_site.admin_view(self.export_csv_view),
+                name="{}_{}_export_csv".format(*info),
+            ),
+            path(
+                "export/xlsx/",
+                self.admin_site.admin_view(self.export_xlsx_view),
+                name="{}_{}_export_xlsx".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _export(self, request, respond: Callable):
+        """Export what the change list shows for this querystring (filters, search, order), every page."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            return HttpResponseRedirect(f"{url}?{ERROR_FLAG}=1")
+        return respond(changelist.get_queryset(request))
+
+    def export_csv_view(self, request):
+        return self._export(request, exports.csv_response)
+
+    def export_xlsx_view(self, request):
+        return self._export(request, exports.xlsx_response)
