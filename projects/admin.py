@@ -26,7 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from projects import exports, services
-from projects.forms import https_by_default
+from projects.forms import PROJECT_CONTENT_FIELDS, https_by_default
 from projects.media import reencode_image, validate_pdf
 from projects.models import (
     MAX_IMAGES_PER_PROJECT,
@@ -51,6 +51,22 @@ class HttpsByDefault:
         if isinstance(db_field, models.URLField):
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Records shown for reference: nobody adds, edits or deletes them here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 # ---------------------------------------------------------------- fairs
@@ -179,26 +195,15 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(ReadOnlyInline):
     """Open and used invitations, for reference: NGO owners send them from the site."""
 
     model = Invitation
     fields = ("email", "invited_by", "created_at", "accepted_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invited_by")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Organisation)
@@ -240,26 +245,7 @@ class ProjectAdminForm(forms.ModelForm):
         model = Project
         formfield_callback = https_by_default
         # Never "state" or "submitted_at": only the services change those.
-        fields = [
-            "title",
-            "organisation",
-            "fair",
-            "nomination",
-            "spheres",
-            "region",
-            "content_language",
-            "summary",
-            "problem",
-            "target_group",
-            "beneficiaries",
-            "goals_and_activities",
-            "results_achieved",
-            "sustainability_plan",
-            "budget_requested",
-            "duration_months",
-            "video_url",
-            "pdf",
-        ]
+        fields = ["organisation", "fair", *PROJECT_CONTENT_FIELDS]
         widgets = {"spheres": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
@@ -329,26 +315,15 @@ class ProjectImageInline(admin.TabularInline):
         )
 
 
-class ProjectStateChangeInline(admin.TabularInline):
+class ProjectStateChangeInline(ReadOnlyInline):
     """The history, as the services recorded it. Nobody adds, edits or deletes it here."""
 
     model = ProjectStateChange
     fields = ("created_at", "from_state", "to_state", "actor", "note")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ReturnForChangesForm(forms.Form):

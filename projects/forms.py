@@ -72,6 +72,27 @@ class OrganisationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+# Everything an NGO writes about its project; never the state or dates, which only services set.
+PROJECT_CONTENT_FIELDS = [
+    "title",
+    "nomination",
+    "spheres",
+    "region",
+    "content_language",
+    "summary",
+    "problem",
+    "target_group",
+    "beneficiaries",
+    "goals_and_activities",
+    "results_achieved",
+    "sustainability_plan",
+    "budget_requested",
+    "duration_months",
+    "video_url",
+    "pdf",
+]
+
+
 class ProjectForm(forms.ModelForm):
     """All text fields of a project. Empty fields are fine for a draft."""
 
@@ -89,24 +110,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         formfield_callback = https_by_default
-        fields = [
-            "title",
-            "nomination",
-            "spheres",
-            "region",
-            "content_language",
-            "summary",
-            "problem",
-            "target_group",
-            "beneficiaries",
-            "goals_and_activities",
-            "results_achieved",
-            "sustainability_plan",
-            "budget_requested",
-            "duration_months",
-            "video_url",
-            "pdf",
-        ]
+        fields = PROJECT_CONTENT_FIELDS
         widgets = {
             "spheres": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 3}),
