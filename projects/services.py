@@ -6,6 +6,7 @@ forgotten check in a view cannot open a hole. State changes lock the project row
 deadline, cannot both move the same project from the same state.
 """
 
+import uuid
 from datetime import datetime
 
 from django.core import signing
@@ -168,6 +169,9 @@ def _assign_project_fields(project: Project, data: dict) -> list:
         project.pdf = ""
     elif pdf:
         validate_pdf(pdf)
+        # A random name: the file's own name may say more than the NGO meant to publish,
+        # and a draft's PDF must not be findable by guessing.
+        pdf.name = f"{uuid.uuid4().hex}.pdf"
         project.pdf = pdf
     return spheres
 

@@ -216,3 +216,30 @@ def test_video_is_embedded_privately(member_client):
 
     assert 'data-embed-url="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in html
     assert "<iframe" not in html  # nothing loads from YouTube until the visitor asks
+
+
+def test_a_real_pdf_is_stored_under_a_random_name(member_client):
+    from pypdf import PdfWriter
+
+    project = member_client.project
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    response = member_client.post(
+        reverse("projects:project_update", args=[project.pk]),
+        {
+            "title": project.title,
+            "content_language": "kk",
+            "pdf": SimpleUploadedFile(
+                "Қамқор budget 2026.pdf", buffer.getvalue(), content_type="application/pdf"
+            ),
+        },
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    project.refresh_from_db()
+    assert project.pdf.name.endswith(".pdf")
+    assert "budget" not in project.pdf.name
+    assert project.pdf.size == len(buffer.getvalue())
