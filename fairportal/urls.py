@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
 from fairportal import views
+from projects.sitemaps import SITEMAPS
 
 # Language-neutral URLs: machines ask for these without a language prefix.
 urlpatterns = [
@@ -16,6 +18,13 @@ urlpatterns = [
         name="robots_txt",
     ),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 # Pages for people live under /kk/, /ru/ and /en/.
@@ -24,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("about/", views.AboutView.as_view(), name="about"),
     path("account/", include("accounts.urls")),
     path("ngo/", include("projects.urls")),
+    path("", include("projects.public_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -12,11 +12,17 @@ class HomeView(TemplateView):
     template_name = "pages/home.html"
 
     def get_context_data(self, **kwargs):
-        from projects.selectors import current_fair
+        from projects import selectors
 
         now = timezone.now()
-        fair = current_fair(now)
-        return super().get_context_data(fair=fair, phase=fair.phase_at(now) if fair else None, **kwargs)
+        fair = selectors.current_fair(now)
+        return super().get_context_data(
+            fair=fair,
+            phase=fair.phase_at(now) if fair else None,
+            nominations=selectors.nominations_with_public_counts(fair) if fair else [],
+            past_fairs=selectors.public_fairs().filter(archived_at__lte=now)[:6],
+            **kwargs,
+        )
 
 
 class AboutView(TemplateView):

@@ -1,6 +1,8 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -298,6 +300,18 @@ class ProjectState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class ProjectQuerySet(models.QuerySet):
+    def public(self) -> "ProjectQuerySet":
+        """What anyone may see: finalists and winners, plus what an organiser chose to show.
+
+        Drafts, returned and withdrawn projects never appear, whatever `is_public` says.
+        """
+        return self.filter(fair__is_published=True).filter(
+            Q(state__in=[ProjectState.FINALIST, ProjectState.AWARDED])
+            | Q(is_public=True, state__in=[ProjectState.SUBMITTED, ProjectState.NOT_SELECTED])
+        )
+
+
 class Project(models.Model):
     """A social project an NGO submits to one fair, in one nomination.
 
@@ -333,6 +347,13 @@ class Project(models.Model):
     )
     state = models.CharField(
         _("state"), max_length=20, choices=ProjectState.choices, default=ProjectState.DRAFT, db_index=True
+    )
+    is_public = models.BooleanField(
+        _("shown on the public site"),
+        default=False,
+        help_text=_(
+            "Submitted projects stay private until an organiser shows them; finalists and winners are always public."
+        ),
     )
 
     title = models.CharField(_("project title"), max_length=200)
@@ -405,12 +426,30 @@ class Project(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
+    # Kept up to date by PostgreSQL itself. The Russian configuration stems ("проекты" finds
+    # "проект"); PostgreSQL has no Kazakh stemmer, so the same words also go in unstemmed
+    # ("simple"), which the catalogue matches by prefix ("қамқ" finds "Қамқор").
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="russian")
+        + SearchVector("summary", weight="B", config="russian")
+        + SearchVector("target_group", "goals_and_activities", weight="C", config="russian")
+        + SearchVector("title", weight="A", config="simple")
+        + SearchVector("summary", weight="B", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-updated_at"]
         permissions = [("change_project_state", _("Can return, shortlist or turn down projects"))]
-        indexes = [models.Index(fields=["fair", "state"], name="projects_project_fair_state")]
+        indexes = [
+            models.Index(fields=["fair", "state"], name="projects_project_fair_state"),
+            GinIndex(fields=["search_vector"], name="projects_project_search"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -418,7 +457,7 @@ class Project(models.Model):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("projects:project_detail", args=[self.pk])
+        return reverse("catalogue:project_detail", args=[self.pk])
 
 
 class ProjectImage(models.Model):

@@ -1,17 +1,20 @@
+import re
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from projects.models import Fair, Organisation, Project, ProjectStateChange
+from projects.models import Fair, Nomination, Organisation, Project, ProjectImage, ProjectStateChange
+
+# Letters and digits of any script (Kazakh ә ғ қ ң ө ұ ү һ і included); the rest is a separator,
+# which also keeps tsquery syntax (& | ! : *) out of the raw prefix query.
+WORD = re.compile(r"[^\W_]+")
 
 
 def current_fair(now: datetime) -> Fair | None:
     """The published fair the home page is about: the latest one not yet archived."""
     return (
-        Fair.objects.filter(is_published=True, archived_at__gt=now)
-        .order_by("-submission_opens_at")
-        .prefetch_related("nominations")
-        .first()
+        Fair.objects.filter(is_published=True, archived_at__gt=now).order_by("-submission_opens_at").first()
     )
 
 
@@ -48,3 +51,52 @@ def project_for_member(user, pk: int) -> Project | None:
         )
         .first()
     )
+
+
+# ---------------------------------------------------------------- public site
+
+
+def public_fairs() -> QuerySet[Fair]:
+    return Fair.objects.filter(is_published=True)
+
+
+def public_projects() -> QuerySet[Project]:
+    """Public projects with what a list shows, in a constant number of queries."""
+    return (
+        Project.objects.public()
+        .select_related("organisation", "nomination", "region", "fair")
+        .prefetch_related(
+            "spheres", Prefetch("images", queryset=ProjectImage.objects.order_by("position", "id"))
+        )
+    )
+
+
+def public_project(pk: int) -> Project | None:
+    return (
+        public_projects()
+        .prefetch_related(
+            Prefetch("organisation__projects", queryset=Project.objects.public().select_related("fair"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def nominations_with_public_counts(fair: Fair) -> QuerySet[Nomination]:
+    public = Project.objects.public().filter(fair=fair)
+    return fair.nominations.annotate(public_count=Count("projects", filter=Q(projects__in=public)))
+
+
+def search_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]:
+    """Full-text search: Russian stems, plus word prefixes for Kazakh (and any language).
+
+    Every word must match ("websearch" semantics for the stemmed part; AND of prefixes).
+    """
+    words = WORD.findall(text.lower())
+    if not words:
+        return projects
+    stemmed = SearchQuery(text, config="russian", search_type="websearch")
+    prefixes = SearchQuery(" & ".join(f"{word}:*" for word in words), config="simple", search_type="raw")
+    return projects.annotate(
+        rank=SearchRank(F("search_vector"), stemmed) + SearchRank(F("search_vector"), prefixes)
+    ).filter(Q(search_vector=stemmed) | Q(search_vector=prefixes))

@@ -224,7 +224,7 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
     editable = permissions.can_edit_project(request.user, project, now)
     if request.method != "POST" and not editable:
         messages.warning(request, _("This project can no longer be changed."))
-        return redirect(project)
+        return redirect("projects:project_detail", pk=project.pk)
     form = ProjectForm(request.POST or None, request.FILES or None, instance=project, fair=project.fair)
     closed = _("Submission has closed: this project can no longer be changed.")
     if request.method == "POST" and not editable:
@@ -241,7 +241,7 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             if "save_and_view" in request.POST:
-                return redirect(project)
+                return redirect("projects:project_detail", pk=project.pk)
             return redirect("projects:project_update", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
@@ -260,7 +260,7 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("The project is submitted. You can still change it until submission closes.")
         )
-    return redirect(project)
+    return redirect("projects:project_detail", pk=project.pk)
 
 
 @require_POST
@@ -273,7 +273,7 @@ def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This project cannot be withdrawn now."))
     else:
         messages.success(request, _("The project is withdrawn from the fair."))
-    return redirect(project)
+    return redirect("projects:project_detail", pk=project.pk)
 
 
 @login_required

@@ -32,7 +32,7 @@ def language_versions(context) -> list[dict]:
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "path": translated,
-                "url": request.build_absolute_uri(translated),
+                "url": settings.SITE_URL + translated,
                 "is_current": code == current,
             }
         )

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from projects import services
 from projects.models import Invitation, Membership, ProjectState, ProjectStateChange
@@ -41,7 +42,7 @@ def test_submission_needs_a_complete_project(project):
     project.summary = ""
     project.save()
 
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.project_submit(project=project, user=owner(project))
 
     message = " ".join(error.value.messages)
