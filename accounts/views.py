@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +17,8 @@ from accounts.models import User
 from fairportal.ratelimit import ratelimit
 
 # Guessing passwords or flooding inboxes is cut off per address and per network.
-per_ip = method_decorator(ratelimit(group="accounts", key="ip", rate="20/10m"), name="dispatch")
+# Generous per network (an NGO training or a shared office uses one address), strict per account.
+per_ip = method_decorator(ratelimit(group="accounts", key="ip", rate="60/10m"), name="dispatch")
 
 
 @per_ip
@@ -32,7 +34,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @per_ip
-@method_decorator(ratelimit(group="accounts.signup", key="ip", rate="5/h"), name="dispatch")
+@method_decorator(ratelimit(group="accounts.signup", key="ip", rate="20/h"), name="dispatch")
 class SignUpView(FormView):
     form_class = SignUpForm
     template_name = "accounts/signup.html"
@@ -90,6 +92,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+    # The link in the e-mail uses the public address, like every other e-mail of the site.
+    extra_email_context = {"site_url": settings.SITE_URL}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

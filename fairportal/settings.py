@@ -124,6 +124,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date and number formats for kk (Django has none) and en/ru (day-first, grouped).
+FORMAT_MODULE_PATH = ["fairportal.formats"]
 USE_I18N = True
 USE_TZ = True  # Stored in UTC, shown in TIME_ZONE.
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Asia/Almaty")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from projects import exports, services
-from projects.forms import PROJECT_CONTENT_FIELDS, https_by_default
+from projects.forms import PROJECT_CONTENT_FIELDS, MultilineTextField, portal_formfield
 from projects.media import reencode_image, validate_pdf
 from projects.models import (
     MAX_IMAGES_PER_PROJECT,
@@ -45,11 +45,13 @@ from projects.validators import normalize_kz_phone
 
 
 class HttpsByDefault:
-    """A link typed without a scheme ("ngo.kz") is taken as https://, as on the NGOs' forms."""
+    """Links and long texts behave as on the NGOs' forms (see `projects.forms.portal_formfield`)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
             kwargs["assume_scheme"] = "https"
+        if isinstance(db_field, models.TextField):
+            kwargs.setdefault("form_class", MultilineTextField)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -72,7 +74,7 @@ class ReadOnlyInline(admin.TabularInline):
 # ---------------------------------------------------------------- fairs
 
 
-class NominationInline(admin.TabularInline):
+class NominationInline(admin.StackedInline):
     model = Nomination
     fields = ("title_kk", "title_ru", "title_en", "position")
     extra = 0
@@ -150,7 +152,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        formfield_callback = https_by_default
+        formfield_callback = portal_formfield
         fields = [
             "name",
             "legal_form",
@@ -243,7 +245,7 @@ class NominationFilter(admin.RelatedFieldListFilter):
 class ProjectAdminForm(forms.ModelForm):
     class Meta:
         model = Project
-        formfield_callback = https_by_default
+        formfield_callback = portal_formfield
         # Never "state" or "submitted_at": only the services change those.
         fields = ["organisation", "fair", *PROJECT_CONTENT_FIELDS]
         widgets = {"spheres": forms.CheckboxSelectMultiple}
@@ -340,12 +342,21 @@ class ReturnForChangesForm(forms.Form):
 @admin.register(Project)
 class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
     form = ProjectAdminForm
-    list_display = ("title", "organisation", "fair", "nomination", "state", "region", "submitted_at")
+    list_display = (
+        "title",
+        "organisation",
+        "fair",
+        "nomination",
+        "state",
+        "is_public",
+        "region",
+        "submitted_at",
+    )
     list_select_related = ("organisation", "fair", "nomination", "region")
-    list_filter = ("fair", "state", ("nomination", NominationFilter), "region", "spheres")
+    list_filter = ("fair", "state", "is_public", ("nomination", NominationFilter), "region", "spheres")
     search_fields = ("title", "organisation__name", "organisation__bin")
     autocomplete_fields = ("organisation",)
-    readonly_fields = ("state", "submitted_at", "created_by", "created_at", "updated_at")
+    readonly_fields = ("state", "is_public", "submitted_at", "created_by", "created_at", "updated_at")
     fieldsets = (
         (
             None,
@@ -356,6 +367,7 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
                     "fair",
                     "nomination",
                     "state",
+                    "is_public",
                     "submitted_at",
                     "spheres",
                     "region",
@@ -388,9 +400,17 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
         "mark_finalist",
         "mark_not_selected",
         "return_for_changes",
+        "show_publicly",
+        "hide_publicly",
         exports.export_selected_csv,
         exports.export_selected_xlsx,
     ]
+
+    def get_actions(self, request):
+        # Projects are records of a public competition: they are withdrawn, never bulk-deleted.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -462,6 +482,24 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
                 )
                 % {"count": count}
             ),
+        )
+
+    @admin.action(description=_("Show on the public site"), permissions=["change_state"])
+    def show_publicly(self, request, queryset) -> None:
+        for project in queryset:
+            services.project_set_public(project=project, actor=request.user, public=True)
+        self.message_user(
+            request,
+            _("Shown on the public site. Drafts, returned and withdrawn projects stay hidden regardless."),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Hide from the public site"), permissions=["change_state"])
+    def hide_publicly(self, request, queryset) -> None:
+        for project in queryset:
+            services.project_set_public(project=project, actor=request.user, public=False)
+        self.message_user(
+            request, _("Hidden from the public site. Finalists and winners remain public."), messages.SUCCESS
         )
 
     @admin.action(description=_("Return for changes"), permissions=["change_state"])

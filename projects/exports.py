@@ -8,6 +8,7 @@ neutralised against spreadsheet formula injection: NGOs type the titles and name
 import csv
 import io
 from collections.abc import Iterator
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import admin
@@ -28,6 +29,9 @@ from projects.models import Organisation, Project
 EXPORT_TIME_ZONE = ZoneInfo("Asia/Almaty")
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Characters per column, in the order of `project_header`.
+XLSX_COLUMN_WIDTHS = (8, 40, 32, 14, 22, 28, 36, 22, 28, 18, 12, 16, 17)
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,7 +69,8 @@ def project_header() -> list[str]:
 def project_rows(queryset: QuerySet[Project]) -> Iterator[list]:
     """The header, then one row per project: plain str, int or None, neutralised.
 
-    Texts are in the active language; the submission time is Almaty time in ISO 8601.
+    Texts are in the active language; the submission time is a naive datetime in Almaty
+    time, to the minute (spreadsheets know no time zones).
     """
     yield [neutralise(cell) for cell in project_header()]
     projects = queryset.select_related("organisation", "fair", "nomination", "region").prefetch_related(
@@ -87,7 +92,13 @@ def project_rows(queryset: QuerySet[Project]) -> Iterator[list]:
             str(project.get_state_display()),
             project.beneficiaries,
             project.budget_requested,
-            timezone.localtime(submitted_at, EXPORT_TIME_ZONE).isoformat() if submitted_at else "",
+            (
+                timezone.localtime(submitted_at, EXPORT_TIME_ZONE).replace(
+                    tzinfo=None, second=0, microsecond=0
+                )
+                if submitted_at
+                else ""
+            ),
         ]
         yield [neutralise(cell) for cell in row]
 
@@ -101,8 +112,10 @@ def csv_response(queryset: QuerySet[Project]) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     # The byte-order mark tells Excel the file is UTF-8; without it Cyrillic turns to mojibake.
     response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerows(project_rows(queryset))
+    # Semicolons: Excel in Kazakh and Russian locales splits columns on ";", not ",".
+    writer = csv.writer(response, delimiter=";")
+    for row in project_rows(queryset):
+        writer.writerow([f"{cell:%Y-%m-%d %H:%M}" if isinstance(cell, datetime) else cell for cell in row])
     return response
 
 
@@ -117,6 +130,9 @@ def xlsx_response(queryset: QuerySet[Project]) -> HttpResponse:
     sheet = workbook.create_sheet(title=capfirst(str(Project._meta.verbose_name_plural))[:31])
     rows = project_rows(queryset)
     bold = Font(bold=True)
+    sheet.freeze_panes = "A2"  # the header stays in view while scrolling
+    for column, width in zip("ABCDEFGHIJKLM", XLSX_COLUMN_WIDTHS, strict=True):
+        sheet.column_dimensions[column].width = width
     header = []
     for value in next(rows):
         cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
@@ -124,7 +140,13 @@ def xlsx_response(queryset: QuerySet[Project]) -> HttpResponse:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+            if isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            cells.append(cell)
+        sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)

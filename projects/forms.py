@@ -1,16 +1,28 @@
 from django import forms
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from projects.media import parse_video_url, validate_pdf
-from projects.models import Fair, Nomination, Organisation, Project, Region, Sphere
+from projects.models import Fair, LegalForm, Nomination, Organisation, Project, Region, Sphere
 from projects.validators import normalize_kz_phone
 
 
-def https_by_default(db_field, **kwargs):
-    # A link typed without a scheme ("ngo.kz") is taken as https://, as browsers do now.
+class MultilineTextField(forms.CharField):
+    """Browsers send line breaks as CR LF; count each as one character, as people and the
+    on-screen counter do, so a text the counter accepts is never refused as too long."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
+def portal_formfield(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
+        # A link typed without a scheme ("ngo.kz") is taken as https://, as browsers do now.
         kwargs["assume_scheme"] = "https"
+    if isinstance(db_field, models.TextField):
+        kwargs.setdefault("form_class", MultilineTextField)
     return db_field.formfield(**kwargs)
 
 
@@ -19,7 +31,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        formfield_callback = https_by_default
+        formfield_callback = portal_formfield
         fields = [
             "name",
             "legal_form",
@@ -36,13 +48,13 @@ class OrganisationForm(forms.ModelForm):
 
     # Both wider than what is stored: people type spaces, brackets and dashes.
     bin = forms.CharField(
-        label=Organisation._meta.get_field("bin").verbose_name,
+        label=capfirst(Organisation._meta.get_field("bin").verbose_name),
         max_length=20,
         required=False,
         help_text=Organisation._meta.get_field("bin").help_text,
     )
     phone = forms.CharField(
-        label=Organisation._meta.get_field("phone").verbose_name,
+        label=capfirst(Organisation._meta.get_field("phone").verbose_name),
         max_length=30,
         help_text=Organisation._meta.get_field("phone").help_text,
     )
@@ -63,7 +75,25 @@ class OrganisationForm(forms.ModelForm):
         self.fields["website"].widget.attrs["placeholder"] = "https://"
 
     def clean_bin(self) -> str:
-        return "".join(self.cleaned_data["bin"].split())
+        bin_ = "".join(self.cleaned_data["bin"].split())
+        others = (
+            Organisation.objects.exclude(pk=self.instance.pk) if self.instance.pk else Organisation.objects
+        )
+        if bin_ and others.filter(bin=bin_).exists():
+            raise forms.ValidationError(
+                _(
+                    "An organisation with this BIN is already registered. Ask its owner to invite you by e-mail."
+                ),
+                code="bin_taken",
+            )
+        return bin_
+
+    def clean(self):
+        cleaned_data = super().clean()
+        registered = cleaned_data.get("legal_form") not in (None, LegalForm.INITIATIVE_GROUP)
+        if registered and not cleaned_data.get("bin") and "bin" not in self.errors:
+            self.add_error("bin", _("Registered organisations must give their BIN."))
+        return cleaned_data
 
     def clean_phone(self) -> str:
         return normalize_kz_phone(self.cleaned_data["phone"])
@@ -109,7 +139,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        formfield_callback = https_by_default
+        formfield_callback = portal_formfield
         fields = PROJECT_CONTENT_FIELDS
         widgets = {
             "spheres": forms.CheckboxSelectMultiple,

@@ -50,6 +50,10 @@ class VideoLink:
     canonical_url: str
     embed_url: str
 
+    @property
+    def provider_name(self) -> str:
+        return {"youtube": "YouTube", "vimeo": "Vimeo"}[self.provider]
+
 
 # --- images -----------------------------------------------------------------------------------
 

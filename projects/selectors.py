@@ -4,7 +4,16 @@ from datetime import datetime
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from projects.models import Fair, Nomination, Organisation, Project, ProjectImage, ProjectStateChange
+from projects.models import (
+    Fair,
+    Invitation,
+    Nomination,
+    Organisation,
+    Project,
+    ProjectImage,
+    ProjectState,
+    ProjectStateChange,
+)
 
 # Letters and digits of any script (Kazakh ә ғ қ ң ө ұ ү һ і included); the rest is a separator,
 # which also keeps tsquery syntax (& | ! : *) out of the raw prefix query.
@@ -33,6 +42,23 @@ def organisations_of(user) -> QuerySet[Organisation]:
             )
         )
     )
+
+
+def open_invitations_for(user) -> QuerySet[Invitation]:
+    """Invitations waiting for this user's address, so a newcomer finds them after signing up."""
+    return Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).select_related(
+        "organisation"
+    )
+
+
+def return_note(project: Project) -> str:
+    """The organisers' message while a project is returned for changes, else ''."""
+    if project.state != ProjectState.RETURNED:
+        return ""
+    change = (
+        project.state_changes.filter(to_state=ProjectState.RETURNED).order_by("-created_at", "-id").first()
+    )
+    return change.note if change else ""
 
 
 def organisation_for_member(user, pk: int) -> Organisation | None:

@@ -358,3 +358,16 @@ def project_mark_finalist(*, project: Project, actor, note: str = "") -> Project
 
 def project_mark_not_selected(*, project: Project, actor, note: str = "") -> ProjectStateChange:
     return project_change_state(project=project, to_state=ProjectState.NOT_SELECTED, actor=actor, note=note)
+
+
+def project_set_public(*, project: Project, actor, public: bool) -> Project:
+    """Show a submitted project on the public site (or hide it again); an organiser's call.
+
+    Finalists and winners are public whatever this says; drafts never are (see
+    `ProjectQuerySet.public`).
+    """
+    if not actor.has_perm("projects.change_project_state"):
+        raise PermissionDenied
+    Project.objects.filter(pk=project.pk).update(is_public=public, updated_at=timezone.now())
+    project.is_public = public
+    return project

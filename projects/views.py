@@ -26,7 +26,7 @@ from projects.forms import (
     ProjectImageForm,
 )
 from projects.media import parse_video_url
-from projects.models import MAX_IMAGES_PER_PROJECT, ProjectImage, ProjectState
+from projects.models import MAX_IMAGES_PER_PROJECT, ProjectImage
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -61,6 +61,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "organisations": selectors.organisations_of(request.user),
             "open_fairs": selectors.fairs_open_for_submission(now),
+            "invitations": [
+                (invitation, services.invitation_token(invitation))
+                for invitation in selectors.open_invitations_for(request.user)
+            ],
         },
     )
 
@@ -84,9 +88,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/organisation_form.html", {"form": form, "creating": True})
 
 
-@login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _member_organisation(request, pk)
+def _organisation_page(request: HttpRequest, organisation, invitation_form=None, status=200) -> HttpResponse:
     now = timezone.now()
     return render(
         request,
@@ -98,9 +100,15 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "projects": organisation.projects.select_related("fair", "nomination"),
             "open_fairs": selectors.fairs_open_for_submission(now),
             "can_invite": permissions.can_invite_members(request.user, organisation),
-            "invitation_form": InvitationForm(),
+            "invitation_form": invitation_form or InvitationForm(),
         },
+        status=status,
     )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _organisation_page(request, _member_organisation(request, pk))
 
 
 @login_required
@@ -135,14 +143,14 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 organisation=organisation, email=form.cleaned_data["email"], invited_by=request.user
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error("email", error)
         else:
             messages.success(
                 request, _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
-    else:
-        messages.error(request, " ".join(form.errors["email"]))
-    return redirect("projects:organisation_detail", pk=organisation.pk)
+            return redirect("projects:organisation_detail", pk=organisation.pk)
+    # Show the page again with the address as typed and the reason next to it.
+    return _organisation_page(request, organisation, invitation_form=form, status=400)
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -199,7 +207,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _member_project(request, pk)
     now = timezone.now()
     can_submit = permissions.can_submit_project(request.user, project, now)
-    history = list(project.state_changes.all())
     return render(
         request,
         "projects/project_detail.html",
@@ -211,8 +218,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_withdraw": permissions.can_withdraw_project(request.user, project, now),
             "missing": services.project_missing_fields(project) if can_submit else [],
             "phase": project.fair.phase_at(now),
-            "history": history,
-            "return_note": history[-1].note if history and project.state == ProjectState.RETURNED else "",
+            "history": project.state_changes.all(),
+            "return_note": selectors.return_note(project),
         },
     )
 
@@ -243,7 +250,11 @@ def project_update(request: HttpRequest, pk: int) -> HttpResponse:
             if "save_and_view" in request.POST:
                 return redirect("projects:project_detail", pk=project.pk)
             return redirect("projects:project_update", pk=project.pk)
-    return render(request, "projects/project_form.html", {"form": form, "project": project})
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "project": project, "return_note": selectors.return_note(project)},
+    )
 
 
 @require_POST
@@ -263,10 +274,15 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("projects:project_detail", pk=project.pk)
 
 
-@require_POST
 @login_required
 def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdrawing cannot be undone, so it asks first (GET) and acts on the confirmation (POST)."""
     project = _member_project(request, pk)
+    if request.method != "POST":
+        if not permissions.can_withdraw_project(request.user, project, timezone.now()):
+            messages.error(request, _("This project cannot be withdrawn now."))
+            return redirect("projects:project_detail", pk=project.pk)
+        return render(request, "projects/project_withdraw.html", {"project": project})
     try:
         services.project_withdraw(project=project, user=request.user)
     except PermissionDenied:

@@ -1,6 +1,7 @@
 """The NGO's private pages: who sees them, bad input, and query counts."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -97,7 +98,9 @@ def test_a_bin_is_registered_once(client):
 
     response = client.post(reverse("projects:organisation_create"), organisation_data(bin=existing.bin))
 
-    assert "already registered" in response.content.decode()
+    html = response.content.decode()
+    assert "already registered. Ask its owner to invite you" in html
+    assert 'href="#id_bin"' in html  # the error summary links to the BIN field
 
 
 def test_wrong_phone_and_video_host_are_explained(member_client):
@@ -243,3 +246,64 @@ def test_a_real_pdf_is_stored_under_a_random_name(member_client):
     assert project.pdf.name.endswith(".pdf")
     assert "budget" not in project.pdf.name
     assert project.pdf.size == len(buffer.getvalue())
+
+
+def test_line_breaks_count_once_as_the_counter_shows(member_client):
+    project = member_client.project
+    # 600 characters as the person sees them, 613 as the browser sends them (CR LF).
+    summary = "\r\n".join(["x" * 43] * 13) + "x" * (600 - 43 * 13 - 12)
+    assert len(summary.replace("\r\n", "\n")) == 600
+
+    response = member_client.post(
+        reverse("projects:project_update", args=[project.pk]),
+        {"title": project.title, "content_language": "kk", "summary": summary},
+    )
+
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert len(project.summary) == 600
+
+
+def test_withdrawing_asks_first(member_client):
+    project = member_client.project
+    url = reverse("projects:project_withdraw", args=[project.pk])
+
+    page = member_client.get(url)
+    assert "cannot be undone" in page.content.decode()
+    project.refresh_from_db()
+    assert project.state == ProjectState.DRAFT
+
+    member_client.post(url)
+    project.refresh_from_db()
+    assert project.state == ProjectState.WITHDRAWN
+
+
+def test_invitation_with_a_bad_address_keeps_what_was_typed(member_client):
+    organisation = member_client.project.organisation
+
+    response = member_client.post(
+        reverse("projects:invitation_create", args=[organisation.pk]), {"email": "aigerim@mail"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="aigerim@mail"' in html
+    assert "Enter a valid email address." in html
+
+
+def test_a_newcomer_finds_their_invitation_on_the_dashboard(client, django_capture_on_commit_callbacks):
+    from projects import services
+
+    owner = MembershipFactory()
+    services.invitation_create(
+        organisation=owner.organisation, email="newcomer@ngo.kz", invited_by=owner.user
+    )
+    newcomer = UserFactory(email="newcomer@ngo.kz")
+    client.force_login(newcomer)
+
+    html = client.get(reverse("projects:dashboard")).content.decode()
+
+    assert owner.organisation.name in html
+    link = re.search(r'href="(/en/ngo/invitations/[^"]+)"', html).group(1)
+    client.post(link)
+    assert owner.organisation.members.filter(pk=newcomer.pk).exists()

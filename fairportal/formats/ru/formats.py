@@ -1,0 +1,4 @@
+# Django's Russian formats, with thousands grouped by a non-breaking space (10 000 000 ₸).
+from django.conf.locale.ru.formats import *  # noqa: F403
+
+NUMBER_GROUPING = 3
