@@ -49,7 +49,7 @@ db-status: install ## Tell whether the embedded PostgreSQL runs
 	@$(BIN)/python -m fairportal.embedded_db status || true
 
 # ------------------------------------------------------------------ app set-up
-.PHONY: migrate messages compilemessages collectstatic setup
+.PHONY: migrate messages compilemessages collectstatic setup demo-reset
 migrate: db-start ## Apply database migrations
 	$(MANAGE) migrate --no-input
 
@@ -62,8 +62,9 @@ messages: install ## Refresh locale/kk and locale/ru from the code (needs GNU ge
 collectstatic: install ## Collect static files into staticfiles/ for whitenoise
 	$(MANAGE) collectstatic --no-input --verbosity 0
 
-setup: migrate compilemessages ## Database, translations and local admin: all `make run` needs
+setup: migrate compilemessages ## Database, translations, local admin and demo data on an empty database
 	$(MANAGE) ensure_local_admin
+	$(MANAGE) seed_demo --if-empty
 
 # ------------------------------------------------------------------ run
 .PHONY: run serve
@@ -96,6 +97,9 @@ format: install-dev ## Fix what ruff can fix and format the code
 
 test: install-dev lint compilemessages ## Lint, then the whole test suite against PostgreSQL
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+demo-reset: migrate ## Rebuild the demo fairs, NGOs and projects (only what seed_demo made)
+	$(MANAGE) seed_demo --reset
 
 .PHONY: clean
 clean: ## Stop the database and remove .venv, var/ and collected static files
