@@ -101,6 +101,10 @@ test: install-dev lint compilemessages ## Lint, then the whole test suite agains
 demo-reset: migrate ## Rebuild the demo fairs, NGOs and projects (only what seed_demo made)
 	$(MANAGE) seed_demo --reset
 
+.PHONY: bench
+bench: install-dev db-start ## Time the public pages on a seeded copy (BENCH_SCALE=10 by default); reports only
+	$(BIN)/python bench/catalogue.py
+
 .PHONY: clean
 clean: ## Stop the database and remove .venv, var/ and collected static files
 	-@[ -x $(BIN)/python ] && $(BIN)/python -m fairportal.embedded_db stop

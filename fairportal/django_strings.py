@@ -25,8 +25,8 @@ MESSAGES = (
     gettext_noop("The two password fields didn’t match."),
     gettext_noop("Enter the same password as before, for verification."),
     ngettext_lazy(
-        "This password is too short. It must contain at least %(min_length)d character.",
-        "This password is too short. It must contain at least %(min_length)d characters.",
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
         "min_length",
     ),
     ngettext_lazy(

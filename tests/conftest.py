@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -19,3 +20,5 @@ def isolated_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Uploads land in a fresh directory per test, never in var/media.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Cached pages (the sitemap) must not carry one test's data into the next.
+    cache.clear()
