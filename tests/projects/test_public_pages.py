@@ -265,3 +265,27 @@ def test_home_calls_visitors_to_vote_during_voting(client):
 
     assert fair.phase_at(timezone.now()) == "voting"
     assert "See the finalists and vote" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("kk", {"fairs": "Жәрмеңкелер", "nominations": "Номинациялар", "share": "Жобамен бөлісу"}),
+        ("ru", {"fairs": "Ярмарки", "nominations": "Номинации", "share": "Поделиться проектом"}),
+        ("en", {"fairs": "Fairs", "nominations": "Nominations", "share": "Share this project"}),
+    ],
+)
+def test_public_pages_speak_each_language(client, fair, lang, words):
+    project = ProjectFactory(fair=fair, state=ProjectState.FINALIST, nomination=NominationFactory(fair=fair))
+
+    fair_list = client.get(url("catalogue:fair_list", lang)).content.decode()
+    fair_page = client.get(url("catalogue:fair_detail", lang, fair.slug)).content.decode()
+    project_page = client.get(url("catalogue:project_detail", lang, project.pk)).content.decode()
+    organisation_page = client.get(url("catalogue:organisation_detail", lang, project.organisation_id))
+
+    assert f"<h1>{words['fairs']}</h1>" in fair_list
+    assert f">{words['nominations']}</h2>" in fair_page
+    assert getattr(fair, f"title_{lang}") in fair_page
+    assert words["share"] in project_page
+    assert f'<html lang="{lang}">' in project_page
+    assert organisation_page.status_code == 200
