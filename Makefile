@@ -62,13 +62,13 @@ messages: install ## Refresh locale/kk and locale/ru from the code (needs GNU ge
 collectstatic: install ## Collect static files into staticfiles/ for whitenoise
 	$(MANAGE) collectstatic --no-input --verbosity 0
 
-setup: migrate compilemessages ## Database, translations, local admin and demo data on an empty database
+setup: migrate compilemessages ## Database, translations and the local admin account
 	$(MANAGE) ensure_local_admin
-	$(MANAGE) seed_demo --if-empty
 
 # ------------------------------------------------------------------ run
 .PHONY: run serve
-run: setup ## Serve the portal with the development server on http://127.0.0.1:8000
+run: setup ## Serve the portal with the development server on http://127.0.0.1:8000 (demo data on an empty database)
+	$(MANAGE) seed_demo --if-empty
 	@echo "fairportal: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/kk/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 

@@ -42,6 +42,11 @@ class SignUpForm(BaseUserCreationForm):
     def clean_email(self) -> str:
         return normalize_login_email(self.cleaned_data["email"])
 
+    def _get_validation_exclusions(self):
+        # No "this address is taken": that would tell anyone who has an account. The form
+        # field has checked the address's format; `user_sign_up` handles an existing one.
+        return {*super()._get_validation_exclusions(), "email"}
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {

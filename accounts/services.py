@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import User
+from accounts.models import User, normalize_login_email
 from accounts.tokens import email_confirmation_token
 from fairportal.mail import send_to_users
 
@@ -22,11 +22,28 @@ def user_send_confirmation(*, user: User) -> None:
             users=[user],
         )
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
 
 
 @transaction.atomic
-def user_sign_up(*, email: str, password: str, full_name: str, language: str) -> User:
+def user_sign_up(*, email: str, password: str, full_name: str, language: str) -> User | None:
+    """Create an account and send the confirmation link.
+
+    For an address that already has an account nothing is created and its owner is told
+    by e-mail instead, so the sign-up page reveals nothing about who is registered.
+    Returns the new user, or None.
+    """
+    existing = User.objects.filter(email=normalize_login_email(email)).first()
+    if existing is not None:
+        transaction.on_commit(
+            lambda: send_to_users(
+                template_prefix="accounts/email/already_registered",
+                context={"user": existing},
+                users=[existing],
+            ),
+            robust=True,
+        )
+        return None
     user = User.objects.create_user(email=email, password=password, full_name=full_name, language=language)
     user_send_confirmation(user=user)
     return user

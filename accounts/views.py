@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -13,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from accounts import services
 from accounts.forms import LoginForm, ResendConfirmationForm, SignUpForm
-from accounts.models import User
+from accounts.models import User, normalize_login_email
 from fairportal.ratelimit import ratelimit
 
 # Guessing passwords or flooding inboxes is cut off per address and per network.
@@ -21,8 +23,18 @@ from fairportal.ratelimit import ratelimit
 per_ip = method_decorator(ratelimit(group="accounts", key="ip", rate="60/10m"), name="dispatch")
 
 
-@per_ip
-@method_decorator(ratelimit(group="accounts.login", key="post:username", rate="10/15m"), name="dispatch")
+def login_identity(request) -> str:
+    """The account a log-in attempt is for, normalised as the form does (NFKC, lower case),
+    so look-alike spellings of one address share one counter."""
+    return normalize_login_email(unicodedata.normalize("NFKC", request.POST.get("username", "")))
+
+
+def rate_limited_login(view):
+    view = ratelimit(group="accounts.login", key=login_identity, rate="10/15m")(view)
+    return ratelimit(group="accounts", key="ip", rate="60/10m")(view)
+
+
+@method_decorator(rate_limited_login, name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
@@ -41,13 +53,15 @@ class SignUpView(FormView):
     success_url = reverse_lazy("accounts:signup_done")
 
     def form_valid(self, form):
-        user = services.user_sign_up(
+        # The same page follows whether or not the address already has an account; the
+        # owner of an existing one gets an e-mail saying so instead of a confirmation.
+        services.user_sign_up(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             full_name=form.cleaned_data["full_name"],
             language=get_language(),
         )
-        self.request.session["signed_up_email"] = user.email
+        self.request.session["signed_up_email"] = form.cleaned_data["email"]
         return super().form_valid(form)
 
 

@@ -60,7 +60,7 @@ def main() -> None:
     if Project.objects.count() < 250 * scale:
         call_command("seed_demo", "--reset", "--scale", str(scale), "--allow-without-debug", verbosity=0)
     setup_test_environment()
-    fair = Fair.objects.get(slug="almaty-2026")
+    fair = Fair.objects.get(slug="demo-2026")
     project = Project.objects.public().filter(fair=fair).first()
     nomination = fair.nominations.first()
     pages = {

@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_page
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from accounts.views import rate_limited_login
 from fairportal import views
 from projects.sitemaps import SITEMAPS
 
@@ -36,6 +37,9 @@ urlpatterns += i18n_patterns(
     path("account/", include("accounts.urls")),
     path("ngo/", include("projects.urls")),
     path("", include("projects.public_urls")),
+    # The admin's own log-in page gets the same limits as the portal's (it guards the most
+    # powerful accounts); this pattern comes first, so it answers for admin/login/.
+    path("admin/login/", rate_limited_login(admin.site.login), name="admin_login_limited"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

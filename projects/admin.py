@@ -7,6 +7,7 @@ e-mail the NGO. Each selected project is changed in its own transaction, so one
 refusal does not undo the others.
 """
 
+import uuid
 from collections.abc import Callable
 
 from django import forms
@@ -22,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -169,14 +171,14 @@ class OrganisationAdminForm(forms.ModelForm):
 
     # Wider than what is stored: people type spaces, brackets and dashes, removed below.
     bin = forms.CharField(
-        label=Organisation._meta.get_field("bin").verbose_name,
+        label=capfirst(Organisation._meta.get_field("bin").verbose_name),
         help_text=Organisation._meta.get_field("bin").help_text,
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"class": "vTextField", "inputmode": "numeric"}),
     )
     phone = forms.CharField(
-        label=Organisation._meta.get_field("phone").verbose_name,
+        label=capfirst(Organisation._meta.get_field("phone").verbose_name),
         help_text=Organisation._meta.get_field("phone").help_text,
         max_length=30,
         widget=forms.TextInput(attrs={"class": "vTextField", "type": "tel"}),
@@ -187,6 +189,12 @@ class OrganisationAdminForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         return normalize_kz_phone(self.cleaned_data["phone"])
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload: re-encoded like the NGOs' own
+            return reencode_image(logo).image
+        return logo
 
 
 class MembershipInline(admin.TabularInline):
@@ -261,6 +269,7 @@ class ProjectAdminForm(forms.ModelForm):
         pdf = self.cleaned_data.get("pdf")
         if pdf and hasattr(pdf, "content_type"):  # a new upload, not the stored file
             validate_pdf(pdf)
+            pdf.name = f"{uuid.uuid4().hex}.pdf"  # as services do: the original name may say too much
         return pdf
 
     def clean(self):
@@ -486,12 +495,18 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
 
     @admin.action(description=_("Show on the public site"), permissions=["change_state"])
     def show_publicly(self, request, queryset) -> None:
-        for project in queryset:
-            services.project_set_public(project=project, actor=request.user, public=True)
-        self.message_user(
+        self._change_states(
             request,
-            _("Shown on the public site. Drafts, returned and withdrawn projects stay hidden regardless."),
-            messages.SUCCESS,
+            queryset,
+            lambda project: services.project_set_public(project=project, actor=request.user, public=True),
+            lambda count: (
+                ngettext(
+                    "%(count)d project is now shown on the public site.",
+                    "%(count)d projects are now shown on the public site.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )
 
     @admin.action(description=_("Hide from the public site"), permissions=["change_state"])

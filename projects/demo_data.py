@@ -9,7 +9,9 @@ Russian nouns after them agree).
 from typing import NamedTuple
 
 # Everything seed_demo creates is recognised by these markers: `--reset` deletes nothing else.
-DEMO_FAIR_SLUGS = ("almaty-2026", "almaty-2025")
+# The "demo-" prefix is the marker `seed_demo --reset` relies on: it deletes only these fairs,
+# so no organiser should give a real fair a slug starting with "demo-".
+DEMO_FAIR_SLUGS = ("demo-2026", "demo-2025")
 DEMO_DOMAIN = "example.kz"  # demo NGO e-mails are info@<handle>.example.kz
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published on purpose: a demo login
 
@@ -27,7 +29,7 @@ ORGANISER = {
 }
 
 CURRENT_FAIR = {
-    "slug": "almaty-2026",
+    "slug": "demo-2026",
     "title_kk": "Әлеуметтік жобалар жәрмеңкесі 2026",
     "title_ru": "Ярмарка социальных проектов 2026",
     "title_en": "Social Projects Fair 2026",
@@ -52,7 +54,7 @@ CURRENT_FAIR = {
 }
 
 PAST_FAIR = {
-    "slug": "almaty-2025",
+    "slug": "demo-2025",
     "title_kk": "Әлеуметтік жобалар жәрмеңкесі 2025",
     "title_ru": "Ярмарка социальных проектов 2025",
     "title_en": "Social Projects Fair 2025",

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fairportal.i18n_fields import TranslatedText
@@ -254,6 +255,18 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation}"
 
 
+INVITATION_VALIDITY = timedelta(days=14)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> "InvitationQuerySet":
+        """Not accepted and not expired: the ones a link can still be used for."""
+        return self.filter(accepted_at__isnull=True, created_at__gt=timezone.now() - INVITATION_VALIDITY)
+
+    def expired(self) -> "InvitationQuerySet":
+        return self.filter(accepted_at__isnull=True, created_at__lte=timezone.now() - INVITATION_VALIDITY)
+
+
 class Invitation(models.Model):
     """An e-mailed invitation to join an organisation; the link is signed, not stored."""
 
@@ -271,6 +284,8 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")

@@ -46,9 +46,7 @@ def organisations_of(user) -> QuerySet[Organisation]:
 
 def open_invitations_for(user) -> QuerySet[Invitation]:
     """Invitations waiting for this user's address, so a newcomer finds them after signing up."""
-    return Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).select_related(
-        "organisation"
-    )
+    return Invitation.objects.open().filter(email__iexact=user.email).select_related("organisation")
 
 
 def return_note(project: Project) -> str:

@@ -15,15 +15,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fairportal import ratelimit
 from fairportal.mail import send_to_addresses, send_to_users
 from projects import permissions
 from projects.media import reencode_image, validate_pdf
 from projects.models import (
+    INVITATION_VALIDITY,
     MAX_IMAGES_PER_PROJECT,
     Fair,
     Invitation,
     Membership,
     Organisation,
+    Phase,
     Project,
     ProjectImage,
     ProjectState,
@@ -31,14 +34,20 @@ from projects.models import (
 )
 
 INVITATION_SALT = "projects.invitation"
-INVITATION_MAX_AGE = 60 * 60 * 24 * 14
+INVITATION_MAX_AGE = int(INVITATION_VALIDITY.total_seconds())
+MAX_OPEN_INVITATIONS = 20
 
-# Which states an organiser may move a project to, and from where.
+# Which states an organiser may move a project to, and from where. A returned project the
+# NGO never resubmitted can still be turned down, so nothing stays stuck.
 ORGANISER_TRANSITIONS: dict[str, set[str]] = {
     ProjectState.RETURNED: {ProjectState.SUBMITTED},
     ProjectState.FINALIST: {ProjectState.SUBMITTED, ProjectState.NOT_SELECTED},
-    ProjectState.NOT_SELECTED: {ProjectState.SUBMITTED, ProjectState.FINALIST},
+    ProjectState.NOT_SELECTED: {ProjectState.SUBMITTED, ProjectState.FINALIST, ProjectState.RETURNED},
 }
+# Returning asks the NGO to edit, which it can only do while submission or review lasts.
+RETURN_PHASES = {Phase.SUBMISSION, Phase.REVIEW}
+# Submitted projects an organiser may show on the public site before the shortlist.
+SHOWABLE_STATES = {ProjectState.SUBMITTED, ProjectState.NOT_SELECTED}
 
 # Fields (and relations) a project needs before it can be submitted.
 REQUIRED_FOR_SUBMISSION = (
@@ -71,9 +80,31 @@ def organisation_create(*, user, data: dict, logo=None) -> Organisation:
         processed = reencode_image(logo)
         organisation.logo.save(processed.image.name, processed.image, save=False)
     organisation.full_clean()
-    organisation.save()
+    _save_organisation(organisation)
     Membership.objects.create(organisation=organisation, user=user, role=Membership.Role.OWNER)
     return organisation
+
+
+def _save_organisation(organisation: Organisation) -> None:
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError as exc:
+        # Two people registering the same BIN at once: the loser sees the same message as the pre-check.
+        raise ValidationError(
+            {
+                "bin": _(
+                    "An organisation with this BIN is already registered. Ask its owner to invite you by e-mail."
+                )
+            }
+        ) from exc
+
+
+def _delete_file_after_commit(field_file) -> None:
+    """Remove a replaced or cleared upload once the change is committed, so its URL stops working."""
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 @transaction.atomic
@@ -84,9 +115,10 @@ def organisation_update(*, organisation: Organisation, user, data: dict, logo=No
         setattr(organisation, field, value)
     if logo:
         processed = reencode_image(logo)
+        _delete_file_after_commit(Organisation.objects.get(pk=organisation.pk).logo)
         organisation.logo.save(processed.image.name, processed.image, save=False)
     organisation.full_clean()
-    organisation.save()
+    _save_organisation(organisation)
     return organisation
 
 
@@ -103,10 +135,9 @@ def invitation_from_token(token: str) -> Invitation | None:
     except signing.BadSignature:
         return None
     return (
-        Invitation.objects.select_related("organisation")
-        .filter(
-            pk=payload.get("invitation"), email__iexact=payload.get("email", ""), accepted_at__isnull=True
-        )
+        Invitation.objects.open()
+        .select_related("organisation")
+        .filter(pk=payload.get("invitation"), email__iexact=payload.get("email", ""))
         .first()
     )
 
@@ -118,6 +149,19 @@ def invitation_create(*, organisation: Organisation, email: str, invited_by) -> 
     email = email.strip().lower()
     if organisation.members.filter(email=email).exists():
         raise ValidationError(_("This person is already a member."), code="already_member")
+    # An expired invitation no longer blocks a new one.
+    organisation.invitations.expired().filter(email__iexact=email).delete()
+    if organisation.invitations.open().count() >= MAX_OPEN_INVITATIONS:
+        raise ValidationError(
+            _("This organisation has %(count)s open invitations. Wait until some are accepted or expire.")
+            % {"count": MAX_OPEN_INVITATIONS},
+            code="too_many_invitations",
+        )
+    # Invitations carry text the inviter chose to any address: cap them per person and day.
+    if not ratelimit.hit(f"projects.invitations:user:{invited_by.pk}", limit=20, period=86400).allowed:
+        raise ValidationError(
+            _("You have sent many invitations today. Please try again tomorrow."), code="invitation_limit"
+        )
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -133,7 +177,8 @@ def invitation_create(*, organisation: Organisation, email: str, invited_by) -> 
             template_prefix="projects/email/invitation",
             context={"organisation": organisation, "invited_by": invited_by, "token": token},
             recipients=[(email, invited_by.language)],
-        )
+        ),
+        robust=True,
     )
     return invitation
 
@@ -166,9 +211,11 @@ def _assign_project_fields(project: Project, data: dict) -> list:
     for field, value in data.items():
         setattr(project, field, value)
     if pdf is False:  # the form's "clear" checkbox
+        _delete_file_after_commit(project.pdf)
         project.pdf = ""
     elif pdf:
         validate_pdf(pdf)
+        _delete_file_after_commit(project.pdf)
         # A random name: the file's own name may say more than the NGO meant to publish,
         # and a draft's PDF must not be findable by guessing.
         pdf.name = f"{uuid.uuid4().hex}.pdf"
@@ -195,18 +242,35 @@ def project_create(
 
 @transaction.atomic
 def project_update(*, project: Project, user, data: dict, now: datetime | None = None) -> Project:
-    """Save the NGO's changes; locks the row so a deadline check and the write agree."""
+    """Save the NGO's changes.
+
+    Locks the project row, then reads the clock, so the deadline check and the write agree.
+    A submitted project must stay complete, and a change to a project an organiser showed
+    publicly hides it again until they look at it anew.
+    """
+    project = _locked(project)
     now = now or timezone.now()
-    project = Project.objects.select_for_update().select_related("fair", "organisation").get(pk=project.pk)
     if not permissions.can_edit_project(user, project, now):
         raise PermissionDenied
     spheres = _assign_project_fields(project, dict(data))
     _check_nomination(project)
     project.full_clean()
+    project.is_public = False
     project.save()
     if spheres is not None:
         project.spheres.set(spheres)
+    _check_still_complete(project)
     return project
+
+
+def _check_still_complete(project: Project) -> None:
+    """Raise (rolling the change back) if a submitted project would lose what submission needs."""
+    if project.state == ProjectState.SUBMITTED and (missing := project_missing_fields(project)):
+        raise ValidationError(
+            _("A submitted project must stay complete. Please fill in: %(fields)s.")
+            % {"fields": ", ".join(missing)},
+            code="incomplete",
+        )
 
 
 def _check_nomination(project: Project) -> None:
@@ -233,8 +297,8 @@ def project_add_image(
     *, project: Project, user, upload, alt_text: str, now: datetime | None = None
 ) -> ProjectImage:
     """Verify, re-encode and attach an image; the project row lock keeps the count honest."""
+    project = _locked(project)
     now = now or timezone.now()
-    project = Project.objects.select_for_update().select_related("fair", "organisation").get(pk=project.pk)
     if not permissions.can_edit_project(user, project, now):
         raise PermissionDenied
     if not alt_text.strip():
@@ -258,8 +322,9 @@ def project_add_image(
 def project_update_image(
     *, image: ProjectImage, user, alt_text: str, now: datetime | None = None
 ) -> ProjectImage:
+    project = _locked(image.project)
     now = now or timezone.now()
-    if not permissions.can_edit_project(user, image.project, now):
+    if not permissions.can_edit_project(user, project, now):
         raise PermissionDenied
     if not alt_text.strip():
         raise ValidationError({"alt_text": _("Describe what the image shows.")})
@@ -270,12 +335,14 @@ def project_update_image(
 
 @transaction.atomic
 def project_remove_image(*, image: ProjectImage, user, now: datetime | None = None) -> None:
+    project = _locked(image.project)
     now = now or timezone.now()
-    if not permissions.can_edit_project(user, image.project, now):
+    if not permissions.can_edit_project(user, project, now):
         raise PermissionDenied
-    image.image.delete(save=False)
-    image.thumbnail.delete(save=False)
+    _delete_file_after_commit(image.image)
+    _delete_file_after_commit(image.thumbnail)
     image.delete()
+    _check_still_complete(project)
 
 
 def _record_transition(*, project: Project, to_state: str, actor, note: str) -> ProjectStateChange:
@@ -285,8 +352,12 @@ def _record_transition(*, project: Project, to_state: str, actor, note: str) -> 
     project.state = to_state
     if to_state == ProjectState.SUBMITTED:
         project.submitted_at = change.created_at
-    project.save(update_fields=["state", "submitted_at", "updated_at"])
-    transaction.on_commit(lambda: _notify_members(change))
+    if to_state not in SHOWABLE_STATES:
+        # Shown once is not shown for ever: a returned or withdrawn project leaves the public site.
+        project.is_public = False
+    project.save(update_fields=["state", "submitted_at", "is_public", "updated_at"])
+    # robust: the decision is committed; a mail server that fails must not turn it into an error.
+    transaction.on_commit(lambda: _notify_members(change), robust=True)
     return change
 
 
@@ -304,8 +375,8 @@ def _locked(project: Project) -> Project:
 
 @transaction.atomic
 def project_submit(*, project: Project, user, now: datetime | None = None) -> ProjectStateChange:
-    now = now or timezone.now()
     project = _locked(project)
+    now = now or timezone.now()
     if not permissions.can_submit_project(user, project, now):
         raise PermissionDenied
     missing = project_missing_fields(project)
@@ -319,8 +390,8 @@ def project_submit(*, project: Project, user, now: datetime | None = None) -> Pr
 
 @transaction.atomic
 def project_withdraw(*, project: Project, user, now: datetime | None = None) -> ProjectStateChange:
-    now = now or timezone.now()
     project = _locked(project)
+    now = now or timezone.now()
     if not permissions.can_withdraw_project(user, project, now):
         raise PermissionDenied
     return _record_transition(project=project, to_state=ProjectState.WITHDRAWN, actor=user, note="")
@@ -345,6 +416,12 @@ def project_change_state(*, project: Project, to_state: str, actor, note: str = 
         )
     if to_state == ProjectState.RETURNED and not note.strip():
         raise ValidationError(_("Tell the NGO what to change."), code="note_required")
+    if to_state == ProjectState.RETURNED and project.fair.phase_at(timezone.now()) not in RETURN_PHASES:
+        raise TransitionNotAllowed(
+            _("“%(project)s” cannot be returned now: NGOs can only make changes until the review ends.")
+            % {"project": project.title},
+            code="transition_not_allowed",
+        )
     return _record_transition(project=project, to_state=to_state, actor=actor, note=note.strip())
 
 
@@ -360,6 +437,7 @@ def project_mark_not_selected(*, project: Project, actor, note: str = "") -> Pro
     return project_change_state(project=project, to_state=ProjectState.NOT_SELECTED, actor=actor, note=note)
 
 
+@transaction.atomic
 def project_set_public(*, project: Project, actor, public: bool) -> Project:
     """Show a submitted project on the public site (or hide it again); an organiser's call.
 
@@ -368,6 +446,13 @@ def project_set_public(*, project: Project, actor, public: bool) -> Project:
     """
     if not actor.has_perm("projects.change_project_state"):
         raise PermissionDenied
+    project = _locked(project)
+    if public and project.state not in SHOWABLE_STATES:
+        raise TransitionNotAllowed(
+            _("“%(project)s” is %(state)s: only submitted projects can be shown.")
+            % {"project": project.title, "state": project.get_state_display()},
+            code="not_showable",
+        )
     Project.objects.filter(pk=project.pk).update(is_public=public, updated_at=timezone.now())
     project.is_public = public
     return project

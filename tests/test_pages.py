@@ -163,3 +163,9 @@ def test_bootstrap_files_are_found_for_collectstatic():
 
     assert finders.find("bootstrap/css/bootstrap.min.css")
     assert finders.find("css/site.css")
+
+
+def test_language_links_never_point_off_site(client):
+    html = client.get("//evil.example/x").content.decode()
+
+    assert "evil.example" not in html

@@ -9,8 +9,11 @@ register = template.Library()
 
 
 def _path_in_language(path: str, current: str, code: str) -> str:
+    if not path.startswith(f"/{current}/"):
+        # Not one of our pages (a 404 for "//elsewhere/…", say): never echo it back as a link.
+        return f"/{code}/"
     translated = translate_url(path, code)
-    if translated == path and code != current and path.startswith(f"/{current}/"):
+    if translated == path and code != current:
         # translate_url only knows resolvable paths; a 404 page still deserves a switch.
         translated = f"/{code}/{path[len(current) + 2 :]}"
     return translated

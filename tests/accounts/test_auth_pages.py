@@ -65,9 +65,13 @@ def test_a_confirmation_link_works_once(client, django_capture_on_commit_callbac
 
 
 def test_a_forged_confirmation_link_is_refused(client):
-    user = UserFactory(email_confirmed_at=None)
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
 
-    response = client.get(en("accounts:confirm_email", uidb64="MQ", token="abc-def"))
+    user = UserFactory(email_confirmed_at=None)
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+
+    response = client.get(en("accounts:confirm_email", uidb64=uidb64, token="cn0000-0123456789abcdef0123"))
 
     assert response.status_code == 400
     user.refresh_from_db()
@@ -151,3 +155,45 @@ def test_log_out_is_a_post(client):
     assert client.get(en("accounts:logout")).status_code == 405
     client.post(en("accounts:logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_signing_up_with_a_registered_address_reveals_nothing(client, django_capture_on_commit_callbacks):
+    UserFactory(email="taken@ngo.kz", language="en", email_confirmed_at=timezone.now())
+    data = {"full_name": "X", "password1": "a-long-pass-42x", "password2": "a-long-pass-42x"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(en("accounts:signup"), {**data, "email": "Taken@NGO.kz"})
+        fresh = client.post(en("accounts:signup"), {**data, "email": "fresh@ngo.kz"})
+
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    assert User.objects.filter(email="taken@ngo.kz").count() == 1
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {
+        "taken@ngo.kz": "You already have an account",
+        "fresh@ngo.kz": "Confirm your e-mail address",
+    }
+
+
+def test_look_alike_spellings_share_one_login_limit(client):
+    UserFactory(email="victim@ngo.kz", email_confirmed_at=timezone.now())
+    fullwidth = "ｖｉｃｔｉｍ@ngo.kz"  # NFKC turns this into victim@ngo.kz, as the log-in form does
+
+    statuses = [
+        client.post(en("accounts:login"), {"username": name, "password": "wrong"}).status_code
+        for name in [fullwidth, "VICTIM@ngo.kz"] * 5 + [fullwidth]
+    ]
+
+    assert statuses[-1] == 429
+
+
+def test_the_admin_log_in_is_rate_limited_too(client):
+    UserFactory(email="boss@fair.kz", is_staff=True, email_confirmed_at=timezone.now())
+
+    statuses = [
+        client.post("/en/admin/login/", {"username": "boss@fair.kz", "password": "wrong"}).status_code
+        for _ in range(11)
+    ]
+
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429

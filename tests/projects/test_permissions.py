@@ -20,6 +20,7 @@ PHASE_OFFSETS = {
     Phase.REVIEW: timedelta(days=25),
     Phase.VOTING: timedelta(days=45),
     Phase.RESULTS: timedelta(days=55),
+    Phase.CEREMONY: timedelta(days=65),
     Phase.ARCHIVED: timedelta(days=400),
 }
 STATES = [

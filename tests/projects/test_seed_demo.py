@@ -56,7 +56,7 @@ def test_builds_a_current_fair_in_voting_and_an_archived_past_fair_in_three_lang
     output = seed()
 
     now = timezone.now()
-    current, past = Fair.objects.get(slug="almaty-2026"), Fair.objects.get(slug="almaty-2025")
+    current, past = Fair.objects.get(slug="demo-2026"), Fair.objects.get(slug="demo-2025")
     assert current.phase_at(now) == Phase.VOTING
     assert current.voting_closes_at - now > timedelta(days=13)
     assert current.submission_closes_at < now - timedelta(days=14)
@@ -80,8 +80,8 @@ def test_builds_a_current_fair_in_voting_and_an_archived_past_fair_in_three_lang
     assert "Мүгедектігі бар адамдарды әлеуметтік бейімдеу және оңалту" in current.nominations.values_list(
         "title_kk", flat=True
     )
-    assert "almaty-2026 (voting)" in output
-    assert "almaty-2025 (archived)" in output
+    assert "demo-2026 (voting)" in output
+    assert "demo-2025 (archived)" in output
     assert not mail.outbox  # state changes were written directly, nobody was e-mailed
 
 
@@ -111,7 +111,7 @@ def test_organisations_are_plausible_and_cover_every_region():
 def test_projects_fill_every_state_in_kazakh_russian_and_english():
     seed()
 
-    current = Project.objects.filter(fair__slug="almaty-2026")
+    current = Project.objects.filter(fair__slug="demo-2026")
     states = dict.fromkeys(ProjectState.values, 0) | {
         state: current.filter(state=state).count() for state in ProjectState.values
     }
@@ -123,7 +123,7 @@ def test_projects_fill_every_state_in_kazakh_russian_and_english():
     assert all(states[s] >= 1 for s in (ProjectState.DRAFT, ProjectState.RETURNED, ProjectState.WITHDRAWN))
     submitted = current.filter(state=ProjectState.SUBMITTED)
     assert 0.35 < submitted.filter(is_public=True).count() / submitted.count() < 0.65
-    past = Project.objects.filter(fair__slug="almaty-2025")
+    past = Project.objects.filter(fair__slug="demo-2025")
     assert set(past.values_list("state", flat=True)) == {ProjectState.FINALIST, ProjectState.NOT_SELECTED}
 
     languages = dict.fromkeys(("kk", "ru", "en"), 0)
@@ -245,12 +245,12 @@ def test_running_again_does_nothing_and_reset_rebuilds_the_same_data(django_capt
 def test_reset_leaves_other_organisations_alone_and_refuses_to_delete_their_projects():
     real = OrganisationFactory(email="info@real-ngo.kz")
     seed()
-    ProjectFactory(organisation=real, fair=Fair.objects.get(slug="almaty-2026"))
+    ProjectFactory(organisation=real, fair=Fair.objects.get(slug="demo-2026"))
 
     with pytest.raises(CommandError, match="did not create"):
         seed("--reset")
 
-    assert Project.objects.filter(fair__slug="almaty-2026").count() == sum(CURRENT_FAIR_STATES.values()) + 1
+    assert Project.objects.filter(fair__slug="demo-2026").count() == sum(CURRENT_FAIR_STATES.values()) + 1
     Project.objects.filter(organisation=real).delete()
     seed("--reset")
     assert Organisation.objects.filter(pk=real.pk).exists()
@@ -261,7 +261,7 @@ def test_scale_multiplies_organisations_and_projects():
 
     assert Organisation.objects.count() == 2 * BASE_ORGANISATIONS
     assert Project.objects.count() == 2 * BASE_PROJECTS
-    assert Project.objects.filter(fair__slug="almaty-2026", state=ProjectState.FINALIST).count() == 100
+    assert Project.objects.filter(fair__slug="demo-2026", state=ProjectState.FINALIST).count() == 100
     assert "Projects: 500/560" in output
     assert "Projects: 560/560" in output
     assert not Project.objects.public().filter(images__isnull=True).exists()

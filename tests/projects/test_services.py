@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import translation
 
-from projects import services
-from projects.models import Invitation, Membership, ProjectState, ProjectStateChange
+from projects import selectors, services
+from projects.models import Invitation, Membership, Project, ProjectState, ProjectStateChange
 from tests.accounts.factories import UserFactory
 from tests.projects.factories import MembershipFactory, ProjectFactory, jpeg_upload
 
@@ -255,3 +255,82 @@ def test_plain_members_cannot_invite(project):
             email="x@ngo.kz",
             invited_by=project.organisation.members.get(email="member@ngo.kz"),
         )
+
+
+def test_a_submitted_project_must_stay_complete(project):
+    services.project_add_image(project=project, user=owner(project), upload=jpeg_upload(), alt_text="Сабақ")
+    services.project_submit(project=project, user=owner(project))
+    image = project.images.get()
+
+    with pytest.raises(ValidationError):
+        services.project_update(project=project, user=owner(project), data={"summary": ""})
+    with pytest.raises(ValidationError):
+        services.project_remove_image(image=image, user=owner(project))
+
+    project.refresh_from_db()
+    assert project.summary
+    assert project.images.exists()
+
+
+def test_showing_publicly_is_for_submitted_projects_and_an_edit_needs_a_new_look(project, organiser):
+    with pytest.raises(services.TransitionNotAllowed):
+        services.project_set_public(project=project, actor=organiser, public=True)  # still a draft
+
+    services.project_add_image(project=project, user=owner(project), upload=jpeg_upload(), alt_text="Сабақ")
+    services.project_submit(project=project, user=owner(project))
+    services.project_set_public(project=project, actor=organiser, public=True)
+    assert Project.objects.public().filter(pk=project.pk).exists()
+
+    services.project_update(project=project, user=owner(project), data={"summary": "Changed after approval"})
+
+    assert not Project.objects.public().filter(pk=project.pk).exists()
+
+
+def test_returning_hides_a_project_and_is_only_possible_while_ngos_can_edit(project, organiser):
+    project.state = ProjectState.SUBMITTED
+    project.is_public = True
+    project.save()
+
+    services.project_return_for_changes(project=project, actor=organiser, message="Add photos.")
+    project.refresh_from_db()
+    assert not project.is_public
+
+    # A returned project nobody fixed can still be turned down, so it never gets stuck.
+    services.project_mark_not_selected(project=project, actor=organiser)
+    fair = project.fair
+    fair.submission_opens_at -= timedelta(days=100)
+    fair.submission_closes_at -= timedelta(days=100)
+    fair.voting_opens_at -= timedelta(days=60)
+    fair.save()  # now in the voting phase
+    with pytest.raises(services.TransitionNotAllowed):
+        services.project_return_for_changes(project=project, actor=organiser, message="Too late")
+
+
+def test_expired_invitations_neither_work_nor_block_a_new_one(project):
+    invitation = services.invitation_create(
+        organisation=project.organisation, email="late@ngo.kz", invited_by=owner(project)
+    )
+    token = services.invitation_token(invitation)
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=invitation.created_at - timedelta(days=15))
+    late = UserFactory(email="late@ngo.kz")
+
+    assert services.invitation_from_token(token) is None
+    assert not selectors.open_invitations_for(late).exists()
+    again = services.invitation_create(
+        organisation=project.organisation, email="late@ngo.kz", invited_by=owner(project)
+    )
+    assert services.invitation_from_token(services.invitation_token(again)) == again
+
+
+def test_decisions_stand_when_the_mail_server_is_down(
+    project, organiser, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.failing_mail.UnreachableSMTPBackend"
+    project.state = ProjectState.SUBMITTED
+    project.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.project_mark_finalist(project=project, actor=organiser)
+
+    project.refresh_from_db()
+    assert project.state == ProjectState.FINALIST

@@ -46,16 +46,67 @@ def organisation_data(**overrides) -> dict:
 
 
 @pytest.mark.parametrize(
-    "name",
-    ["projects:project_detail", "projects:project_update", "projects:project_images"],
+    ("method", "name"),
+    [
+        ("get", "projects:project_detail"),
+        ("get", "projects:project_update"),
+        ("post", "projects:project_update"),
+        ("get", "projects:project_images"),
+        ("post", "projects:project_images"),
+        ("post", "projects:project_submit"),
+        ("get", "projects:project_withdraw"),
+        ("post", "projects:project_withdraw"),
+    ],
 )
-def test_other_users_get_404_for_a_projects_private_pages(client, name):
+def test_other_users_get_404_for_a_projects_private_pages(client, method, name):
     project = ProjectFactory()
     MembershipFactory(organisation=project.organisation)
     client.force_login(MembershipFactory().user)
 
-    assert client.get(reverse(name, args=[project.pk])).status_code == 404
-    assert client.post(reverse("projects:project_submit", args=[project.pk])).status_code == 404
+    response = getattr(client, method)(reverse(name, args=[project.pk]))
+
+    assert response.status_code == 404
+    project.refresh_from_db()
+    assert project.state == ProjectState.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [("post", "projects:project_image_update"), ("post", "projects:project_image_delete")],
+)
+def test_other_users_cannot_touch_a_projects_images(client, method, name):
+    from projects import services
+
+    project = ProjectFactory()
+    owner = MembershipFactory(organisation=project.organisation).user
+    image = services.project_add_image(project=project, user=owner, upload=jpeg_upload(), alt_text="Фото")
+    client.force_login(MembershipFactory().user)
+
+    response = getattr(client, method)(reverse(name, args=[project.pk, image.pk]), {"alt_text": "Hacked"})
+
+    assert response.status_code == 404
+    image.refresh_from_db()
+    assert image.alt_text == "Фото"
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        ("get", "projects:organisation_detail"),
+        ("get", "projects:organisation_update"),
+        ("post", "projects:organisation_update"),
+        ("post", "projects:invitation_create"),
+        ("get", "projects:project_create"),
+    ],
+)
+def test_other_users_get_404_for_an_organisations_private_pages(client, method, name):
+    organisation = MembershipFactory().organisation
+    client.force_login(MembershipFactory().user)
+
+    response = getattr(client, method)(reverse(name, args=[organisation.pk]), {"email": "x@ngo.kz"})
+
+    assert response.status_code == 404
+    assert not organisation.invitations.exists()
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):

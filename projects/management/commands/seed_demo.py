@@ -852,7 +852,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete what seed_demo created (the fairs almaty-2026 and almaty-2025 with their projects "
+            help="Delete what seed_demo created (the fairs demo-2026 and demo-2025 with their projects "
             "and image files, organisations with e-mails on .example.kz and no other projects, and the "
             "ngoN@example.kz users), then build it again.",
         )
