@@ -66,11 +66,14 @@ setup: migrate compilemessages ## Database, translations and the local admin acc
 	$(MANAGE) ensure_local_admin
 
 # ------------------------------------------------------------------ run
-.PHONY: run serve
+.PHONY: run serve worker
 run: setup ## Serve the portal with the development server on http://127.0.0.1:8000 (demo data on an empty database)
 	$(MANAGE) seed_demo --if-empty
 	@echo "fairportal: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/kk/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: setup ## Run the background worker that sends queued mail (with DJANGO_TASKS_BACKEND=database)
+	DJANGO_TASKS_BACKEND=database $(MANAGE) db_worker
 
 var/secret-key:
 	@mkdir -p var
@@ -80,6 +83,7 @@ var/secret-key:
 serve: setup collectstatic var/secret-key ## Serve under gunicorn with DJANGO_DEBUG=false, like production
 	DJANGO_DEBUG=false DJANGO_HTTPS=false \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret-key)}" \
+	VOTER_HASH_KEY="$${VOTER_HASH_KEY:-$$(cat var/secret-key)-voters}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}" \
 	$(BIN)/gunicorn --config gunicorn.conf.py fairportal.wsgi

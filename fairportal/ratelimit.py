@@ -117,6 +117,19 @@ def hit(key: str, *, limit: int, period: int, now: datetime | None = None) -> Ra
     return RateLimitResult(allowed=count <= limit, count=count, limit=limit, retry_after=retry_after)
 
 
+def is_over(key: str, *, limit: int, period: int, now: datetime | None = None) -> bool:
+    """Whether `key` has already used up its window, without counting a hit (a lockout check)."""
+    if not settings.RATELIMIT_ENABLED:
+        return False
+    now = now or timezone.now()
+    window_start = int(now.timestamp() // period) * period
+    if len(key) > _KEY_LENGTH:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return RateLimitCounter.objects.filter(
+        key=key, window_start=datetime.fromtimestamp(window_start, tz=UTC), count__gte=limit
+    ).exists()
+
+
 def is_limited(key: str, *, limit: int, period: int) -> bool:
     """Count this attempt like `hit()` and say whether it is over the limit."""
     return not hit(key, limit=limit, period=period).allowed

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "fairportal",
     "accounts",
     "projects",
@@ -192,6 +194,25 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "fairportal.views.csrf_failure"
+
+# ---------------------------------------------------------------- background tasks
+# Mail (voting codes above all) is sent by a task so a slow mail server never holds a request.
+# "immediate" runs it at once (development, tests); "database" queues it in PostgreSQL for
+# `manage.py db_worker` (production; `make worker`).
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.str("DJANGO_TASKS_BACKEND", default="immediate")]}}
+
+# ---------------------------------------------------------------- voting
+# Keys the HMAC that turns a voter's e-mail or phone into an identity. Separate from SECRET_KEY
+# so rotating sessions does not orphan votes, and required in production.
+VOTER_HASH_KEY = env.str("VOTER_HASH_KEY", default="")
+if not VOTER_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("VOTER_HASH_KEY must be set when DJANGO_DEBUG is false.")
+    VOTER_HASH_KEY = "local-development-voter-key"
 
 # ---------------------------------------------------------------- rate limits
 # How many reverse proxies in front of the app append to X-Forwarded-For. 0 means the

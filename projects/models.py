@@ -43,6 +43,18 @@ class Fair(models.Model):
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Unpublished fairs are invisible to NGOs and visitors.")
     )
+    class VotePolicy(models.TextChoices):
+        PER_FAIR = "fair", _("One vote per person in the whole fair")
+        PER_NOMINATION = "nomination", _("One vote per person in each nomination")
+
+    vote_policy = models.CharField(
+        _("voting rule"), max_length=12, choices=VotePolicy.choices, default=VotePolicy.PER_FAIR
+    )
+    live_results = models.BooleanField(
+        _("show results during voting"),
+        default=False,
+        help_text=_("Off: vote counts stay hidden everywhere until voting closes."),
+    )
     submission_opens_at = models.DateTimeField(_("submission opens"))
     submission_closes_at = models.DateTimeField(_("submission closes"))
     voting_opens_at = models.DateTimeField(_("public voting opens"))
@@ -92,6 +104,13 @@ class Fair(models.Model):
         if now < self.archived_at:
             return Phase.CEREMONY
         return Phase.ARCHIVED
+
+    def voting_open_at(self, now: datetime) -> bool:
+        return self.is_published and self.voting_opens_at <= now < self.voting_closes_at
+
+    def results_visible_at(self, now: datetime) -> bool:
+        """Counts are secret until voting closes, unless the organisers chose live results."""
+        return now >= self.voting_closes_at or (self.live_results and now >= self.voting_opens_at)
 
 
 class Nomination(models.Model):

@@ -78,6 +78,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "share_image": images[0] if images else None,
             "video": parse_video_url(project.video_url) if project.video_url else None,
             "other_projects": [p for p in project.organisation.projects.all() if p.pk != project.pk],
+            "can_vote": project.state == "finalist" and project.fair.voting_open_at(timezone.now()),
         },
     )
 

@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x7Qp!v2Lr9#kT4mZ8wB1nC6yH3jF5dS0aG-eR_uI$oP@lK^zX&cV*bN(mM)qW+tY",
     "DJANGO_ALLOWED_HOSTS": "fair.example.kz,www.fair.example.kz",
     "DATABASE_URL": "postgres://fair:secret@db.internal:5433/fairportal_prod",
+    "VOTER_HASH_KEY": "another-long-random-key-for-voter-identities-only",
 }
 
 
@@ -85,6 +86,15 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_voter_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "VOTER_HASH_KEY"}
+
+    result = run_python("import django; django.setup()", env)
+
+    assert result.returncode != 0
+    assert "VOTER_HASH_KEY must be set" in result.stderr
 
 
 def test_only_postgresql_is_accepted():

@@ -1,0 +1,66 @@
+from django import forms
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Bots fill forms in well under this; people need longer to read and type an address.
+MIN_FILL_SECONDS = 3
+_STAMP_SALT = "voting.form-started"
+
+
+class VoteRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We send a one-time code to it. The address itself is not kept after you vote."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    consent = forms.BooleanField(
+        label=_("I accept the voting rules and the privacy notice."),
+        error_messages={"required": _("Please accept the voting rules to vote.")},
+    )
+    # Invisible to people (hidden by CSS and from screen readers); bots fill every field.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(timezone.now().timestamp(), salt=_STAMP_SALT)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("website"):
+            raise forms.ValidationError(_("Something went wrong. Please try again."), code="honeypot")
+        try:
+            started = signing.loads(cleaned_data.get("started", ""), salt=_STAMP_SALT, max_age=3600)
+        except signing.BadSignature:
+            started = None
+        if started is None or timezone.now().timestamp() - started < MIN_FILL_SECONDS:
+            # Give a fresh stamp so an honest, fast person succeeds on the next try.
+            self.data = self.data.copy()
+            self.data["started"] = signing.dumps(
+                timezone.now().timestamp() - MIN_FILL_SECONDS, salt=_STAMP_SALT
+            )
+            raise forms.ValidationError(
+                _("That was very fast. Please check the form and send it again."), code="too_fast"
+            )
+        return cleaned_data
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the e-mail"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has 6 digits.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]{6}",
+                "maxlength": 6,
+                "size": 8,
+                "class": "code-input",
+            }
+        ),
+    )

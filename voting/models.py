@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Fair, Nomination, Project
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class VoteCode(models.Model):
+    """A one-time code sent to a visitor who wants to vote for a project.
+
+    Only a keyed hash of the code is stored. The clear address is kept just long enough
+    to send the code and is erased once the code is used, replaced or expired.
+    """
+
+    fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="+", verbose_name=_("fair"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    voter_digest = models.CharField(_("voter"), max_length=64, db_index=True)
+    voter_masked = models.CharField(_("address (masked)"), max_length=100)
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    code_digest = models.CharField(_("code"), max_length=64)
+    language = models.CharField(_("language"), max_length=8)
+    created_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("voting code")
+        verbose_name_plural = _("voting codes")
+        indexes = [models.Index(fields=["voter_digest", "created_at"], name="voting_code_voter_recent")]
+
+    def __str__(self) -> str:
+        return self.voter_masked
+
+
+class VoteQuerySet(models.QuerySet):
+    def valid(self) -> "VoteQuerySet":
+        return self.filter(invalidated_at__isnull=True)
+
+
+class Vote(models.Model):
+    """One verified visitor's vote. Never edited or deleted: organisers invalidate it instead."""
+
+    fair = models.ForeignKey(Fair, on_delete=models.PROTECT, related_name="votes", verbose_name=_("fair"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="votes", verbose_name=_("project")
+    )
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("nomination")
+    )
+    # "" for one vote per fair, the nomination's id for one vote per nomination: the unique
+    # constraint below then enforces whichever rule the fair chose.
+    scope = models.CharField(_("scope"), max_length=20, blank=True)
+    voter_digest = models.CharField(_("voter"), max_length=64)
+    voter_masked = models.CharField(_("voter (masked)"), max_length=100)
+    email_domain = models.CharField(_("e-mail domain"), max_length=253, blank=True, db_index=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    ip_digest = models.CharField(_("IP address (hashed)"), max_length=64, db_index=True)
+    network = models.CharField(_("network"), max_length=50, blank=True, db_index=True)
+    receipt = models.CharField(_("receipt code"), max_length=20, unique=True)
+    created_at = models.DateTimeField(_("cast"), db_index=True)
+    invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True)
+    invalidated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invalidated by"),
+    )
+    invalidation_reason = models.TextField(_("reason for invalidation"), blank=True)
+
+    objects = VoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["-created_at"]
+        permissions = [("invalidate_vote", _("Can invalidate suspicious votes"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fair", "voter_digest", "scope"], name="voting_vote_one_per_voter_per_scope"
+            ),
+            models.CheckConstraint(
+                condition=Q(invalidated_at__isnull=True) | ~Q(invalidation_reason=""),
+                name="voting_vote_invalidation_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["fair", "project"], name="voting_vote_fair_project")]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+    @property
+    def is_valid(self) -> bool:
+        return self.invalidated_at is None

@@ -1,0 +1,56 @@
+from django.db.models import Count, Q
+
+from projects.models import Fair, Project, ProjectState
+from voting.models import Vote
+
+
+def vote_by_receipt(receipt: str) -> Vote | None:
+    if not receipt:
+        return None
+    return (
+        Vote.objects.select_related("project__fair", "project__organisation").filter(receipt=receipt).first()
+    )
+
+
+def receipt_status(receipt: str) -> str:
+    """ "counted", "invalidated" or "unknown": nothing else about the vote is revealed."""
+    vote = Vote.objects.filter(receipt=receipt).only("invalidated_at").first()
+    if vote is None:
+        return "unknown"
+    return "counted" if vote.invalidated_at is None else "invalidated"
+
+
+def tally(fair: Fair):
+    """Finalists with their count of valid votes, computed from the votes themselves."""
+    return (
+        Project.objects.filter(fair=fair, state__in=[ProjectState.FINALIST, ProjectState.AWARDED])
+        .select_related("organisation", "nomination")
+        .annotate(valid_votes=Count("votes", filter=Q(votes__invalidated_at__isnull=True)))
+        .order_by("nomination__position", "nomination_id", "-valid_votes", "title")
+    )
+
+
+def tally_by_nomination(fair: Fair) -> list[dict]:
+    """[{nomination, total, rows: [(project, votes, percent)]}] in nomination order, best first."""
+    groups: dict = {}
+    for project in tally(fair):
+        groups.setdefault(project.nomination, []).append(project)
+    result = []
+    for nomination, projects in groups.items():
+        total = sum(project.valid_votes for project in projects)
+        top = max((project.valid_votes for project in projects), default=0) or 1
+        result.append(
+            {
+                "nomination": nomination,
+                "total": total,
+                "rows": [
+                    (project, project.valid_votes, round(100 * project.valid_votes / top))
+                    for project in projects
+                ],
+            }
+        )
+    return result
+
+
+def valid_vote_count(fair: Fair) -> int:
+    return Vote.objects.valid().filter(fair=fair).count()

@@ -1,0 +1,48 @@
+"""Sending voting codes outside the request.
+
+The task itself draws the code, stores only its keyed hash and mails it, so the clear code
+exists in the e-mail alone — not in the task queue, the database or a log.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task, task_backends
+
+from fairportal.mail import send_to_addresses
+from voting import identity
+from voting.models import VoteCode
+
+logger = logging.getLogger(__name__)
+MAX_SEND_ATTEMPTS = 3
+
+
+@task()
+def send_vote_code(code_id: int, attempt: int = 1) -> None:
+    with transaction.atomic():
+        challenge = VoteCode.objects.select_for_update().select_related("project").filter(pk=code_id).first()
+        if challenge is None or challenge.used_at or challenge.replaced_at or not challenge.address:
+            return  # replaced or used before the worker got to it: nothing to send
+        code = identity.new_code()
+        challenge.code_digest = identity.code_digest(challenge.pk, code)
+        challenge.save(update_fields=["code_digest"])
+        address, language, project = challenge.address, challenge.language, challenge.project
+        minutes = int((challenge.expires_at - challenge.created_at).total_seconds() // 60)
+    try:
+        send_to_addresses(
+            template_prefix="voting/email/code",
+            context={"code": code, "project": project, "minutes": minutes},
+            recipients=[(address, language)],
+        )
+    except (smtplib.SMTPException, OSError):
+        logger.warning("Sending voting code %s failed (attempt %s)", code_id, attempt, exc_info=True)
+        if attempt < MAX_SEND_ATTEMPTS:
+            # A new code on retry: the one drawn above was never delivered. Queued backends wait
+            # a little before retrying; the immediate one (development) retries at once.
+            retry = send_vote_code
+            if task_backends[retry.backend].supports_defer:
+                retry = retry.using(run_after=timezone.now() + timedelta(seconds=20 * attempt))
+            retry.enqueue(code_id, attempt + 1)

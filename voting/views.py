@@ -1,0 +1,176 @@
+"""The visitor's voting pages. Thin: the rules live in `voting.services`.
+
+The session holds only the current code's id (and the address until it is verified, for a
+resend); every counter that matters is in the database.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from fairportal.ratelimit import client_ip, ratelimit
+from projects import selectors as project_selectors
+from voting import selectors, services
+from voting.forms import CodeForm, VoteRequestForm
+
+SESSION_CODE = "vote_code_id"
+SESSION_ADDRESS = "vote_address"
+SESSION_PROJECT = "vote_project_id"
+SESSION_RECEIPT = "vote_receipt"
+
+
+def _public_project(pk: int):
+    project = project_selectors.public_project(pk)
+    if project is None:
+        raise Http404
+    return project
+
+
+def _already_voted(request: HttpRequest, vote) -> HttpResponse:
+    return render(request, "voting/already_voted.html", {"vote": vote}, status=200)
+
+
+@never_cache
+@ratelimit(group="voting.request", key="ip", rate="20/h")
+def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _public_project(pk)
+    now = timezone.now()
+    form = VoteRequestForm(request.POST or None)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = services.vote_request_code(
+                project=project,
+                address=form.cleaned_data["email"],
+                ip=client_ip(request),
+                language=get_language(),
+            )
+        except services.VotingError as error:
+            if error.code in ("not_finalist", "not_started", "closed"):
+                refusal = error.messages[0]
+            else:
+                form.add_error("email" if error.code == "disposable" else None, error)
+        except services.ValidationError as error:
+            form.add_error("email", error)
+        else:
+            request.session[SESSION_CODE] = challenge.pk
+            request.session[SESSION_ADDRESS] = form.cleaned_data["email"]
+            request.session[SESSION_PROJECT] = project.pk
+            return redirect("voting:verify")
+    elif not services.can_vote_for(project, now):
+        refusal = _voting_unavailable_message(project, now)
+    return render(request, "voting/vote_start.html", {"project": project, "form": form, "refusal": refusal})
+
+
+def _voting_unavailable_message(project, now) -> str:
+    try:
+        services._check_votable(project, now)
+    except services.VotingError as error:
+        return error.messages[0]
+    return ""
+
+
+@never_cache
+@ratelimit(group="voting.verify", key="ip", rate="60/10m")
+def vote_verify(request: HttpRequest) -> HttpResponse:
+    code_id = request.session.get(SESSION_CODE)
+    project_id = request.session.get(SESSION_PROJECT)
+    if not code_id or not project_id:
+        messages.info(request, _("Choose a project to vote for first."))
+        return redirect("catalogue:fair_list")
+    project = _public_project(project_id)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = services.vote_verify(
+                code_id=code_id, code=form.cleaned_data["code"], ip=client_ip(request)
+            )
+        except services.AlreadyVoted as already:
+            _forget_address(request)
+            return _already_voted(request, already.vote)
+        except services.VotingError as error:
+            form.add_error("code", error)
+        else:
+            # A verified visitor gets a new session id, so a session stolen earlier is useless.
+            request.session.cycle_key()
+            _forget_address(request)
+            request.session[SESSION_RECEIPT] = vote.receipt
+            return redirect("voting:done")
+    return render(
+        request,
+        "voting/vote_verify.html",
+        {"project": project, "form": form, "masked": _mask(request.session.get(SESSION_ADDRESS, ""))},
+    )
+
+
+def _mask(address: str) -> str:
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else ""
+
+
+def _forget_address(request: HttpRequest) -> None:
+    for key in (SESSION_CODE, SESSION_ADDRESS, SESSION_PROJECT):
+        request.session.pop(key, None)
+
+
+@require_POST
+@ratelimit(group="voting.request", key="ip", rate="20/h")
+def vote_resend(request: HttpRequest) -> HttpResponse:
+    address, project_id = request.session.get(SESSION_ADDRESS), request.session.get(SESSION_PROJECT)
+    if not address or not project_id:
+        return redirect("catalogue:fair_list")
+    project = _public_project(project_id)
+    try:
+        challenge = services.vote_request_code(
+            project=project, address=address, ip=client_ip(request), language=get_language()
+        )
+    except services.VotingError as error:
+        messages.error(request, error.messages[0])
+    else:
+        request.session[SESSION_CODE] = challenge.pk
+        messages.success(request, _("A new code is on its way. The previous one no longer works."))
+    return redirect("voting:verify")
+
+
+@never_cache
+def vote_done(request: HttpRequest) -> HttpResponse:
+    vote = selectors.vote_by_receipt(request.session.get(SESSION_RECEIPT, ""))
+    if vote is None:
+        return redirect("catalogue:fair_list")
+    return render(request, "voting/vote_done.html", {"vote": vote, "project": vote.project})
+
+
+def receipt_check(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("code", "").strip().upper()
+    status = selectors.receipt_status(code) if code else None
+    return render(request, "voting/receipt_check.html", {"code": code, "status": status})
+
+
+def rules(request: HttpRequest) -> HttpResponse:
+    return render(request, "voting/rules.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "voting/privacy.html")
+
+
+def results(request: HttpRequest, slug: str) -> HttpResponse:
+    fair = project_selectors.public_fairs().filter(slug=slug).first()
+    if fair is None:
+        raise Http404
+    now = timezone.now()
+    visible = fair.results_visible_at(now)
+    return render(
+        request,
+        "voting/results.html",
+        {
+            "fair": fair,
+            "visible": visible,
+            "nominations": selectors.tally_by_nomination(fair) if visible else [],
+        },
+    )
