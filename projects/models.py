@@ -43,6 +43,7 @@ class Fair(models.Model):
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Unpublished fairs are invisible to NGOs and visitors.")
     )
+
     class VotePolicy(models.TextChoices):
         PER_FAIR = "fair", _("One vote per person in the whole fair")
         PER_NOMINATION = "nomination", _("One vote per person in each nomination")

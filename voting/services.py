@@ -107,7 +107,9 @@ def vote_request_code(
             channel=Channel.EMAIL,
             voter_digest=voter.digest,
             voter_masked=voter.masked,
-            address=voter.normalised,
+            # Mail goes to the address as typed: not every provider delivers "+tag" to the
+            # bare name. The normalised form only decides who counts as the same voter.
+            address=address.strip(),
             language=language,
             created_at=now,
             expires_at=now + CODE_VALIDITY,

@@ -1,7 +1,7 @@
 """The visitor's voting pages. Thin: the rules live in `voting.services`.
 
-The session holds only the current code's id (and the address until it is verified, for a
-resend); every counter that matters is in the database.
+The session holds only the current code's id, the project and the masked address — never the
+address itself; every counter that matters is in the database.
 """
 
 from django.contrib import messages
@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from fairportal.ratelimit import client_ip, ratelimit
 from projects import selectors as project_selectors
@@ -19,7 +18,7 @@ from voting import selectors, services
 from voting.forms import CodeForm, VoteRequestForm
 
 SESSION_CODE = "vote_code_id"
-SESSION_ADDRESS = "vote_address"
+SESSION_MASKED = "vote_masked"
 SESSION_PROJECT = "vote_project_id"
 SESSION_RECEIPT = "vote_receipt"
 
@@ -59,7 +58,7 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("email", error)
         else:
             request.session[SESSION_CODE] = challenge.pk
-            request.session[SESSION_ADDRESS] = form.cleaned_data["email"]
+            request.session[SESSION_MASKED] = challenge.voter_masked
             request.session[SESSION_PROJECT] = project.pk
             return redirect("voting:verify")
     elif not services.can_vote_for(project, now):
@@ -91,50 +90,23 @@ def vote_verify(request: HttpRequest) -> HttpResponse:
                 code_id=code_id, code=form.cleaned_data["code"], ip=client_ip(request)
             )
         except services.AlreadyVoted as already:
-            _forget_address(request)
+            # No session write here: in a double submit the winning request is replacing
+            # this very session, and writing to it would turn the friendly page into a 400.
             return _already_voted(request, already.vote)
         except services.VotingError as error:
             form.add_error("code", error)
         else:
             # A verified visitor gets a new session id, so a session stolen earlier is useless.
             request.session.cycle_key()
-            _forget_address(request)
+            for key in (SESSION_CODE, SESSION_MASKED, SESSION_PROJECT):
+                request.session.pop(key, None)
             request.session[SESSION_RECEIPT] = vote.receipt
             return redirect("voting:done")
     return render(
         request,
         "voting/vote_verify.html",
-        {"project": project, "form": form, "masked": _mask(request.session.get(SESSION_ADDRESS, ""))},
+        {"project": project, "form": form, "masked": request.session.get(SESSION_MASKED, "")},
     )
-
-
-def _mask(address: str) -> str:
-    local, _at, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else ""
-
-
-def _forget_address(request: HttpRequest) -> None:
-    for key in (SESSION_CODE, SESSION_ADDRESS, SESSION_PROJECT):
-        request.session.pop(key, None)
-
-
-@require_POST
-@ratelimit(group="voting.request", key="ip", rate="20/h")
-def vote_resend(request: HttpRequest) -> HttpResponse:
-    address, project_id = request.session.get(SESSION_ADDRESS), request.session.get(SESSION_PROJECT)
-    if not address or not project_id:
-        return redirect("catalogue:fair_list")
-    project = _public_project(project_id)
-    try:
-        challenge = services.vote_request_code(
-            project=project, address=address, ip=client_ip(request), language=get_language()
-        )
-    except services.VotingError as error:
-        messages.error(request, error.messages[0])
-    else:
-        request.session[SESSION_CODE] = challenge.pk
-        messages.success(request, _("A new code is on its way. The previous one no longer works."))
-    return redirect("voting:verify")
 
 
 @never_cache

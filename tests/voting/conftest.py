@@ -1,0 +1,31 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from projects.models import ProjectState
+from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+
+
+@pytest.fixture
+def voting_fair():
+    """A published fair whose public voting is open now."""
+    return FairFactory(slug="vote-2026", opens=timezone.now() - timedelta(days=55))
+
+
+@pytest.fixture
+def finalist(voting_fair):
+    return ProjectFactory(
+        fair=voting_fair,
+        nomination=NominationFactory(fair=voting_fair),
+        state=ProjectState.FINALIST,
+        title="Мейірім үйі",
+    )
+
+
+def last_code(address: str) -> str:
+    """The code from the newest voting e-mail to `address`, as the visitor reads it."""
+    message = [m for m in mail.outbox if m.to[0].lower() == address.lower()][-1]
+    return re.search(r"^\s+(\d{6})\s*$", message.body, re.M).group(1)

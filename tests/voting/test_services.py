@@ -1,0 +1,197 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from projects.models import Fair, ProjectState
+from tests.accounts.factories import UserFactory
+from tests.projects.factories import NominationFactory, ProjectFactory
+from tests.voting.conftest import last_code
+from voting import selectors, services
+from voting.models import Vote, VoteCode
+
+pytestmark = pytest.mark.django_db
+
+IP = "198.51.100.7"
+
+
+@pytest.fixture
+def ask(django_capture_on_commit_callbacks):
+    """Request a code as a visitor does: the mail task is queued on commit, so run it then."""
+
+    def request_code(**kwargs):
+        kwargs.setdefault("ip", IP)
+        kwargs.setdefault("language", "ru")
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.vote_request_code(**kwargs)
+
+    return request_code
+
+
+def request_and_verify(ask, project, address, *, now=None):
+    challenge = ask(project=project, address=address, ip=IP, language="ru", now=now)
+    return services.vote_verify(
+        code_id=challenge.pk, code=last_code(challenge_address(address)), ip=IP, now=now
+    )
+
+
+def challenge_address(address):
+    return address.strip().lower()
+
+
+def test_a_verified_code_casts_one_vote_and_forgets_the_address(finalist, ask):
+    challenge = ask(project=finalist, address="voter@mail.kz", ip=IP, language="ru")
+    assert mail.outbox[0].subject.endswith(last_code("voter@mail.kz"))  # "Ваш код …: 123456"
+
+    vote = services.vote_verify(code_id=challenge.pk, code=last_code("voter@mail.kz"), ip=IP)
+
+    challenge.refresh_from_db()
+    assert vote.project == finalist
+    assert vote.voter_masked == "v***@mail.kz"
+    assert vote.network == "198.51.100.0/24"
+    assert challenge.address == ""
+    assert challenge.used_at is not None
+    assert not VoteCode.objects.filter(address__icontains="voter").exists()
+    assert last_code("voter@mail.kz") not in challenge.code_digest
+
+
+def test_the_same_person_cannot_vote_twice_under_another_spelling(finalist, ask):
+    request_and_verify(ask, finalist, "Aigerim.N@gmail.com")
+    other = ProjectFactory(fair=finalist.fair, nomination=finalist.nomination, state=ProjectState.FINALIST)
+
+    for variant in ["aigerimn+2@gmail.com", "AIGERIM.N@googlemail.com"]:
+        challenge = ask(project=other, address=variant, ip=IP, language="ru")
+        code = last_code(variant.lower())
+        with pytest.raises(services.AlreadyVoted) as already:
+            services.vote_verify(code_id=challenge.pk, code=code, ip=IP)
+        assert already.value.vote.project == finalist
+        VoteCode.objects.filter(pk=challenge.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+
+    assert Vote.objects.count() == 1
+
+
+def test_per_nomination_policy_allows_one_vote_in_each(finalist, ask):
+    fair = finalist.fair
+    fair.vote_policy = Fair.VotePolicy.PER_NOMINATION
+    fair.save()
+    elsewhere = ProjectFactory(
+        fair=fair, nomination=NominationFactory(fair=fair), state=ProjectState.FINALIST
+    )
+    same_nomination = ProjectFactory(fair=fair, nomination=finalist.nomination, state=ProjectState.FINALIST)
+
+    request_and_verify(ask, finalist, "voter@mail.kz")
+    VoteCode.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    request_and_verify(ask, elsewhere, "voter@mail.kz")
+    VoteCode.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    with pytest.raises(services.AlreadyVoted):
+        request_and_verify(ask, same_nomination, "voter@mail.kz")
+
+    assert Vote.objects.count() == 2
+
+
+def test_five_wrong_codes_lock_the_code(finalist, ask):
+    challenge = ask(project=finalist, address="voter@mail.kz", ip=IP, language="ru")
+    right = last_code("voter@mail.kz")
+    wrong = f"{(int(right) + 1) % 10**6:06d}"
+
+    for left in [4, 3, 2, 1, 0]:
+        with pytest.raises(services.VotingError) as error:
+            services.vote_verify(code_id=challenge.pk, code=wrong, ip=IP)
+        assert error.value.code == "wrong"
+        assert str(left) in error.value.messages[0]
+    with pytest.raises(services.VotingError) as error:
+        services.vote_verify(code_id=challenge.pk, code=right, ip=IP)
+
+    assert error.value.code == "locked"
+    assert VoteCode.objects.get().attempts == 5
+    assert not Vote.objects.exists()
+
+
+def test_codes_expire_after_ten_minutes(finalist, ask):
+    challenge = ask(project=finalist, address="voter@mail.kz", ip=IP, language="ru")
+
+    with pytest.raises(services.VotingError) as error:
+        services.vote_verify(
+            code_id=challenge.pk,
+            code=last_code("voter@mail.kz"),
+            ip=IP,
+            now=timezone.now() + timedelta(minutes=11),
+        )
+
+    assert error.value.code == "expired"
+
+
+def test_a_resend_replaces_the_previous_code_but_not_within_a_minute(finalist, ask):
+    first = ask(project=finalist, address="voter@mail.kz", ip=IP, language="ru")
+    first_code = last_code("voter@mail.kz")
+    with pytest.raises(services.VotingError) as error:
+        ask(project=finalist, address="voter@mail.kz", ip=IP, language="ru")
+    assert error.value.code == "too_soon"
+
+    later = timezone.now() + timedelta(minutes=2)
+    second = ask(project=finalist, address="voter@mail.kz", ip=IP, language="ru", now=later)
+
+    with pytest.raises(services.VotingError) as error:
+        services.vote_verify(code_id=first.pk, code=first_code, ip=IP, now=later)
+    assert error.value.code == "replaced"
+    assert services.vote_verify(code_id=second.pk, code=last_code("voter@mail.kz"), ip=IP, now=later)
+
+
+def test_votes_only_for_finalists_inside_the_window(finalist, ask):
+    submitted = ProjectFactory(fair=finalist.fair, state=ProjectState.SUBMITTED, is_public=True)
+    fair = finalist.fair
+
+    with pytest.raises(services.VotingError) as error:
+        ask(project=submitted, address="v@mail.kz", ip=IP, language="ru")
+    assert error.value.code == "not_finalist"
+    with pytest.raises(services.VotingError) as error:
+        ask(project=finalist, address="v@mail.kz", ip=IP, language="ru", now=fair.voting_closes_at)
+    assert error.value.code == "closed"
+    with pytest.raises(services.VotingError) as error:
+        ask(
+            project=finalist,
+            address="v@mail.kz",
+            ip=IP,
+            language="ru",
+            now=fair.voting_opens_at - timedelta(seconds=1),
+        )
+    assert error.value.code == "not_started"
+    assert not VoteCode.objects.exists()
+
+
+def test_a_code_used_after_the_window_closed_casts_nothing(finalist, ask):
+    challenge = ask(project=finalist, address="v@mail.kz", ip=IP, language="ru")
+    fair = finalist.fair
+
+    with pytest.raises(services.VotingError) as error:
+        services.vote_verify(
+            code_id=challenge.pk, code=last_code("v@mail.kz"), ip=IP, now=fair.voting_closes_at
+        )
+
+    assert error.value.code in ("closed", "expired")
+    assert not Vote.objects.exists()
+
+
+def test_invalidated_votes_leave_the_tally_but_stay_recorded(finalist, ask):
+    organiser = UserFactory(is_staff=True, is_superuser=True)
+    vote = request_and_verify(ask, finalist, "voter@mail.kz")
+    assert selectors.tally(finalist.fair).get(pk=finalist.pk).valid_votes == 1
+
+    services.vote_invalidate(vote=vote, actor=organiser, reason="Burst from one network")
+
+    assert selectors.tally(finalist.fair).get(pk=finalist.pk).valid_votes == 0
+    assert selectors.receipt_status(vote.receipt) == "invalidated"
+    assert selectors.receipt_status("NONE-SUCH-CODE") == "unknown"
+    assert Vote.objects.count() == 1
+
+
+def test_requests_per_address_are_limited(finalist, ask):
+    now = timezone.now()
+    for n in range(5):
+        ask(project=finalist, address="v@mail.kz", ip=IP, language="ru", now=now + timedelta(minutes=2 * n))
+
+    with pytest.raises(services.VotingError) as error:
+        ask(project=finalist, address="v+x@mail.kz", ip=IP, language="ru", now=now + timedelta(minutes=11))
+
+    assert error.value.code == "too_many"

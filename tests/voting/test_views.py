@@ -1,0 +1,188 @@
+"""The visitor's voting flow through the test client, as on a phone after a shared link."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from tests.voting.conftest import last_code
+from voting.forms import started_stamp
+from voting.models import Vote, VoteCode
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, lang="en", *args):
+    with translation.override(lang):
+        return reverse(name, args=args or None)
+
+
+def start_data(email, **changes):
+    data = {"email": email, "consent": "on", "website": "", "started": started_stamp(time.time() - 10)}
+    data.update(changes)
+    return data
+
+
+def ask_for_code(client, project, email, capture, lang="en"):
+    with capture(execute=True):
+        return client.post(url("voting:start", lang, project.pk), start_data(email))
+
+
+def test_a_visitor_votes_and_gets_a_receipt(client, finalist, django_capture_on_commit_callbacks):
+    page = client.get(url("catalogue:project_detail", "ru", finalist.pk)).content.decode()
+    assert url("voting:start", "ru", finalist.pk) in page
+
+    response = ask_for_code(client, finalist, "Voter@Mail.kz", django_capture_on_commit_callbacks, "ru")
+    assert response["Location"] == url("voting:verify", "ru")
+    verify_page = client.get(response["Location"]).content.decode()
+    assert 'autocomplete="one-time-code"' in verify_page
+    assert 'inputmode="numeric"' in verify_page
+    session_key = client.session.session_key
+
+    done = client.post(url("voting:verify", "ru"), {"code": last_code("voter@mail.kz")}, follow=True)
+
+    html = done.content.decode()
+    vote = Vote.objects.get()
+    assert vote.receipt in html
+    assert "Мейірім үйі" in html
+    assert client.session.session_key != session_key  # rotated after verification
+    assert "voter@mail.kz" not in str(dict(client.session))
+    check = client.get(url("voting:receipt_check", "en"), {"code": vote.receipt}).content.decode()
+    assert "This vote is counted." in check
+
+
+def test_a_second_attempt_is_refused_politely(client, finalist, django_capture_on_commit_callbacks):
+    ask_for_code(client, finalist, "voter@mail.kz", django_capture_on_commit_callbacks)
+    client.post(url("voting:verify"), {"code": last_code("voter@mail.kz")})
+    VoteCode.objects.update(created_at=VoteCode.objects.get().created_at.replace(year=2000))
+
+    other = Client()
+    ask_for_code(other, finalist, "voter+again@mail.kz", django_capture_on_commit_callbacks)
+    response = other.post(url("voting:verify"), {"code": last_code("voter+again@mail.kz")})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "You have already voted" in html
+    assert "Мейірім үйі" in html
+    assert Vote.objects.count() == 1
+
+
+def test_a_retried_submit_never_creates_a_second_vote(client, finalist, django_capture_on_commit_callbacks):
+    ask_for_code(client, finalist, "voter@mail.kz", django_capture_on_commit_callbacks)
+    code = last_code("voter@mail.kz")
+    first = client.post(url("voting:verify"), {"code": code})
+    cookie = client.cookies["sessionid"].value
+
+    # The phone lost the answer and the browser sends the same form again, old session and all.
+    retry = Client()
+    retry.cookies["sessionid"] = cookie
+    second = retry.post(url("voting:verify"), {"code": code})
+
+    assert first.status_code == 302
+    assert second.status_code in (200, 302)
+    assert Vote.objects.count() == 1
+
+
+def test_the_answer_to_send_me_a_code_reveals_nothing(client, finalist, django_capture_on_commit_callbacks):
+    ask_for_code(client, finalist, "voted@mail.kz", django_capture_on_commit_callbacks)
+    client.post(url("voting:verify"), {"code": last_code("voted@mail.kz")})
+
+    fresh, again = Client(), Client()
+    new_answer = ask_for_code(fresh, finalist, "new@mail.kz", django_capture_on_commit_callbacks)
+    old_answer = ask_for_code(again, finalist, "voted+2@mail.kz", django_capture_on_commit_callbacks)
+
+    assert new_answer.status_code == old_answer.status_code == 302
+    assert new_answer["Location"] == old_answer["Location"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"email": "x@mailinator.com"}, "temporary mail services"),
+        ({"consent": ""}, "Please accept the voting rules"),
+        ({"website": "http://spam.example"}, "Something went wrong"),
+        ({"started": "forged"}, "That was very fast"),
+        ({"email": "not-an-address"}, "Enter a valid email address."),
+    ],
+)
+def test_bad_requests_get_a_clear_message_and_keep_the_address(client, finalist, data, message):
+    response = client.post(url("voting:start", "en", finalist.pk), start_data("keep@mail.kz") | data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    if "email" not in data:
+        assert 'value="keep@mail.kz"' in html
+    assert not VoteCode.objects.exists()
+
+
+def test_no_vote_form_outside_the_window(client, finalist):
+    fair = finalist.fair
+    fair.voting_closes_at = timezone.now() - timedelta(minutes=1)
+    fair.save()
+
+    response = client.get(url("voting:start", "en", finalist.pk))
+
+    assert "Voting has closed." in response.content.decode()
+    assert "Send me a code" not in response.content.decode()
+
+
+def test_requests_for_codes_are_rate_limited_per_network(client, finalist):
+    for n in range(20):
+        client.post(url("voting:start", "en", finalist.pk), start_data(f"v{n}@mailinator.com"))
+
+    response = client.post(url("voting:start", "en", finalist.pk), start_data("late@mail.kz"))
+
+    assert response.status_code == 429
+    assert response["Retry-After"]
+
+
+def test_results_stay_hidden_until_voting_closes(client, finalist, django_capture_on_commit_callbacks):
+    ask_for_code(client, finalist, "voter@mail.kz", django_capture_on_commit_callbacks)
+    client.post(url("voting:verify"), {"code": last_code("voter@mail.kz")})
+    fair = finalist.fair
+
+    hidden = client.get(url("voting:results", "en", fair.slug)).content.decode()
+    assert "Results are published when voting closes" in hidden
+    assert "Мейірім үйі" not in hidden
+
+    fair.live_results = True
+    fair.save()
+    shown = client.get(url("voting:results", "en", fair.slug)).content.decode()
+    assert "Мейірім үйі" in shown
+    assert "1 valid vote in this nomination." in shown
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_concurrent_submits_of_one_code_cast_exactly_one_vote(finalist):
+    visitor = Client()
+    visitor.post(url("voting:start", "en", finalist.pk), start_data("racer@mail.kz"))  # commits: mail sent
+    code, cookie = last_code("racer@mail.kz"), visitor.cookies["sessionid"].value
+    barrier = threading.Barrier(20)
+    statuses = []
+
+    def submit():
+        tab = Client()  # another tab or a double tap: the same session, its own connection
+        tab.cookies["sessionid"] = cookie
+        try:
+            barrier.wait()
+            response = tab.post(url("voting:verify"), {"code": code})
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Vote.objects.count() == 1
+    assert len(statuses) == 20
+    assert set(statuses) <= {200, 302}  # the vote, or a polite page; never a 500
+    assert statuses.count(302) >= 1
