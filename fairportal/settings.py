@@ -214,6 +214,12 @@ if not VOTER_HASH_KEY:
         raise ImproperlyConfigured("VOTER_HASH_KEY must be set when DJANGO_DEBUG is false.")
     VOTER_HASH_KEY = "local-development-voter-key"
 
+# Voting codes by SMS, for fairs that allow it: "" (off), console, file or http (voting/sms.py).
+SMS_BACKEND = env.str("SMS_BACKEND", default="")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "var" / "sms.log")
+
 # ---------------------------------------------------------------- rate limits
 # How many reverse proxies in front of the app append to X-Forwarded-For. 0 means the
 # header is ignored and REMOTE_ADDR is the client, so a forged header gains nothing.

@@ -51,6 +51,13 @@ class Fair(models.Model):
     vote_policy = models.CharField(
         _("voting rule"), max_length=12, choices=VotePolicy.choices, default=VotePolicy.PER_FAIR
     )
+    sms_voting = models.BooleanField(
+        _("voting codes also by SMS"),
+        default=False,
+        help_text=_(
+            "Visitors may give a Kazakhstani mobile number instead of an e-mail (needs an SMS gateway)."
+        ),
+    )
     live_results = models.BooleanField(
         _("show results during voting"),
         default=False,

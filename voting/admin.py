@@ -272,7 +272,10 @@ class VoteAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("receipt", "fair", "project_shown", "nomination_shown", "created_at", "channel")}),
         (_("Voter"), {"fields": ("voter_masked", "email_domain", "network")}),
-        (_("Validity"), {"fields": ("is_counted", "invalidated_at", "invalidated_by", "invalidation_reason")}),
+        (
+            _("Validity"),
+            {"fields": ("is_counted", "invalidated_at", "invalidated_by", "invalidation_reason")},
+        ),
     )
     readonly_fields = (
         "receipt",
@@ -446,9 +449,7 @@ class VoteAdmin(admin.ModelAdmin):
         if invalidated:
             self.message_user(
                 request,
-                ngettext(
-                    "%(count)d vote was invalidated.", "%(count)d votes were invalidated.", invalidated
-                )
+                ngettext("%(count)d vote was invalidated.", "%(count)d votes were invalidated.", invalidated)
                 % {"count": invalidated},
                 messages.SUCCESS,
             )
@@ -487,9 +488,7 @@ class VoteAdmin(admin.ModelAdmin):
         if form.is_valid():
             fair = next(fair for fair in fairs if fair.pk == form.cleaned_data["fair"])
             window = timedelta(minutes=form.cleaned_data["minutes"])
-            clusters = suspicious_clusters(
-                fair=fair, window=window, min_votes=form.cleaned_data["min_votes"]
-            )
+            clusters = suspicious_clusters(fair=fair, window=window, min_votes=form.cleaned_data["min_votes"])
             titles = {
                 "ip": _("One IP address (hashed)"),
                 "network": _("One network"),

@@ -27,9 +27,19 @@ class VoteRequestForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     started = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sms: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        if sms:
+            # Either channel: the service tells an address from a number and checks each.
+            self.fields["email"] = forms.CharField(
+                label=_("Your e-mail address or mobile number"),
+                help_text=_(
+                    "We send a one-time code to it (by e-mail or SMS). It is not kept after you vote."
+                ),
+                max_length=254,
+                widget=forms.TextInput(attrs={"autocomplete": "email"}),
+            )
         if not self.is_bound:
             self.initial["started"] = started_stamp(timezone.now().timestamp())
 
@@ -55,7 +65,7 @@ class VoteRequestForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.RegexField(
-        label=_("Code from the e-mail"),
+        label=_("Six-digit code"),
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": _("The code has 6 digits.")},
         widget=forms.TextInput(

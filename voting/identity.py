@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from projects.validators import normalize_kz_phone
+
 # Providers that ignore dots in the local part and deliver "name+tag" to "name".
 DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -68,6 +70,16 @@ def email_identity(address: str) -> Identity:
             code="disposable",
         )
     return Identity(normalised, _hmac(f"email:{normalised}"), mask_email(normalised), domain)
+
+
+def mask_phone(normalised: str) -> str:
+    return f"+7 {normalised[2]}** *** ** {normalised[-2:]}"
+
+
+def phone_identity(phone: str) -> Identity:
+    """A Kazakhstani mobile number, as +7XXXXXXXXXX; raises ValidationError."""
+    normalised = normalize_kz_phone(phone)
+    return Identity(normalised, _hmac(f"phone:{normalised}"), mask_phone(normalised), "")
 
 
 def new_code() -> str:

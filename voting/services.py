@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fairportal import ratelimit
 from projects.models import Fair, Project, ProjectState
-from voting import identity
+from voting import identity, sms
 from voting.models import Channel, Vote, VoteCode
 from voting.tasks import send_vote_code
 
@@ -38,6 +38,10 @@ class AlreadyVoted(Exception):
 
 def can_vote_for(project: Project, now: datetime) -> bool:
     return project.state == ProjectState.FINALIST and project.fair.voting_open_at(now)
+
+
+def sms_voting_allowed(fair: Fair) -> bool:
+    return fair.sms_voting and sms.sms_available()
 
 
 def _check_votable(project: Project, now: datetime) -> None:
@@ -72,7 +76,10 @@ def vote_request_code(
     """
     now = now or timezone.now()
     _check_votable(project, now)
-    voter = identity.email_identity(address)
+    if "@" not in address and sms_voting_allowed(project.fair):
+        channel, voter = Channel.SMS, identity.phone_identity(address)
+    else:
+        channel, voter = Channel.EMAIL, identity.email_identity(address)
     if not ratelimit.hit(
         f"voting.codes:{voter.digest}", limit=CODES_PER_ADDRESS[0], period=CODES_PER_ADDRESS[1], now=now
     ).allowed:
@@ -104,12 +111,12 @@ def vote_request_code(
         challenge = VoteCode.objects.create(
             fair=project.fair,
             project=project,
-            channel=Channel.EMAIL,
+            channel=channel,
             voter_digest=voter.digest,
             voter_masked=voter.masked,
             # Mail goes to the address as typed: not every provider delivers "+tag" to the
             # bare name. The normalised form only decides who counts as the same voter.
-            address=address.strip(),
+            address=voter.normalised if channel == Channel.SMS else address.strip(),
             language=language,
             created_at=now,
             expires_at=now + CODE_VALIDITY,

@@ -9,12 +9,13 @@ import smtplib
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_tasks import task, task_backends
 
 from fairportal.mail import send_to_addresses
-from voting import identity
-from voting.models import VoteCode
+from voting import identity, sms
+from voting.models import Channel, VoteCode
 
 logger = logging.getLogger(__name__)
 MAX_SEND_ATTEMPTS = 3
@@ -30,14 +31,23 @@ def send_vote_code(code_id: int, attempt: int = 1) -> None:
         challenge.code_digest = identity.code_digest(challenge.pk, code)
         challenge.save(update_fields=["code_digest"])
         address, language, project = challenge.address, challenge.language, challenge.project
+        channel = challenge.channel
         minutes = int((challenge.expires_at - challenge.created_at).total_seconds() // 60)
     try:
-        send_to_addresses(
-            template_prefix="voting/email/code",
-            context={"code": code, "project": project, "minutes": minutes},
-            recipients=[(address, language)],
-        )
-    except (smtplib.SMTPException, OSError):
+        if channel == Channel.SMS:
+            with translation.override(language):
+                text = gettext("Fair voting code: %(code)s. Valid %(minutes)s min. Do not share it.") % {
+                    "code": code,
+                    "minutes": minutes,
+                }
+            sms.get_backend().send(address, text)
+        else:
+            send_to_addresses(
+                template_prefix="voting/email/code",
+                context={"code": code, "project": project, "minutes": minutes},
+                recipients=[(address, language)],
+            )
+    except (smtplib.SMTPException, OSError):  # SmsError is an OSError too
         logger.warning("Sending voting code %s failed (attempt %s)", code_id, attempt, exc_info=True)
         if attempt < MAX_SEND_ATTEMPTS:
             # A new code on retry: the one drawn above was never delivered. Queued backends wait

@@ -39,7 +39,7 @@ def _already_voted(request: HttpRequest, vote) -> HttpResponse:
 def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
     project = _public_project(pk)
     now = timezone.now()
-    form = VoteRequestForm(request.POST or None)
+    form = VoteRequestForm(request.POST or None, sms=services.sms_voting_allowed(project.fair))
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:

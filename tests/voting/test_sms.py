@@ -1,0 +1,97 @@
+"""SMS codes: the backends, and a vote by phone through the file backend."""
+
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from voting import services, sms
+from voting.models import Vote, VoteCode
+
+
+class Gateway(BaseHTTPRequestHandler):
+    """A local stand-in for an SMS gateway that records what it receives."""
+
+    received: list = []
+    answer = 200
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Gateway.received.append({"auth": self.headers["Authorization"], "body": json.loads(body)})
+        self.send_response(Gateway.answer)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def gateway(settings):
+    server = HTTPServer(("127.0.0.1", 0), Gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Gateway.received, Gateway.answer = [], 200
+    settings.SMS_BACKEND = "http"
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/send"
+    settings.SMS_GATEWAY_TOKEN = "gateway-token"
+    yield Gateway
+    server.shutdown()
+    server.server_close()
+
+
+def test_http_gateway_receives_json_with_the_token(gateway):
+    sms.get_backend().send("+77011234567", "Код: 123456")
+
+    assert gateway.received == [
+        {"auth": "Bearer gateway-token", "body": {"to": "+77011234567", "text": "Код: 123456"}}
+    ]
+
+
+def test_http_gateway_refusal_is_an_error(gateway):
+    gateway.answer = 503
+
+    with pytest.raises(sms.SmsError):
+        sms.get_backend().send("+77011234567", "x")
+
+
+def test_unreachable_gateway_is_an_error(settings):
+    settings.SMS_BACKEND = "http"
+    settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/send"  # the discard port: nothing listens
+
+    with pytest.raises(sms.SmsError):
+        sms.get_backend().send("+77011234567", "x")
+
+
+@pytest.mark.django_db
+def test_a_visitor_votes_with_a_phone_number(
+    settings, tmp_path, finalist, django_capture_on_commit_callbacks
+):
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = tmp_path / "sms.log"
+    finalist.fair.sms_voting = True
+    finalist.fair.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge = services.vote_request_code(
+            project=finalist, address="8 (701) 123-45-67", ip="198.51.100.7", language="kk"
+        )
+    message = json.loads(settings.SMS_FILE_PATH.read_text().splitlines()[-1])
+    code = re.search(r"\b\d{6}\b", message["text"]).group(0)
+    vote = services.vote_verify(code_id=challenge.pk, code=code, ip="198.51.100.7")
+
+    assert message["to"] == "+77011234567"
+    assert vote.channel == "sms"
+    assert vote.voter_masked == "+7 7** *** ** 67"
+    assert not VoteCode.objects.get().address
+
+
+@pytest.mark.django_db
+def test_phone_numbers_are_refused_where_the_fair_has_no_sms(settings, finalist):
+    settings.SMS_BACKEND = "console"  # a gateway exists, but this fair did not enable SMS codes
+
+    with pytest.raises(services.ValidationError):
+        services.vote_request_code(project=finalist, address="+77011234567", ip="198.51.100.7", language="kk")
+
+    assert not Vote.objects.exists()
