@@ -9,7 +9,6 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -23,25 +22,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from fairportal.spreadsheets import CSV_CONTENT_TYPE, CSV_DELIMITER, EXPORT_TIME_ZONE, neutralise
 from projects.models import Organisation, Project
-
-# The fairs are held in Kazakhstan; organisers read times as Almaty time whatever the server's zone.
-EXPORT_TIME_ZONE = ZoneInfo("Asia/Almaty")
-# A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and Sheets.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Characters per column, in the order of `project_header`.
 XLSX_COLUMN_WIDTHS = (8, 40, 32, 14, 22, 28, 36, 22, 28, 18, 12, 16, 17)
 
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value):
-    """Make a text cell inert: a leading apostrophe keeps spreadsheets from evaluating it."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _label(model, field_name: str) -> str:
@@ -112,8 +99,7 @@ def csv_response(queryset: QuerySet[Project]) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     # The byte-order mark tells Excel the file is UTF-8; without it Cyrillic turns to mojibake.
     response.write("\ufeff")
-    # Semicolons: Excel in Kazakh and Russian locales splits columns on ";", not ",".
-    writer = csv.writer(response, delimiter=";")
+    writer = csv.writer(response, delimiter=CSV_DELIMITER)
     for row in project_rows(queryset):
         writer.writerow([f"{cell:%Y-%m-%d %H:%M}" if isinstance(cell, datetime) else cell for cell in row])
     return response

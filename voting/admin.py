@@ -32,7 +32,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from projects.exports import CSV_CONTENT_TYPE, EXPORT_TIME_ZONE, neutralise
+from fairportal.spreadsheets import CSV_CONTENT_TYPE, EXPORT_TIME_ZONE, neutralise
 from projects.models import Fair, Project, ProjectState
 from voting import selectors, services
 from voting.models import Vote
@@ -317,7 +317,7 @@ class VoteAdmin(admin.ModelAdmin):
         return lookup in self.ALLOWED_LOOKUPS
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("fair", "project", "invalidated_by")
+        return super().get_queryset(request).select_related("fair", "project", "nomination", "invalidated_by")
 
     # -------------------------------------------------------------- read only
 
@@ -482,7 +482,7 @@ class VoteAdmin(admin.ModelAdmin):
             "min_votes": CLUSTER_DEFAULT_MIN_VOTES,
             **{key: request.GET[key] for key in ("fair", "minutes", "min_votes") if key in request.GET},
         }
-        form = ClusterForm(data, fairs=fairs)
+        form = ClusterForm(data if fairs else None, fairs=fairs)
         fair = None
         sections = []
         if form.is_valid():

@@ -195,3 +195,21 @@ def test_requests_per_address_are_limited(finalist, ask):
         ask(project=finalist, address="v+x@mail.kz", ip=IP, language="ru", now=now + timedelta(minutes=11))
 
     assert error.value.code == "too_many"
+
+
+def test_demo_votes_give_the_archived_fair_results(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from projects.models import Fair
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_votes", stdout=StringIO())
+    call_command("seed_demo_votes", stdout=StringIO())  # a second run adds nothing
+
+    past = Fair.objects.get(slug="demo-2025")
+    rows = [row for group in selectors.tally_by_nomination(past) for row in group["rows"]]
+    assert sum(votes for _project, votes, _percent in rows) == Vote.objects.filter(fair=past).count() > 500
+    assert Vote.objects.filter(fair__slug="demo-2026", network="203.0.113.0/24").count() >= 12
