@@ -213,3 +213,73 @@ def test_demo_votes_give_the_archived_fair_results(settings):
     rows = [row for group in selectors.tally_by_nomination(past) for row in group["rows"]]
     assert sum(votes for _project, votes, _percent in rows) == Vote.objects.filter(fair=past).count() > 500
     assert Vote.objects.filter(fair__slug="demo-2026", network="203.0.113.0/24").count() >= 12
+
+
+def test_the_database_itself_refuses_a_second_vote(finalist):
+    from django.db import IntegrityError, transaction
+
+    vote = services.vote_cast(
+        project=finalist,
+        voter_digest="d" * 64,
+        voter_masked="v***@mail.kz",
+        email_domain="mail.kz",
+        channel="email",
+        ip=IP,
+        now=timezone.now(),
+    )
+
+    # What a racing request would do after passing the "already voted?" check.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Vote.objects.create(
+            fair=vote.fair,
+            project=vote.project,
+            scope="",
+            voter_digest=vote.voter_digest,
+            voter_masked="x",
+            channel="email",
+            ip_digest="x",
+            receipt="TEST-TEST-TEST",
+            created_at=timezone.now(),
+        )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_casts_for_different_projects_leave_one_vote(finalist):
+    import threading
+
+    from django.db import connection
+
+    projects = [finalist] + [
+        ProjectFactory(fair=finalist.fair, nomination=finalist.nomination, state=ProjectState.FINALIST)
+        for _ in range(4)
+    ]
+    barrier, outcomes = threading.Barrier(20), []
+
+    def cast(project):
+        try:
+            barrier.wait()
+            outcomes.append(
+                services.vote_cast(
+                    project=project,
+                    voter_digest="e" * 64,
+                    voter_masked="v***@mail.kz",
+                    email_domain="mail.kz",
+                    channel="email",
+                    ip=IP,
+                    now=timezone.now(),
+                )
+            )
+        except services.AlreadyVoted as already:
+            outcomes.append(already)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cast, args=(projects[n % 5],)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Vote.objects.count() == 1
+    assert sum(isinstance(outcome, Vote) for outcome in outcomes) == 1
+    assert sum(isinstance(outcome, services.AlreadyVoted) for outcome in outcomes) == 19
