@@ -907,3 +907,15 @@ def test_organiser_shows_and_hides_submitted_projects(client):
     assert set(Project.objects.public().values_list("title", flat=True)) == {"Submitted and shown"}
     client.post(changelist, {"action": "hide_publicly", "_selected_action": [shown.pk]})
     assert not Project.objects.public().exists()
+
+
+def test_organiser_sets_the_voting_rules_of_a_fair(client, superuser):
+    from tests.projects.factories import FairFactory
+
+    fair = FairFactory()
+    client.force_login(superuser)
+
+    html = client.get(reverse("admin:projects_fair_change", args=[fair.pk])).content.decode()
+
+    for field in ("vote_policy", "sms_voting", "live_results"):
+        assert f'name="{field}"' in html
