@@ -709,6 +709,7 @@ def fair_form(**overrides) -> dict:
         "organiser_kk": "Әкімдік",
         "organiser_ru": "Акимат",
         "organiser_en": "Akimat",
+        "vote_policy": "fair",
         "nominations-TOTAL_FORMS": 1,
         "nominations-INITIAL_FORMS": 0,
         "nominations-0-title_kk": "Денсаулық",
