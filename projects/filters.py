@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Nomination, Project, Region, Sphere
+from projects.models import Nomination, Project, ProjectState, Region, Sphere
 from projects.selectors import search_projects
 
 
@@ -34,17 +34,25 @@ class PublicProjectFilter(django_filters.FilterSet):
         queryset=Sphere.objects.all(),
         empty_label=_("All spheres"),
     )
+    finalists = django_filters.BooleanFilter(
+        label=_("Finalists only"),
+        method="filter_finalists",
+        widget=forms.CheckboxInput,
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, method="sort_by", empty_label=None
     )
 
     class Meta:
         model = Project
-        fields = ["q", "nomination", "region", "sphere", "sort"]
+        fields = ["q", "nomination", "region", "sphere", "finalists", "sort"]
 
     def __init__(self, *args, fair, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["nomination"].queryset = fair.nominations.all()
+
+    def filter_finalists(self, queryset, name, value):
+        return queryset.filter(state__in=[ProjectState.FINALIST, ProjectState.AWARDED]) if value else queryset
 
     def filter_search(self, queryset, name, value):
         return search_projects(queryset, value)

@@ -48,7 +48,8 @@ class VoteRequestForm(forms.Form):
         if cleaned_data.get("website"):
             raise forms.ValidationError(_("Something went wrong. Please try again."), code="honeypot")
         try:
-            started = signing.loads(cleaned_data.get("started", ""), salt=_STAMP_SALT, max_age=3600)
+            # No max_age: a form left open for hours is slow, not suspicious.
+            started = signing.loads(cleaned_data.get("started", ""), salt=_STAMP_SALT)
         except signing.BadSignature:
             started = None
         if started is None or timezone.now().timestamp() - started < MIN_FILL_SECONDS:
@@ -64,18 +65,17 @@ class VoteRequestForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    code = forms.RegexField(
+    # No maxlength or pattern: a pasted "  123 456 " must arrive whole; spaces are dropped here.
+    code = forms.CharField(
         label=_("Six-digit code"),
-        regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": _("The code has 6 digits.")},
+        max_length=30,
         widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "pattern": "[0-9]{6}",
-                "maxlength": 6,
-                "size": 8,
-                "class": "code-input",
-            }
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "code-input"}
         ),
     )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError(_("The code has 6 digits."), code="invalid")
+        return code

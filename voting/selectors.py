@@ -12,9 +12,15 @@ def vote_by_receipt(receipt: str) -> Vote | None:
     )
 
 
+def normalise_receipt(typed: str) -> str:
+    """'g329 693d-c7zs' -> 'G329-693D-C7ZS': people retype receipts with spaces or phone dashes."""
+    raw = "".join(ch for ch in typed.upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
+
+
 def receipt_status(receipt: str) -> str:
     """ "counted", "invalidated" or "unknown": nothing else about the vote is revealed."""
-    vote = Vote.objects.filter(receipt=receipt).only("invalidated_at").first()
+    vote = Vote.objects.filter(receipt=normalise_receipt(receipt)).only("invalidated_at").first()
     if vote is None:
         return "unknown"
     return "counted" if vote.invalidated_at is None else "invalidated"

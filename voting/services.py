@@ -80,9 +80,8 @@ def vote_request_code(
         channel, voter = Channel.SMS, identity.phone_identity(address)
     else:
         channel, voter = Channel.EMAIL, identity.email_identity(address)
-    if not ratelimit.hit(
-        f"voting.codes:{voter.digest}", limit=CODES_PER_ADDRESS[0], period=CODES_PER_ADDRESS[1], now=now
-    ).allowed:
+    quota_key = f"voting.codes:{voter.digest}"
+    if ratelimit.is_over(quota_key, limit=CODES_PER_ADDRESS[0], period=CODES_PER_ADDRESS[1], now=now):
         raise VotingError(
             _("Too many codes were requested for this address. Please try again in an hour."), code="too_many"
         )
@@ -100,7 +99,8 @@ def vote_request_code(
             .order_by("-created_at")
             .first()
         )
-        if latest and now - latest.created_at < RESEND_AFTER:
+        # A locked code may be replaced at once: waiting would only punish the person.
+        if latest and now - latest.created_at < RESEND_AFTER and latest.attempts < MAX_WRONG_ATTEMPTS:
             raise VotingError(
                 _("A code was sent less than a minute ago. Please check your mail, or wait a minute."),
                 code="too_soon",
@@ -122,6 +122,8 @@ def vote_request_code(
             expires_at=now + CODE_VALIDITY,
         )
         transaction.on_commit(lambda: send_vote_code.enqueue(challenge.pk), robust=True)
+        # Only codes actually issued count against the address's hourly quota.
+        ratelimit.hit(quota_key, limit=CODES_PER_ADDRESS[0], period=CODES_PER_ADDRESS[1], now=now)
     return challenge
 
 
@@ -132,48 +134,67 @@ def vote_verify(*, code_id: int, code: str, ip: str, now: datetime | None = None
     once; a wrong attempt is committed before the refusal, so counting survives any session.
     """
     now = now or timezone.now()
-    failure = None
+    failure = already = None
     with transaction.atomic():
         challenge = (
             VoteCode.objects.select_for_update().select_related("fair", "project").filter(pk=code_id).first()
         )
-        if challenge is None or challenge.replaced_at:
+        if challenge is None:
             raise VotingError(
                 _("This code has been replaced by a newer one. Use the latest code."), code="replaced"
             )
-        if challenge.used_at:
-            vote = existing_vote(challenge.fair, challenge.project, challenge.voter_digest)
-            if vote:
+        usable = not (challenge.used_at or challenge.replaced_at) and now < challenge.expires_at
+        if not usable or challenge.attempts >= MAX_WRONG_ATTEMPTS:
+            # Whatever happened to this code, a person who has voted meanwhile (from another
+            # phone, say) learns that, rather than being sent round in circles.
+            if vote := existing_vote(challenge.fair, challenge.project, challenge.voter_digest):
                 raise AlreadyVoted(vote)
-            raise VotingError(_("This code has already been used."), code="used")
-        if now >= challenge.expires_at:
-            raise VotingError(_("This code has expired. Ask for a new one."), code="expired")
-        if challenge.attempts >= MAX_WRONG_ATTEMPTS:
-            raise VotingError(_("Too many wrong attempts. Ask for a new code."), code="locked")
+            raise _unusable(challenge, now)
         if not identity.codes_match(challenge.code_digest, challenge.pk, code):
             challenge.attempts += 1
             challenge.save(update_fields=["attempts"])
             left = MAX_WRONG_ATTEMPTS - challenge.attempts
-            failure = VotingError(
-                _("The code is not right. Attempts left: %(left)s.") % {"left": left}, code="wrong"
+            failure = (
+                VotingError(
+                    _("The code is not right. Attempts left: %(left)s.") % {"left": left}, code="wrong"
+                )
+                if left
+                else VotingError(_("Too many wrong attempts. Ask for a new code."), code="locked")
             )
         else:
-            challenge.used_at = now
-            challenge.address = ""  # the clear address is not kept once the code is used
-            challenge.save(update_fields=["used_at", "address"])
             _check_votable(challenge.project, now)
-            return vote_cast(
-                project=challenge.project,
-                voter_digest=challenge.voter_digest,
-                voter_masked=challenge.voter_masked,
-                email_domain=challenge.voter_masked.partition("@")[2],
-                channel=challenge.channel,
-                ip=ip,
-                now=now,
-            )
+            challenge.used_at = now
+            challenge.address = ""
+            challenge.save(update_fields=["used_at", "address"])
+            try:
+                return vote_cast(
+                    project=challenge.project,
+                    voter_digest=challenge.voter_digest,
+                    voter_masked=challenge.voter_masked,
+                    email_domain=challenge.voter_masked.partition("@")[2],
+                    channel=challenge.channel,
+                    ip=ip,
+                    now=now,
+                )
+            except AlreadyVoted as exc:
+                already = exc  # raised below, after the code is committed as used
+    if already:
+        raise already
     # Outside the transaction: the attempt above is committed whatever happens next.
     ratelimit.hit(f"voting.failures:{challenge.voter_digest}", limit=LOCKOUT_FAILURES, period=3600, now=now)
     raise failure
+
+
+def _unusable(challenge: VoteCode, now: datetime) -> VotingError:
+    if challenge.replaced_at:
+        return VotingError(
+            _("This code has been replaced by a newer one. Use the latest code."), code="replaced"
+        )
+    if challenge.used_at:
+        return VotingError(_("This code has already been used."), code="used")
+    if now >= challenge.expires_at:
+        return VotingError(_("This code has expired. Ask for a new one."), code="expired")
+    return VotingError(_("Too many wrong attempts. Ask for a new code."), code="locked")
 
 
 def vote_cast(

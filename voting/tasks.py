@@ -49,10 +49,15 @@ def send_vote_code(code_id: int, attempt: int = 1) -> None:
             )
     except (smtplib.SMTPException, OSError):  # SmsError is an OSError too
         logger.warning("Sending voting code %s failed (attempt %s)", code_id, attempt, exc_info=True)
-        if attempt < MAX_SEND_ATTEMPTS:
+        if attempt >= MAX_SEND_ATTEMPTS:
+            VoteCode.objects.filter(pk=code_id).update(address="")
+        else:
             # A new code on retry: the one drawn above was never delivered. Queued backends wait
             # a little before retrying; the immediate one (development) retries at once.
             retry = send_vote_code
             if task_backends[retry.backend].supports_defer:
                 retry = retry.using(run_after=timezone.now() + timedelta(seconds=20 * attempt))
             retry.enqueue(code_id, attempt + 1)
+    else:
+        # Handed to the mail server or gateway: the clear address is no longer needed anywhere.
+        VoteCode.objects.filter(pk=code_id).update(address="")

@@ -35,7 +35,9 @@ def _already_voted(request: HttpRequest, vote) -> HttpResponse:
 
 
 @never_cache
-@ratelimit(group="voting.request", key="ip", rate="20/h")
+# Generous per network: a venue's Wi-Fi or a carrier's NAT puts many honest voters behind one
+# address; each address and each code have their own, strict limits in the service.
+@ratelimit(group="voting.request", key="ip", rate="100/h")
 def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
     project = _public_project(pk)
     now = timezone.now()
@@ -118,7 +120,7 @@ def vote_done(request: HttpRequest) -> HttpResponse:
 
 
 def receipt_check(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("code", "").strip().upper()
+    code = selectors.normalise_receipt(request.GET.get("code", ""))
     status = selectors.receipt_status(code) if code else None
     return render(request, "voting/receipt_check.html", {"code": code, "status": status})
 

@@ -289,3 +289,11 @@ def test_public_pages_speak_each_language(client, fair, lang, words):
     assert words["share"] in project_page
     assert f'<html lang="{lang}">' in project_page
     assert organisation_page.status_code == 200
+
+
+def test_finalists_only_for_voters(client, fair):
+    ProjectFactory(fair=fair, state=ProjectState.FINALIST, title="F")
+    ProjectFactory(fair=fair, state=ProjectState.SUBMITTED, is_public=True, title="S")
+
+    assert catalogue_titles(client, fair, finalists="on") == ["F"]
+    assert sorted(catalogue_titles(client, fair)) == ["F", "S"]

@@ -95,11 +95,14 @@ def test_five_wrong_codes_lock_the_code(finalist, ask):
     right = last_code("voter@mail.kz")
     wrong = f"{(int(right) + 1) % 10**6:06d}"
 
-    for left in [4, 3, 2, 1, 0]:
+    for left in [4, 3, 2, 1]:
         with pytest.raises(services.VotingError) as error:
             services.vote_verify(code_id=challenge.pk, code=wrong, ip=IP)
         assert error.value.code == "wrong"
         assert str(left) in error.value.messages[0]
+    with pytest.raises(services.VotingError) as error:  # the fifth says so at once
+        services.vote_verify(code_id=challenge.pk, code=wrong, ip=IP)
+    assert error.value.code == "locked"
     with pytest.raises(services.VotingError) as error:
         services.vote_verify(code_id=challenge.pk, code=right, ip=IP)
 
@@ -283,3 +286,43 @@ def test_concurrent_casts_for_different_projects_leave_one_vote(finalist):
     assert Vote.objects.count() == 1
     assert sum(isinstance(outcome, Vote) for outcome in outcomes) == 1
     assert sum(isinstance(outcome, services.AlreadyVoted) for outcome in outcomes) == 19
+
+
+def test_a_person_who_voted_from_another_phone_is_told_so(finalist, ask):
+    first_phone = ask(project=finalist, address="dana.k@mail.kz")
+    VoteCode.objects.filter(pk=first_phone.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    request_and_verify(ask, finalist, "Dana.K@mail.kz")  # the second phone votes (and replaces the code)
+
+    with pytest.raises(services.AlreadyVoted):
+        services.vote_verify(code_id=first_phone.pk, code="000000", ip=IP)
+
+
+def test_refused_requests_do_not_use_up_the_hourly_codes(finalist, ask):
+    ask(project=finalist, address="v@mail.kz")
+    for _ in range(4):
+        with pytest.raises(services.VotingError):
+            ask(project=finalist, address="v@mail.kz")  # "wait a minute", not counted
+
+    later = ask(project=finalist, address="v@mail.kz", now=timezone.now() + timedelta(minutes=2))
+
+    assert later.pk
+
+
+def test_the_clear_address_is_gone_once_the_code_is_sent(finalist, ask):
+    ask(project=finalist, address="private@mail.kz")
+
+    assert VoteCode.objects.get().address == ""
+    assert last_code("private@mail.kz")
+
+
+def test_an_already_voted_check_uses_up_the_code(finalist, ask):
+    request_and_verify(ask, finalist, "v@mail.kz")
+    later = timezone.now() + timedelta(minutes=2)
+    challenge = ask(project=finalist, address="v+again@mail.kz", now=later)
+    code = last_code("v+again@mail.kz")
+
+    with pytest.raises(services.AlreadyVoted):
+        services.vote_verify(code_id=challenge.pk, code=code, ip=IP, now=later)
+
+    challenge.refresh_from_db()
+    assert challenge.used_at is not None

@@ -133,7 +133,7 @@ def test_no_vote_form_outside_the_window(client, finalist):
 
 
 def test_requests_for_codes_are_rate_limited_per_network(client, finalist):
-    for n in range(20):
+    for n in range(100):
         client.post(url("voting:start", "en", finalist.pk), start_data(f"v{n}@mailinator.com"))
 
     response = client.post(url("voting:start", "en", finalist.pk), start_data("late@mail.kz"))
@@ -186,3 +186,33 @@ def test_twenty_concurrent_submits_of_one_code_cast_exactly_one_vote(finalist):
     assert len(statuses) == 20
     assert set(statuses) <= {200, 302}  # the vote, or a polite page; never a 500
     assert statuses.count(302) >= 1
+
+
+def test_a_pasted_code_with_spaces_works(client, finalist, django_capture_on_commit_callbacks):
+    ask_for_code(client, finalist, "paste@mail.kz", django_capture_on_commit_callbacks)
+    code = last_code("paste@mail.kz")
+
+    response = client.post(url("voting:verify"), {"code": f"  {code[:3]} {code[3:]} \n"})
+
+    assert response.status_code == 302
+    assert Vote.objects.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["{r}", "{r_lower}", "{r_plain}", " {r_spaced} "])
+def test_receipts_are_found_however_they_are_typed(
+    client, finalist, django_capture_on_commit_callbacks, typed
+):
+    ask_for_code(client, finalist, "r@mail.kz", django_capture_on_commit_callbacks)
+    client.post(url("voting:verify"), {"code": last_code("r@mail.kz")})
+    receipt = Vote.objects.get().receipt
+    plain = receipt.replace("-", "")
+    value = typed.format(
+        r=receipt,
+        r_lower=receipt.lower(),
+        r_plain=plain,
+        r_spaced=" ".join([plain[:4], plain[4:8], plain[8:]]),
+    )
+
+    html = client.get(url("voting:receipt_check"), {"code": value}).content.decode()
+
+    assert "This vote is counted." in html

@@ -46,7 +46,7 @@ class Command(BaseCommand):
                         votes.append(self.vote(rng, fair, project, start, end))
                 if finalists and fair.slug == DEMO_FAIR_SLUGS[0]:
                     # A burst from one network within minutes: what the cluster view is for.
-                    burst_at = start + timedelta(hours=30)
+                    burst_at = start + (end - start) / 2
                     for n in range(12):
                         votes.append(
                             self.vote(
