@@ -28,7 +28,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from projects import exports, services
-from projects.forms import PROJECT_CONTENT_FIELDS, MultilineTextField, portal_formfield
+from projects.forms import (
+    ORGANISATION_PROFILE_FIELDS,
+    PROJECT_CONTENT_FIELDS,
+    MultilineTextField,
+    portal_formfield,
+)
 from projects.media import reencode_image, validate_pdf
 from projects.models import (
     MAX_IMAGES_PER_PROJECT,
@@ -156,19 +161,7 @@ class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
         formfield_callback = portal_formfield
-        fields = [
-            "name",
-            "legal_form",
-            "bin",
-            "region",
-            "city",
-            "address",
-            "website",
-            "phone",
-            "email",
-            "logo",
-            "description",
-        ]
+        fields = [*ORGANISATION_PROFILE_FIELDS, "logo"]
 
     # Wider than what is stored: people type spaces, brackets and dashes, removed below.
     bin = forms.CharField(

@@ -26,24 +26,28 @@ def portal_formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+# An NGO's profile as its members and the organisers edit it (the logo is uploaded separately).
+ORGANISATION_PROFILE_FIELDS = [
+    "name",
+    "legal_form",
+    "bin",
+    "region",
+    "city",
+    "address",
+    "website",
+    "phone",
+    "email",
+    "description",
+]
+
+
 class OrganisationForm(forms.ModelForm):
     """Validates an organisation's profile; `services.organisation_*` saves it."""
 
     class Meta:
         model = Organisation
         formfield_callback = portal_formfield
-        fields = [
-            "name",
-            "legal_form",
-            "bin",
-            "region",
-            "city",
-            "address",
-            "website",
-            "phone",
-            "email",
-            "description",
-        ]
+        fields = ORGANISATION_PROFILE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     # Both wider than what is stored: people type spaces, brackets and dashes.
