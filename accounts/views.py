@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -39,6 +39,12 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Jurors come to score; everyone else to their organisations (LOGIN_REDIRECT_URL).
+        if self.request.user.has_perm("jury.act_as_juror") and not self.request.user.is_superuser:
+            return reverse("jury:dashboard")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

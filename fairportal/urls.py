@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("about/", views.AboutView.as_view(), name="about"),
     path("account/", include("accounts.urls")),
     path("ngo/", include("projects.urls")),
+    path("jury/", include("jury.urls")),
     path("", include("projects.public_urls")),
     path("", include("voting.urls")),
     # The admin's own log-in page gets the same limits as the portal's (it guards the most

@@ -1,0 +1,266 @@
+"""The expert review of one fair: its window, criteria, jurors, recusals and scores.
+
+Scores are stored as given (1…scale, or "cannot assess" as NULL); every aggregate is
+computed from them by `jury.selectors`, never stored, so a changed score or a recusal can
+never leave a stale mean behind.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from fairportal.i18n_fields import TranslatedText
+from projects.models import Fair, Nomination, Project, ProjectState
+
+SCALE_MIN = 1
+# What a juror works on: submitted projects, and the same projects after the shortlist.
+# Drafts, returned (being edited by the NGO) and withdrawn projects are not reviewed.
+REVIEWED_STATES = (
+    ProjectState.SUBMITTED,
+    ProjectState.FINALIST,
+    ProjectState.NOT_SELECTED,
+    ProjectState.AWARDED,
+)
+
+
+class Review(models.Model):
+    """A fair's expert review: when jurors may score, and what they are told."""
+
+    fair = models.OneToOneField(
+        Fair, on_delete=models.CASCADE, related_name="jury_review", verbose_name=_("fair")
+    )
+    opens_at = models.DateTimeField(_("scoring opens"))
+    closes_at = models.DateTimeField(
+        _("scoring closes"), help_text=_("Jurors can change their scores until this moment.")
+    )
+    instructions_kk = models.TextField(_("instructions for jurors (Kazakh)"), blank=True)
+    instructions_ru = models.TextField(_("instructions for jurors (Russian)"), blank=True)
+    instructions_en = models.TextField(_("instructions for jurors (English)"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    instructions = TranslatedText("instructions")
+
+    class Meta:
+        verbose_name = _("jury review")
+        verbose_name_plural = _("jury reviews")
+        ordering = ["-opens_at"]
+        permissions = [("view_ranking", _("Can see the jury's ranking and shortlist finalists"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=F("closes_at")),
+                name="jury_review_window_in_order",
+                violation_error_message=_("Scoring must open before it closes."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.fair)
+
+    def is_open_at(self, now: datetime) -> bool:
+        return self.opens_at <= now < self.closes_at
+
+
+class Criterion(models.Model):
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("review")
+    )
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=200)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    guidance_kk = models.TextField(_("what the scores mean (Kazakh)"), blank=True)
+    guidance_ru = models.TextField(_("what the scores mean (Russian)"), blank=True)
+    guidance_en = models.TextField(_("what the scores mean (English)"), blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("How much this criterion counts relative to the others, e.g. 1 or 1.5."),
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        _("highest score"),
+        default=10,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text=_("Scores run from 1 to this number."),
+    )
+    allow_cannot_assess = models.BooleanField(
+        _("“cannot assess” allowed"),
+        default=True,
+        help_text=_(
+            "Jurors may say they cannot assess this criterion; such answers are left out of the mean."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    title = TranslatedText("title")
+    guidance = TranslatedText("guidance")
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["review", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="jury_criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(scale_max__gte=2) & Q(scale_max__lte=100), name="jury_criterion_scale_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.pk and self.scale_max:
+            too_high = Score.objects.filter(criterion=self, value__gt=self.scale_max).exists()
+            if too_high:
+                raise ValidationError(
+                    {
+                        "scale_max": _(
+                            "Some jurors already gave higher scores; the scale cannot shrink below them."
+                        )
+                    }
+                )
+
+
+class JurorQuerySet(models.QuerySet):
+    def active(self) -> "JurorQuerySet":
+        return self.filter(user__is_active=True)
+
+
+class Juror(models.Model):
+    """A person's seat in one fair's commission, for the whole fair or some nominations."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="jurors", verbose_name=_("review")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="jury_seats",
+        verbose_name=_("person"),
+    )
+    nominations = models.ManyToManyField(
+        Nomination,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nominations"),
+        help_text=_("Leave empty for the whole fair."),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    finalised_at = models.DateTimeField(
+        _("scores final since"),
+        null=True,
+        blank=True,
+        help_text=_("Once final, the juror can no longer change scores."),
+    )
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+
+    objects = JurorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("juror")
+        verbose_name_plural = _("jurors")
+        ordering = ["review", "user__full_name", "user__email"]
+        permissions = [("act_as_juror", _("Can review and score projects as an assigned juror"))]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="jury_juror_once_per_review"),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name()
+
+
+class Recusal(models.Model):
+    """A declared conflict of interest. The juror cannot take it back; only organisers can."""
+
+    juror = models.ForeignKey(
+        Juror, on_delete=models.CASCADE, related_name="recusals", verbose_name=_("juror")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("declared"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["juror", "project"], name="jury_recusal_once_per_project"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} — {self.project}"
+
+
+class Evaluation(models.Model):
+    """One juror's scores for one project, with a comment for the organisers."""
+
+    juror = models.ForeignKey(
+        Juror, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("juror")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["juror", "project"], name="jury_evaluation_once_per_project"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} — {self.project}"
+
+
+class Score(models.Model):
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("evaluation")
+    )
+    # PROTECT: deleting a criterion that was scored would silently change every mean.
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
+    value = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, help_text=_("Empty: cannot assess.")
+    )
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "criterion"], name="jury_score_once_per_criterion"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=SCALE_MIN, value__lte=100),
+                name="jury_score_value_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {'—' if self.value is None else self.value}"
+
+    @property
+    def cannot_assess(self) -> bool:
+        return self.value is None

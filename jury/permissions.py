@@ -1,0 +1,33 @@
+"""Who may do what in the jury, as predicates taking the clock where time matters.
+
+Views ask them to decide what to show; `jury.services` asks them again before writing.
+"""
+
+from datetime import datetime
+
+from jury.models import REVIEWED_STATES, Juror
+from projects.models import Project
+
+
+def can_act_as_juror(user) -> bool:
+    """Holding a seat is not enough: the Jury group's permission can be taken away."""
+    return user.is_authenticated and user.is_active and user.has_perm("jury.act_as_juror")
+
+
+def seat_covers(juror: Juror, project: Project) -> bool:
+    """The project is under review in the juror's fair and, if they have some, nominations.
+
+    Uses `juror.nominations.all()`, so prefetch it when asking for many projects.
+    """
+    if project.fair_id != juror.review.fair_id or project.state not in REVIEWED_STATES:
+        return False
+    nomination_ids = {nomination.pk for nomination in juror.nominations.all()}
+    return not nomination_ids or project.nomination_id in nomination_ids
+
+
+def can_change_scores(juror: Juror, now: datetime) -> bool:
+    return juror.finalised_at is None and juror.review.is_open_at(now)
+
+
+def can_view_ranking(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("jury.view_ranking")

@@ -1,0 +1,285 @@
+"""Read paths of the jury: a juror's work list and progress, and the organisers' ranking.
+
+The ranking is computed here from the stored scores, exactly (fractions, not floats), so
+that equal means are recognised as ties and never split by rounding:
+
+- each score is put on a 0–10 scale (`value × 10 / highest score`), so criteria with
+  different scales weigh only by their weights;
+- a juror's mark for a project is the weighted mean over the criteria they assessed;
+  "cannot assess" is left out with its weight, never counted as 0;
+- a project's score is the plain mean of its jurors' marks; the spread is their standard
+  deviation. Recused jurors have no marks for that project.
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from jury.models import REVIEWED_STATES, Criterion, Evaluation, Juror, Recusal, Review, Score
+from projects.models import Nomination, Project, ProjectState
+
+# Returned projects keep the scores they had; they are ranked but cannot be shortlisted.
+RANKED_STATES = (*REVIEWED_STATES, ProjectState.RETURNED)
+SCALE = 10
+
+
+# ---------------------------------------------------------------- the juror's side
+
+
+def seats_of(user) -> QuerySet[Juror]:
+    """The user's seats in published fairs, newest review first."""
+    return (
+        Juror.objects.filter(user=user, review__fair__is_published=True)
+        .select_related("review__fair")
+        .prefetch_related("nominations")
+        .order_by("-review__closes_at")
+    )
+
+
+def assigned_projects(juror: Juror) -> QuerySet[Project]:
+    projects = Project.objects.filter(fair_id=juror.review.fair_id, state__in=REVIEWED_STATES)
+    nomination_ids = [nomination.pk for nomination in juror.nominations.all()]
+    if nomination_ids:
+        projects = projects.filter(nomination_id__in=nomination_ids)
+    return projects
+
+
+class WorkStatus:
+    TO_SCORE = "to_score"
+    INCOMPLETE = "incomplete"  # a criterion was added after the juror scored
+    SCORED = "scored"
+    RECUSED = "recused"
+
+
+@dataclass
+class WorkItem:
+    project: Project
+    status: str
+    evaluation: Evaluation | None = None
+    recusal: Recusal | None = None
+
+
+@dataclass
+class Progress:
+    total: int = 0
+    scored: int = 0
+    recused: int = 0
+
+    @property
+    def left(self) -> int:
+        return self.total - self.scored - self.recused
+
+    @property
+    def done(self) -> bool:
+        return self.left == 0
+
+
+def worklist(juror: Juror) -> tuple[list[WorkItem], Progress]:
+    """Every project the juror reviews, with what is left to do; four queries."""
+    criteria_count = juror.review.criteria.count()
+    projects = (
+        assigned_projects(juror)
+        .select_related("organisation", "nomination")
+        .order_by("nomination__position", "nomination_id", "title")
+    )
+    evaluations = {
+        evaluation.project_id: evaluation
+        for evaluation in juror.evaluations.annotate(answered=Count("scores"))
+    }
+    recusals = {recusal.project_id: recusal for recusal in juror.recusals.all()}
+    items, progress = [], Progress()
+    for project in projects:
+        progress.total += 1
+        if project.pk in recusals:
+            items.append(WorkItem(project, WorkStatus.RECUSED, recusal=recusals[project.pk]))
+            progress.recused += 1
+            continue
+        evaluation = evaluations.get(project.pk)
+        if evaluation is None:
+            status = WorkStatus.TO_SCORE
+        elif evaluation.answered < criteria_count:
+            status = WorkStatus.INCOMPLETE
+        else:
+            status = WorkStatus.SCORED
+            progress.scored += 1
+        items.append(WorkItem(project, status, evaluation=evaluation))
+    return items, progress
+
+
+def own_evaluation(juror: Juror, project: Project) -> Evaluation | None:
+    return (
+        Evaluation.objects.filter(juror=juror, project=project)
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .first()
+    )
+
+
+# ---------------------------------------------------------------- the organisers' side
+
+
+@dataclass
+class JurorMark:
+    juror_id: int
+    mark: Fraction | None  # None: the juror could assess no criterion
+    values: dict[int, int | None]  # criterion id → score, None for "cannot assess"
+    comment: str
+
+
+@dataclass
+class RankedProject:
+    project: Project
+    marks: list[JurorMark] = field(default_factory=list)
+    recusals: int = 0
+    score: Fraction | None = None  # set by `assign_ranks`: the mean, kept
+    rank: int | None = None
+    tied: bool = False
+
+    @property
+    def counted_marks(self) -> list[Fraction]:
+        return [mark.mark for mark in self.marks if mark.mark is not None]
+
+    @property
+    def mean(self) -> Fraction | None:
+        marks = self.counted_marks
+        return sum(marks, Fraction(0)) / len(marks) if marks else None
+
+    @property
+    def jurors_scored(self) -> int:
+        return len(self.counted_marks)
+
+    @property
+    def spread(self) -> float | None:
+        """Population standard deviation of the jurors' marks."""
+        marks = self.counted_marks
+        if not marks:
+            return None
+        mean = sum(marks, Fraction(0)) / len(marks)
+        return math.sqrt(sum((mark - mean) ** 2 for mark in marks) / len(marks))
+
+    @property
+    def lowest(self) -> Fraction | None:
+        return min(self.counted_marks, default=None)
+
+    @property
+    def highest(self) -> Fraction | None:
+        return max(self.counted_marks, default=None)
+
+
+def juror_mark(values: dict[int, int | None], criteria: dict[int, Criterion]) -> Fraction | None:
+    """One juror's weighted mean for one project on the 0–10 scale; None if nothing was assessed."""
+    total = weights = Fraction(0)
+    for criterion_id, value in values.items():
+        if value is None:
+            continue
+        criterion = criteria[criterion_id]
+        weight = Fraction(criterion.weight)
+        total += weight * Fraction(value * SCALE, criterion.scale_max)
+        weights += weight
+    return total / weights if weights else None
+
+
+def assign_ranks(rows: list[RankedProject]) -> list[RankedProject]:
+    """Sort best first and number them; equal means share a rank ("1, 2, 2, 4") and are marked tied.
+
+    Unscored projects come last, without a rank.
+    """
+    for row in rows:
+        row.score = row.mean  # computed once: the sort and the ranks read it many times
+    rows.sort(key=lambda row: (row.score is None, -(row.score or 0), row.project.title.casefold()))
+    first_at: dict[Fraction, int] = {}
+    counts: dict[Fraction, int] = defaultdict(int)
+    for index, row in enumerate(rows):
+        if row.score is not None:
+            first_at.setdefault(row.score, index + 1)
+            counts[row.score] += 1
+    for row in rows:
+        row.rank = first_at.get(row.score) if row.score is not None else None
+        row.tied = row.score is not None and counts[row.score] > 1
+    return rows
+
+
+def criteria_of(review: Review) -> list[Criterion]:
+    return list(review.criteria.all())
+
+
+def ranking(
+    review: Review, *, nomination: Nomination | None = None, criteria: Iterable[Criterion] | None = None
+) -> list[RankedProject]:
+    """Every ranked project of the review (or of one nomination), best first; four queries."""
+    criteria = {
+        criterion.pk: criterion for criterion in (criteria if criteria is not None else criteria_of(review))
+    }
+    projects = Project.objects.filter(fair_id=review.fair_id, state__in=RANKED_STATES).select_related(
+        "organisation", "nomination"
+    )
+    if nomination is not None:
+        projects = projects.filter(nomination=nomination)
+    rows = {project.pk: RankedProject(project) for project in projects}
+
+    recused = set()
+    for juror_id, project_id in Recusal.objects.filter(juror__review=review, project_id__in=rows).values_list(
+        "juror_id", "project_id"
+    ):
+        recused.add((juror_id, project_id))
+        rows[project_id].recusals += 1
+
+    values: dict[tuple[int, int], dict[int, int | None]] = defaultdict(dict)
+    comments: dict[tuple[int, int], str] = {}
+    scores = Score.objects.filter(
+        evaluation__juror__review=review, evaluation__project_id__in=rows
+    ).values_list(
+        "evaluation__juror_id", "evaluation__project_id", "criterion_id", "value", "evaluation__comment"
+    )
+    for juror_id, project_id, criterion_id, value, comment in scores:
+        if (juror_id, project_id) in recused:  # defensive: a recusal removes the evaluation
+            continue
+        values[(juror_id, project_id)][criterion_id] = value
+        comments[(juror_id, project_id)] = comment
+    for (juror_id, project_id), answers in sorted(values.items()):
+        rows[project_id].marks.append(
+            JurorMark(juror_id, juror_mark(answers, criteria), answers, comments[(juror_id, project_id)])
+        )
+    return assign_ranks(list(rows.values()))
+
+
+@dataclass
+class JurorProgress:
+    juror: Juror
+    progress: Progress
+
+
+def progress_by_juror(review: Review) -> list[JurorProgress]:
+    """Each juror's assigned, scored and recused counts; five queries whatever the size."""
+    jurors = list(review.jurors.select_related("user").prefetch_related("nominations"))
+    criteria_count = review.criteria.count()
+    projects = list(
+        Project.objects.filter(fair_id=review.fair_id, state__in=REVIEWED_STATES).values_list(
+            "pk", "nomination_id"
+        )
+    )
+    complete = {
+        (juror_id, project_id)
+        for juror_id, project_id, answered in Evaluation.objects.filter(juror__review=review)
+        .annotate(answered=Count("scores"))
+        .values_list("juror_id", "project_id", "answered")
+        if answered >= criteria_count
+    }
+    recused = set(Recusal.objects.filter(juror__review=review).values_list("juror_id", "project_id"))
+    result = []
+    for juror in jurors:
+        nomination_ids = {nomination.pk for nomination in juror.nominations.all()}
+        progress = Progress()
+        for project_id, nomination_id in projects:
+            if nomination_ids and nomination_id not in nomination_ids:
+                continue
+            progress.total += 1
+            if (juror.pk, project_id) in recused:
+                progress.recused += 1
+            elif (juror.pk, project_id) in complete:
+                progress.scored += 1
+        result.append(JurorProgress(juror, progress))
+    return result

@@ -1,0 +1,467 @@
+"""Every write of the jury: setting up a review, seating jurors, recusals, scores, the shortlist.
+
+Permissions and the review window are re-checked here, under a lock on the juror's row
+(`select_for_update`), so a score cannot slip in after the window closes or the juror
+finalises, and a recusal and a score for the same project cannot cross.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from fractions import Fraction
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import normalize_login_email
+from fairportal import ratelimit
+from fairportal.mail import send_to_users
+from jury import permissions, selectors
+from jury.default_criteria import DEFAULT_CRITERIA
+from jury.models import Criterion, Evaluation, Juror, Recusal, Review, Score
+from projects.models import Fair, Nomination, Project, ProjectState
+from projects.services import project_mark_finalist, project_mark_not_selected
+
+JURY_GROUP = "Jury"
+WELCOME_SALT = "jury.welcome"
+WELCOME_MAX_AGE = int(timedelta(days=30).total_seconds())
+INVITATIONS_PER_DAY = 100
+# Projects that may become finalists; finalists already chosen keep their place.
+SHORTLISTABLE_STATES = (ProjectState.SUBMITTED, ProjectState.NOT_SELECTED)
+ALREADY_IN_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
+
+
+# ---------------------------------------------------------------- setting up
+
+
+@transaction.atomic
+def review_create(
+    *, fair: Fair, opens_at: datetime, closes_at: datetime, with_default_criteria: bool = True, **texts
+) -> Review:
+    review = Review(fair=fair, opens_at=opens_at, closes_at=closes_at, **texts)
+    review.full_clean()
+    review.save()
+    if with_default_criteria:
+        Criterion.objects.bulk_create(
+            Criterion(review=review, position=position, **fields)
+            for position, fields in enumerate(DEFAULT_CRITERIA, start=1)
+        )
+    return review
+
+
+def review_window_defaults(fair: Fair) -> dict[str, datetime]:
+    """Between the end of submission and the start of public voting, when the shortlist is needed."""
+    return {"opens_at": fair.submission_closes_at, "closes_at": fair.voting_opens_at}
+
+
+# ---------------------------------------------------------------- jurors
+
+
+def welcome_token(juror: Juror) -> str:
+    return signing.dumps({"juror": juror.pk, "user": juror.user_id}, salt=WELCOME_SALT)
+
+
+def juror_from_welcome_token(token: str) -> Juror | None:
+    """The seat a welcome link stands for, while its new account has no password yet."""
+    try:
+        payload = signing.loads(token, salt=WELCOME_SALT, max_age=WELCOME_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    juror = (
+        Juror.objects.select_related("user", "review__fair")
+        .filter(pk=payload.get("juror"), user_id=payload.get("user"), user__is_active=True)
+        .first()
+    )
+    if juror is None or juror.user.has_usable_password():
+        return None  # used: the password is set; from now on the person logs in
+    return juror
+
+
+def welcome_set_password(*, juror: Juror, password: str) -> None:
+    """The invited person chose a password: the link reached their mailbox, so it is confirmed."""
+    user = juror.user
+    user.set_password(password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["password", "email_confirmed_at"])
+
+
+def _check_nominations(review: Review, nominations) -> list[Nomination]:
+    nominations = list(nominations)
+    if any(nomination.fair_id != review.fair_id for nomination in nominations):
+        raise ValidationError(_("Choose nominations of this fair only."), code="wrong_fair")
+    return nominations
+
+
+@transaction.atomic
+def juror_invite(
+    *, review: Review, email: str, full_name: str, language: str, nominations, invited_by
+) -> Juror:
+    """Seat a person on the review: an account is created for a new address or the existing one
+    linked, the person joins the Jury group, and gets an e-mail (on commit) telling them how to start."""
+    if not invited_by.has_perm("jury.add_juror"):
+        raise PermissionDenied
+    nominations = _check_nominations(review, nominations)
+    email = normalize_login_email(email)
+    User = get_user_model()
+    user = User.objects.filter(email=email).first()
+    if user is not None and review.jurors.filter(user=user).exists():
+        raise ValidationError(_("This person is already a juror of this fair."), code="already_juror")
+    if user is not None and not user.is_active:
+        raise ValidationError(_("This account is deactivated."), code="inactive")
+    if not ratelimit.hit(
+        f"jury.invitations:user:{invited_by.pk}", limit=INVITATIONS_PER_DAY, period=86400
+    ).allowed:
+        raise ValidationError(
+            _("You have sent many invitations today. Please try again tomorrow."), code="limit"
+        )
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=None, full_name=full_name.strip(), language=language
+        )
+    user.groups.add(Group.objects.get(name=JURY_GROUP))
+    juror = Juror.objects.create(review=review, user=user, invited_by=invited_by)
+    juror.nominations.set(nominations)
+    _send_invitation(juror)
+    return juror
+
+
+def _send_invitation(juror: Juror) -> None:
+    user = juror.user
+    token = None if user.has_usable_password() else welcome_token(juror)
+    transaction.on_commit(
+        lambda: send_to_users(
+            template_prefix="jury/email/invitation",
+            context={"juror": juror, "review": juror.review, "fair": juror.review.fair, "token": token},
+            users=[user],
+        ),
+        robust=True,
+    )
+
+
+def juror_resend_invitation(*, juror: Juror, actor) -> None:
+    if not actor.has_perm("jury.add_juror"):
+        raise PermissionDenied
+    if not ratelimit.hit(
+        f"jury.invitations:user:{actor.pk}", limit=INVITATIONS_PER_DAY, period=86400
+    ).allowed:
+        raise ValidationError(
+            _("You have sent many invitations today. Please try again tomorrow."), code="limit"
+        )
+    _send_invitation(juror)
+
+
+@transaction.atomic
+def juror_set_nominations(*, juror: Juror, nominations, actor) -> None:
+    if not actor.has_perm("jury.change_juror"):
+        raise PermissionDenied
+    juror.nominations.set(_check_nominations(juror.review, nominations))
+
+
+def _locked_juror(juror: Juror) -> Juror:
+    return Juror.objects.select_for_update().select_related("review__fair", "user").get(pk=juror.pk)
+
+
+def _check_can_work(juror: Juror, project: Project, now: datetime) -> None:
+    if not permissions.can_act_as_juror(juror.user) or not permissions.seat_covers(juror, project):
+        raise PermissionDenied
+    if juror.finalised_at is not None:
+        raise ValidationError(
+            _("You have finalised your scores; they can no longer be changed."), code="finalised"
+        )
+    if not juror.review.is_open_at(now):
+        raise ValidationError(
+            _("Scoring is closed: the review window is over or has not begun."), code="closed"
+        )
+
+
+@transaction.atomic
+def juror_reopen(*, juror: Juror, actor) -> None:
+    """An organiser lets a juror who finalised change scores again (while the window is open)."""
+    if not actor.has_perm("jury.change_juror"):
+        raise PermissionDenied
+    Juror.objects.filter(pk=juror.pk).update(finalised_at=None)
+
+
+# ---------------------------------------------------------------- the juror's work
+
+
+@transaction.atomic
+def evaluation_save(
+    *,
+    juror: Juror,
+    project: Project,
+    answers: dict[int, int | None],
+    comment: str,
+    now: datetime | None = None,
+) -> Evaluation:
+    """Store (or replace) the juror's scores for a project: one answer for every criterion."""
+    now = now or timezone.now()
+    juror = _locked_juror(juror)
+    _check_can_work(juror, project, now)
+    if juror.recusals.filter(project=project).exists():
+        raise ValidationError(_("You declared a conflict of interest for this project."), code="recused")
+    criteria = list(juror.review.criteria.all())
+    missing = [criterion for criterion in criteria if criterion.pk not in answers]
+    if missing or set(answers) - {criterion.pk for criterion in criteria}:
+        raise ValidationError(_("Give a score for every criterion."), code="incomplete")
+    for criterion in criteria:
+        value = answers[criterion.pk]
+        if value is None and not criterion.allow_cannot_assess:
+            raise ValidationError(
+                _("“%(criterion)s” must be scored.") % {"criterion": criterion.title}, code="must_score"
+            )
+        if value is not None and not 1 <= value <= criterion.scale_max:
+            raise ValidationError(
+                _("Scores for “%(criterion)s” run from 1 to %(max)s.")
+                % {"criterion": criterion.title, "max": criterion.scale_max},
+                code="out_of_range",
+            )
+    evaluation, _created = Evaluation.objects.update_or_create(
+        juror=juror, project=project, defaults={"comment": comment.strip()}
+    )
+    for criterion in criteria:
+        Score.objects.update_or_create(
+            evaluation=evaluation, criterion=criterion, defaults={"value": answers[criterion.pk]}
+        )
+    return evaluation
+
+
+@transaction.atomic
+def recusal_declare(*, juror: Juror, project: Project, reason: str, now: datetime | None = None) -> Recusal:
+    """Step back from a project for a conflict of interest. Any scores given for it are removed."""
+    now = now or timezone.now()
+    juror = _locked_juror(juror)
+    _check_can_work(juror, project, now)
+    if not reason.strip():
+        raise ValidationError(_("Say briefly what the conflict of interest is."), code="reason_required")
+    if juror.recusals.filter(project=project).exists():
+        raise ValidationError(
+            _("You have already declared a conflict of interest for this project."), code="twice"
+        )
+    Evaluation.objects.filter(juror=juror, project=project).delete()
+    return Recusal.objects.create(juror=juror, project=project, reason=reason.strip())
+
+
+@transaction.atomic
+def juror_finalise(*, juror: Juror, now: datetime | None = None) -> None:
+    """The juror is done: every project scored or recused. Scores are then locked."""
+    now = now or timezone.now()
+    juror = _locked_juror(juror)
+    if not permissions.can_act_as_juror(juror.user):
+        raise PermissionDenied
+    if not permissions.can_change_scores(juror, now):
+        raise ValidationError(
+            _("Your scores are already final, or the review window is closed."), code="closed"
+        )
+    _items, progress = selectors.worklist(juror)
+    if not progress.done:
+        raise ValidationError(
+            _("%(count)s projects still need your scores.") % {"count": progress.left}, code="unfinished"
+        )
+    juror.finalised_at = now
+    juror.save(update_fields=["finalised_at"])
+
+
+# ---------------------------------------------------------------- shortlist
+
+
+@dataclass
+class ShortlistEntry:
+    row: selectors.RankedProject
+    group: Nomination | None
+    place: int | None  # place among this group's candidates, ties sharing one
+    selected: bool
+    tied_at_cut: bool
+    note: str  # why a project cannot be shortlisted; empty for candidates
+
+
+@dataclass
+class ShortlistGroup:
+    nomination: Nomination | None
+    entries: list[ShortlistEntry]
+    cut: Fraction | None  # the score of the last place within N
+
+    @property
+    def selected(self) -> list[ShortlistEntry]:
+        return [entry for entry in self.entries if entry.selected]
+
+    @property
+    def tied_at_cut(self) -> list[ShortlistEntry]:
+        return [entry for entry in self.entries if entry.tied_at_cut]
+
+
+@dataclass
+class Shortlist:
+    groups: list[ShortlistGroup]
+
+    @property
+    def selected_ids(self) -> list[int]:
+        return sorted(entry.row.project.pk for group in self.groups for entry in group.selected)
+
+
+def _shortlist_group(
+    rows: list[selectors.RankedProject], nomination: Nomination | None, top_n: int, include_ties: bool
+) -> ShortlistGroup:
+    candidates = [
+        row
+        for row in rows
+        if row.score is not None and row.project.state in (*SHORTLISTABLE_STATES, *ALREADY_IN_STATES)
+    ]
+    candidates.sort(key=lambda row: -row.score)
+    cut = candidates[top_n - 1].score if len(candidates) >= top_n else None
+    at_or_above = [row for row in candidates if cut is None or row.score >= cut]
+    straddles = cut is not None and len(at_or_above) > top_n
+    places: dict[Fraction, int] = {}
+    for index, row in enumerate(candidates, start=1):
+        places.setdefault(row.score, index)
+    candidate_ids = {row.project.pk for row in candidates}
+    entries = []
+    for row in rows:
+        if row.project.pk in candidate_ids:
+            tied = straddles and row.score == cut
+            # Fewer candidates than N (no cut): all of them are in.
+            selected = (cut is None or row.score >= cut) and (include_ties or not tied)
+            entries.append(ShortlistEntry(row, nomination, places[row.score], selected, tied, ""))
+        else:
+            if row.score is None:
+                note = gettext("not scored")
+            else:
+                note = gettext("cannot be shortlisted: %(state)s") % {
+                    "state": row.project.get_state_display()
+                }
+            entries.append(ShortlistEntry(row, nomination, None, False, False, note))
+    entries.sort(
+        key=lambda entry: (entry.place is None, entry.place or 0, entry.row.project.title.casefold())
+    )
+    return ShortlistGroup(nomination, entries, cut)
+
+
+def shortlist_preview(*, review: Review, top_n: int, per_nomination: bool, include_ties: bool) -> Shortlist:
+    """Who would become a finalist: the best N scored projects overall or in each nomination.
+
+    Projects tied with the N-th are all in when `include_ties`, all out otherwise, so the
+    organisers decide a tie at the cut-off knowingly, never by the order of titles.
+    """
+    rows = selectors.ranking(review)
+    if not per_nomination:
+        return Shortlist([_shortlist_group(rows, None, top_n, include_ties)])
+    by_nomination: dict[int | None, list] = {}
+    for row in rows:
+        by_nomination.setdefault(row.project.nomination_id, []).append(row)
+    nominations = list(review.fair.nominations.all())
+    groups = [
+        _shortlist_group(by_nomination.get(nomination.pk, []), nomination, top_n, include_ties)
+        for nomination in nominations
+    ]
+    return Shortlist([group for group in groups if group.entries])
+
+
+class ShortlistChanged(ValidationError):
+    pass
+
+
+@transaction.atomic
+def shortlist_apply(
+    *,
+    review: Review,
+    top_n: int,
+    per_nomination: bool,
+    include_ties: bool,
+    expected_ids: list[int],
+    others_not_selected: bool,
+    actor,
+) -> tuple[int, int]:
+    """Make the previewed projects finalists (and, if asked, the rest "not selected").
+
+    Each change goes through `projects.services` (history, e-mails to the NGO). If scores or
+    states changed since the preview, nothing is applied and the organiser looks again.
+    Returns (made finalists, marked not selected).
+    """
+    if not permissions.can_view_ranking(actor) or not actor.has_perm("projects.change_project_state"):
+        raise PermissionDenied
+    # Serialise shortlists of one fair, and freeze the review's rows while we read them.
+    Review.objects.select_for_update().get(pk=review.pk)
+    shortlist = shortlist_preview(
+        review=review, top_n=top_n, per_nomination=per_nomination, include_ties=include_ties
+    )
+    if shortlist.selected_ids != sorted(expected_ids):
+        raise ShortlistChanged(
+            _("The ranking has changed since you looked at it. Check the new preview and apply again."),
+            code="changed",
+        )
+    promoted = turned_down = 0
+    for group in shortlist.groups:
+        for entry in group.entries:
+            project = entry.row.project
+            if entry.selected and project.state in SHORTLISTABLE_STATES:
+                project_mark_finalist(project=project, actor=actor)
+                promoted += 1
+            elif not entry.selected and others_not_selected and project.state == ProjectState.SUBMITTED:
+                project_mark_not_selected(project=project, actor=actor)
+                turned_down += 1
+    LogEntry.objects.log_actions(
+        user_id=actor.pk,
+        queryset=[review],
+        action_flag=CHANGE,
+        change_message=[
+            {
+                "shortlist": {
+                    "top_n": top_n,
+                    "per_nomination": per_nomination,
+                    "include_ties": include_ties,
+                    "finalists": shortlist.selected_ids,
+                    "promoted": promoted,
+                    "not_selected": turned_down,
+                }
+            }
+        ],
+        single_object=True,
+    )
+    return promoted, turned_down
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def send_deadline_reminders(*, now: datetime | None = None, within: timedelta, every: timedelta) -> int:
+    """E-mail each juror who still has projects to score in a review closing within `within`.
+
+    A juror is reminded at most once per `every`, so the command can run hourly from cron.
+    """
+    now = now or timezone.now()
+    jurors = (
+        Juror.objects.active()
+        .filter(
+            finalised_at__isnull=True,
+            review__opens_at__lte=now,
+            review__closes_at__gt=now,
+            review__closes_at__lte=now + within,
+            review__fair__is_published=True,
+        )
+        .select_related("user", "review__fair")
+        .prefetch_related("nominations")
+    )
+    sent = 0
+    for juror in jurors:
+        if juror.reminded_at is not None and juror.reminded_at > now - every:
+            continue
+        if not permissions.can_act_as_juror(juror.user):
+            continue
+        _items, progress = selectors.worklist(juror)
+        if progress.done:
+            continue
+        send_to_users(
+            template_prefix="jury/email/reminder",
+            context={"juror": juror, "fair": juror.review.fair, "review": juror.review, "progress": progress},
+            users=[juror.user],
+        )
+        Juror.objects.filter(pk=juror.pk).update(reminded_at=now)
+        sent += 1
+    return sent

@@ -1,0 +1,160 @@
+"""The juror's pages on the public site. Thin: forms validate, `jury.services` decide and write.
+
+A seat is looked up for the logged-in user and the fair in the URL; a project outside the
+seat (another fair, another nomination, not under review) answers 404, so jurors learn
+nothing about what they do not review. Other jurors' scores and the ranking never appear here.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from fairportal.ratelimit import ratelimit
+from jury import permissions, selectors, services
+from jury.forms import FinaliseForm, RecusalForm, ScoringForm
+from jury.models import Juror
+from projects.media import parse_video_url
+from projects.models import Project
+
+
+def _seat(request: HttpRequest, fair_slug: str) -> Juror:
+    if not permissions.can_act_as_juror(request.user):
+        raise PermissionDenied
+    return get_object_or_404(selectors.seats_of(request.user), review__fair__slug=fair_slug)
+
+
+def _seat_project(request: HttpRequest, fair_slug: str, pk: int) -> tuple[Juror, Project]:
+    juror = _seat(request, fair_slug)
+    project = get_object_or_404(
+        Project.objects.select_related("organisation", "nomination", "region", "fair").prefetch_related(
+            "spheres", "images"
+        ),
+        pk=pk,
+    )
+    if not permissions.seat_covers(juror, project):
+        raise Http404
+    return juror, project
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_act_as_juror(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    seats = []
+    for juror in selectors.seats_of(request.user):
+        items, progress = selectors.worklist(juror)
+        seats.append(
+            {
+                "juror": juror,
+                "items": items,
+                "progress": progress,
+                "can_change": permissions.can_change_scores(juror, now),
+                "not_yet_open": now < juror.review.opens_at,
+            }
+        )
+    return render(request, "jury/dashboard.html", {"seats": seats})
+
+
+def _next_to_score(juror: Juror, after: Project) -> Project | None:
+    items, _progress = selectors.worklist(juror)
+    waiting = [item.project for item in items if item.status in ("to_score", "incomplete")]
+    return next((project for project in waiting if project.pk != after.pk), None)
+
+
+@login_required
+def project_review(request: HttpRequest, fair_slug: str, pk: int) -> HttpResponse:
+    juror, project = _seat_project(request, fair_slug, pk)
+    now = timezone.now()
+    can_change = permissions.can_change_scores(juror, now)
+    recusal = juror.recusals.filter(project=project).first()
+    evaluation = selectors.own_evaluation(juror, project)
+    criteria = selectors.criteria_of(juror.review)
+    form = ScoringForm(
+        request.POST if request.method == "POST" else None, criteria=criteria, evaluation=evaluation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_save(
+                juror=juror, project=project, answers=form.answers(), comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your scores for “%(title)s” are saved.") % {"title": project.title})
+            following = _next_to_score(juror, project)
+            if following is not None and "next" in request.POST:
+                return redirect("jury:project", fair_slug=fair_slug, pk=following.pk)
+            return redirect("jury:dashboard")
+    return render(
+        request,
+        "jury/project_review.html",
+        {
+            "juror": juror,
+            "project": project,
+            "fair": juror.review.fair,
+            "form": form,
+            "can_change": can_change and recusal is None,
+            "recusal": recusal,
+            "evaluation": evaluation,
+            "video": parse_video_url(project.video_url) if project.video_url else None,
+        },
+    )
+
+
+@login_required
+def recuse(request: HttpRequest, fair_slug: str, pk: int) -> HttpResponse:
+    juror, project = _seat_project(request, fair_slug, pk)
+    form = RecusalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recusal_declare(juror=juror, project=project, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Your conflict of interest for “%(title)s” is recorded. You no longer review this project.")
+                % {"title": project.title},
+            )
+            return redirect("jury:dashboard")
+    return render(request, "jury/recuse.html", {"juror": juror, "project": project, "form": form})
+
+
+@login_required
+def finalise(request: HttpRequest, fair_slug: str) -> HttpResponse:
+    juror = _seat(request, fair_slug)
+    _items, progress = selectors.worklist(juror)
+    form = FinaliseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.juror_finalise(juror=juror)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you! Your scores are final."))
+            return redirect("jury:dashboard")
+    return render(request, "jury/finalise.html", {"juror": juror, "progress": progress, "form": form})
+
+
+@never_cache
+@ratelimit(group="jury.welcome", key="ip", rate="30/h")
+def welcome(request: HttpRequest, token: str) -> HttpResponse:
+    """An invited person without an account chooses a password, and is logged in."""
+    juror = services.juror_from_welcome_token(token)
+    if juror is None:
+        return render(request, "jury/welcome_invalid.html", status=400)
+    form = SetPasswordForm(juror.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.welcome_set_password(juror=juror, password=form.cleaned_data["new_password1"])
+        login(request, juror.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to the jury! Your password is set."))
+        return redirect("jury:dashboard")
+    return render(request, "jury/welcome.html", {"juror": juror, "form": form})
