@@ -1,6 +1,16 @@
-"""What every CSV/XLSX export of the portal shares: time zone, content type, formula safety."""
+"""What every CSV/XLSX export of the portal shares: time zone, formats, formula safety, the writers."""
 
+import csv
+import io
+from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 # The fairs are held in Kazakhstan; organisers read times as Almaty time whatever the server's zone.
 EXPORT_TIME_ZONE = ZoneInfo("Asia/Almaty")
@@ -16,3 +26,57 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_response(rows, *, filename: str) -> HttpResponse:
+    """A download of `rows` (the header first); datetimes to the minute, every text neutralised."""
+    response = HttpResponse(content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The byte-order mark tells Excel the file is UTF-8; without it Cyrillic turns to mojibake.
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=CSV_DELIMITER)
+    for row in rows:
+        writer.writerow(
+            [f"{cell:%Y-%m-%d %H:%M}" if isinstance(cell, datetime) else neutralise(cell) for cell in row]
+        )
+    return response
+
+
+def _xlsx_value(value):
+    # openpyxl refuses control characters that XML cannot carry; they mean nothing in a cell.
+    # Neutralise afterwards: removing them may uncover a leading "=".
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
+
+
+def xlsx_response(sheets, *, filename: str) -> HttpResponse:
+    """A workbook with one sheet per (title, rows, column widths); each header bold and frozen."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, rows, widths in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.freeze_panes = "A2"  # the header stays in view while scrolling
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        rows = iter(rows)
+        header = []
+        for value in next(rows):
+            cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in rows:
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+                if isinstance(value, datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+                cells.append(cell)
+            sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -139,6 +139,11 @@ class RankedProject:
     tied: bool = False
 
     @property
+    def score_value(self) -> float | None:
+        """The exact score as a float, for display and spreadsheets."""
+        return float(self.score) if self.score is not None else None
+
+    @property
     def counted_marks(self) -> list[Fraction]:
         return [mark.mark for mark in self.marks if mark.mark is not None]
 

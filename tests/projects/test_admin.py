@@ -632,6 +632,16 @@ ORGANISER_PERMISSIONS = {
     # Added by voting's migration 0002: organisers audit votes and invalidate suspicious ones.
     "voting.view_vote",
     "voting.invalidate_vote",
+    # Added by jury's migration 0002: they set up reviews, seat jurors, may lift a recusal and
+    # remove a criterion or a juror, read evaluations and see the ranking.
+    *(f"jury.{action}_review" for action in ("view", "add", "change")),
+    *(f"jury.{action}_criterion" for action in ("view", "add", "change", "delete")),
+    *(f"jury.{action}_juror" for action in ("view", "add", "change", "delete")),
+    "jury.view_recusal",
+    "jury.delete_recusal",
+    "jury.view_evaluation",
+    "jury.view_score",
+    "jury.view_ranking",
 }
 
 
@@ -644,7 +654,10 @@ def group_permissions() -> set[str]:
 
 def test_the_organisers_group_has_exactly_what_they_need():
     assert group_permissions() == ORGANISER_PERMISSIONS
-    assert not any(".delete_" in permission for permission in group_permissions())
+    # Records are never deleted; only the jury's set-up can be undone.
+    assert not any(".delete_" in p for p in group_permissions() if not p.startswith("jury."))
+    assert "jury.delete_evaluation" not in group_permissions()
+    assert "jury.change_score" not in group_permissions()
 
 
 def test_the_group_migration_is_idempotent_and_reversible():
@@ -655,8 +668,8 @@ def test_the_group_migration_is_idempotent_and_reversible():
     organisers_migration.create_group(global_apps, schema_editor)
     organisers_migration.create_group(global_apps, schema_editor)
     assert Group.objects.filter(name="Organisers").count() == 1
-    # This migration sets the projects part; voting's own migration adds its two afterwards.
-    assert group_permissions() == {p for p in ORGANISER_PERMISSIONS if not p.startswith("voting.")}
+    # This migration sets the projects part; voting's and jury's own migrations add theirs afterwards.
+    assert group_permissions() == {p for p in ORGANISER_PERMISSIONS if not p.startswith(("voting.", "jury."))}
 
     organisers_migration.remove_group(global_apps, schema_editor)
     assert not Group.objects.filter(name="Organisers").exists()

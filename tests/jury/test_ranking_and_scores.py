@@ -1,0 +1,256 @@
+"""Scoring rules and the ranking computed from them (jury.services, jury.selectors)."""
+
+import threading
+from datetime import timedelta
+from fractions import Fraction
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from jury import selectors, services
+from jury.models import Evaluation, Recusal, Score
+from projects.models import ProjectState
+from tests.jury.conftest import submitted
+from tests.jury.factories import CriterionFactory, JurorFactory, ReviewFactory
+from tests.projects.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def answers(criteria, *values):
+    return {criterion.pk: value for criterion, value in zip(criteria, values, strict=True)}
+
+
+def score(juror, project, criteria, *values, comment=""):
+    return services.evaluation_save(
+        juror=juror, project=project, answers=answers(criteria, *values), comment=comment
+    )
+
+
+def row_for(rows, project):
+    return next(row for row in rows if row.project.pk == project.pk)
+
+
+# ---------------------------------------------------------------- the weighted mean
+
+
+def test_the_mean_weighs_criteria_normalises_scales_and_leaves_out_cannot_assess(review, criteria, projects):
+    project = projects[0]
+    first, second = JurorFactory(review=review), JurorFactory(review=review)
+    # 8, 6 and 4 of 5 (= 8 of 10), significance counting double: (2×8 + 6 + 8) / 4 = 7.5
+    score(first, project, criteria, 8, 6, 4)
+    # innovation cannot be assessed: (2×6 + 10) / 3 = 22/3, not (12 + 0 + 10) / 4
+    score(second, project, criteria, 6, None, 5)
+
+    row = row_for(selectors.ranking(review), project)
+
+    assert sorted(mark.mark for mark in row.marks) == [Fraction(22, 3), Fraction(15, 2)]
+    assert row.score == Fraction(89, 12)
+    assert row.jurors_scored == 2
+    assert row.spread == pytest.approx(1 / 12)
+    assert (row.lowest, row.highest) == (Fraction(22, 3), Fraction(15, 2))
+
+
+def test_a_juror_who_could_assess_nothing_is_not_counted(review, projects):
+    only = CriterionFactory(review=review)
+    project = projects[0]
+    JurorFactory(review=review)
+    juror, other = JurorFactory(review=review), JurorFactory(review=review)
+    services.evaluation_save(juror=juror, project=project, answers={only.pk: None}, comment="")
+    services.evaluation_save(juror=other, project=project, answers={only.pk: 9}, comment="")
+
+    row = row_for(selectors.ranking(review), project)
+
+    assert row.jurors_scored == 1
+    assert row.score == 9
+
+
+def test_recusing_removes_the_jurors_scores_from_the_ranking(review, criteria, projects):
+    project = projects[0]
+    honest, conflicted = JurorFactory(review=review), JurorFactory(review=review)
+    score(honest, project, criteria, 6, 6, 3)
+    score(conflicted, project, criteria, 10, 10, 5, comment="Excellent")
+
+    services.recusal_declare(juror=conflicted, project=project, reason="I advise this NGO.")
+
+    row = row_for(selectors.ranking(review), project)
+    assert row.score == 6
+    assert row.jurors_scored == 1
+    assert row.recusals == 1
+    assert not Evaluation.objects.filter(juror=conflicted).exists()
+    assert Recusal.objects.get(juror=conflicted).reason == "I advise this NGO."
+
+
+def test_equal_scores_share_a_rank_and_unscored_projects_come_last(review, criteria, projects, nominations):
+    juror = JurorFactory(review=review)
+    extra = submitted(review, nominations[1], "Unscored")
+    score(juror, projects[0], criteria, 7, 7, 4)  # (14 + 7 + 8) / 4 = 7.25
+    score(juror, projects[1], criteria, 9, 9, 5)  # 9.5
+    score(juror, projects[2], criteria, 7, 7, 4)  # 7.25 again
+
+    rows = selectors.ranking(review)
+
+    assert [(row.project.title, row.rank, row.tied) for row in rows] == [
+        ("Sign language club", 1, False),
+        ("Clean air", 2, True),
+        ("Inclusive workshop", 2, True),
+        (extra.title, None, False),
+    ]
+
+
+def test_the_ranking_of_one_nomination_ranks_within_it(review, criteria, projects, nominations):
+    juror = JurorFactory(review=review)
+    score(juror, projects[1], criteria, 9, 9, 5)
+    score(juror, projects[2], criteria, 5, 5, 3)
+
+    rows = selectors.ranking(review, nomination=nominations[1])
+
+    assert [(row.project.title, row.rank) for row in rows] == [("Clean air", 1)]
+
+
+# ---------------------------------------------------------------- what may be scored, and when
+
+
+def test_scores_are_refused_before_and_after_the_window(review, criteria, projects, juror):
+    with pytest.raises(ValidationError, match="closed"):
+        services.evaluation_save(
+            juror=juror,
+            project=projects[0],
+            answers=answers(criteria, 5, 5, 3),
+            comment="",
+            now=review.closes_at,
+        )
+    with pytest.raises(ValidationError, match="closed"):
+        services.evaluation_save(
+            juror=juror,
+            project=projects[0],
+            answers=answers(criteria, 5, 5, 3),
+            comment="",
+            now=review.opens_at - timedelta(seconds=1),
+        )
+    assert not Evaluation.objects.exists()
+
+
+def test_scores_can_be_changed_until_the_juror_finalises(review, criteria, projects, juror):
+    score(juror, projects[0], criteria, 5, 5, 3)
+    score(juror, projects[0], criteria, 6, None, 4, comment="Second look")
+
+    evaluation = Evaluation.objects.get(juror=juror)
+    assert evaluation.comment == "Second look"
+    assert sorted(
+        Score.objects.filter(evaluation=evaluation).values_list("value", flat=True), key=str
+    ) == sorted([6, None, 4], key=str)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ((11, 5, 3), "run from 1 to 10"),
+        ((0, 5, 3), "run from 1 to 10"),
+        ((5, 5, 6), "run from 1 to 5"),
+        ((5, 5, None), "must be scored"),
+    ],
+)
+def test_out_of_range_scores_and_forbidden_cannot_assess_are_refused(
+    review, criteria, projects, juror, values, message
+):
+    with pytest.raises(ValidationError, match=message):
+        score(juror, projects[0], criteria, *values)
+    assert not Evaluation.objects.exists()
+
+
+def test_every_criterion_needs_an_answer(review, criteria, projects, juror):
+    with pytest.raises(ValidationError, match="every criterion"):
+        services.evaluation_save(
+            juror=juror, project=projects[0], answers={criteria[0].pk: 5, criteria[1].pk: 5}, comment=""
+        )
+
+
+def test_jurors_score_only_their_fair_and_nominations(review, criteria, projects, nominations):
+    health_only = JurorFactory(review=review, nominations=[nominations[1]])
+    other_fair_juror = JurorFactory()
+    removed_from_group = JurorFactory(review=review, in_jury_group=False)
+    draft = ProjectFactory(fair=review.fair, nomination=nominations[0], state=ProjectState.DRAFT)
+
+    score(health_only, projects[2], criteria, 5, 5, 3)  # their nomination: fine
+    for juror, project in [
+        (health_only, projects[0]),  # another nomination
+        (other_fair_juror, projects[0]),  # another fair
+        (removed_from_group, projects[0]),  # no longer in the Jury group
+        (JurorFactory(review=review), draft),  # not submitted
+    ]:
+        with pytest.raises(PermissionDenied):
+            score(juror, project, criteria, 5, 5, 3)
+    assert Evaluation.objects.count() == 1
+
+
+def test_a_recusal_cannot_be_taken_back_or_declared_twice(review, criteria, projects, juror):
+    services.recusal_declare(juror=juror, project=projects[0], reason="My sister runs it.")
+
+    with pytest.raises(ValidationError, match="conflict of interest"):
+        score(juror, projects[0], criteria, 5, 5, 3)
+    with pytest.raises(ValidationError, match="already declared"):
+        services.recusal_declare(juror=juror, project=projects[0], reason="Again")
+    with pytest.raises(ValidationError, match="what the conflict"):
+        services.recusal_declare(juror=juror, project=projects[1], reason="   ")
+
+
+def test_finalising_needs_every_project_done_and_then_locks_the_scores(review, criteria, projects, juror):
+    score(juror, projects[0], criteria, 5, 5, 3)
+    with pytest.raises(ValidationError, match="2 projects still need"):
+        services.juror_finalise(juror=juror)
+
+    score(juror, projects[1], criteria, 5, 5, 3)
+    services.recusal_declare(juror=juror, project=projects[2], reason="Former employer")
+    services.juror_finalise(juror=juror)
+
+    juror.refresh_from_db()
+    assert juror.finalised_at is not None
+    with pytest.raises(ValidationError, match="finalised"):
+        score(juror, projects[0], criteria, 9, 9, 5)
+
+
+def test_a_criterion_added_later_makes_scored_projects_incomplete(review, criteria, projects, juror):
+    score(juror, projects[0], criteria, 5, 5, 3)
+    CriterionFactory(review=review, title_en="Added later")
+
+    items, progress = selectors.worklist(juror)
+
+    assert items[0].status == selectors.WorkStatus.INCOMPLETE
+    assert progress.scored == 0
+    assert progress.left == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_saves_of_one_evaluation_leave_one_complete_evaluation(review, criteria, projects, juror):
+    barrier = threading.Barrier(6)
+    errors = []
+
+    def save(value):
+        try:
+            barrier.wait()
+            score(juror, projects[0], criteria, value, value, 3)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(value,)) for value in range(4, 10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    evaluation = Evaluation.objects.get(juror=juror, project=projects[0])
+    values = list(evaluation.scores.order_by("criterion__position").values_list("value", flat=True))
+    assert len(values) == 3
+    assert values[0] == values[1]  # one save's answers, never a mix of two
+
+
+def test_the_review_window_must_be_in_order():
+    review = ReviewFactory()
+    review.closes_at = review.opens_at
+    with pytest.raises(IntegrityError), transaction.atomic():
+        review.save()
