@@ -1,5 +1,6 @@
 """Setting up a review, inviting jurors, the shortlist and the reminders (jury.services)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -77,8 +78,7 @@ def test_inviting_a_new_address_creates_an_account_with_a_welcome_link(
     (message,) = mail.outbox
     assert message.to == ["expert@mail.kz"]
     assert review.fair.title_ru in message.subject  # in the language chosen for the new account
-    token = services.welcome_token(juror)
-    assert f"/ru/jury/welcome/{token}/" in message.body
+    token = re.search(r"/ru/jury/welcome/([^/\s]+)/", message.body).group(1)
     assert services.juror_from_welcome_token(token) == juror
 
     services.welcome_set_password(juror=juror, password="a long enough password 1")
