@@ -108,8 +108,9 @@ demo-reset: migrate ## Rebuild the demo fairs, NGOs and projects (only what seed
 	$(MANAGE) seed_demo_votes
 
 .PHONY: bench
-bench: install-dev db-start ## Time the public pages on a seeded copy (BENCH_SCALE=10 by default); reports only
+bench: install-dev db-start ## Time the public pages and the jury ranking on a seeded copy (BENCH_SCALE=10 by default); reports only
 	$(BIN)/python bench/catalogue.py
+	$(BIN)/python bench/ranking.py
 
 .PHONY: clean
 clean: ## Stop the database and remove .venv, var/ and collected static files

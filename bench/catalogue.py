@@ -57,7 +57,7 @@ def main() -> None:
     from projects.models import Fair, Project
 
     call_command("migrate", verbosity=0)
-    if Project.objects.count() < 250 * scale:
+    if Project.objects.count() < 250 * scale or not Fair.objects.filter(slug="demo-2026").exists():
         call_command("seed_demo", "--reset", "--scale", str(scale), "--allow-without-debug", verbosity=0)
     setup_test_environment()
     fair = Fair.objects.get(slug="demo-2026")

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -35,6 +36,7 @@ SORTS = {
 class CriterionInline(admin.StackedInline):
     model = Criterion
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
     fields = (
         ("title_kk", "title_ru", "title_en"),
         ("guidance_kk", "guidance_ru", "guidance_en"),
