@@ -11,7 +11,7 @@ from typing import NamedTuple
 # Everything seed_demo creates is recognised by these markers: `--reset` deletes nothing else.
 # The "demo-" prefix is the marker `seed_demo --reset` relies on: it deletes only these fairs,
 # so no organiser should give a real fair a slug starting with "demo-".
-DEMO_FAIR_SLUGS = ("demo-2026", "demo-2025")
+DEMO_FAIR_SLUGS = ("demo-2026", "demo-2025", "demo-astana-2026")
 DEMO_DOMAIN = "example.kz"  # demo NGO e-mails are info@<handle>.example.kz
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published on purpose: a demo login
 
@@ -69,6 +69,34 @@ PAST_FAIR = {
     "description_en": (
         "Projects of non-governmental organisations in three nominations took part in the 2025 fair. "
         "Its finalists and winners are kept in the archive."
+    ),
+}
+
+# A second current fair, in expert review: submission has closed and the jury has yet to pick the
+# finalists, so a tester can try the whole jury workflow on it.
+REVIEW_FAIR = {
+    "slug": "demo-astana-2026",
+    "title_kk": "Астана әлеуметтік жобалар жәрмеңкесі 2026",
+    "title_ru": "Ярмарка социальных проектов Астаны 2026",
+    "title_en": "Astana Social Projects Fair 2026",
+    "organiser_kk": "Астана қаласының әкімдігі",
+    "organiser_ru": "Акимат города Астаны",
+    "organiser_en": "Akimat of Astana",
+    "description_kk": (
+        "Астана қаласының әкімдігі үкіметтік емес ұйымдардың әлеуметтік жобаларын қолдау үшін "
+        "жәрмеңке өткізеді. Өтінімдерді қабылдау аяқталды: қазір сарапшылар алқасы үш номинация "
+        "бойынша келіп түскен жобаларды бағалап жатыр. Финалистер халықтық дауыс беру басталғанға "
+        "дейін жарияланады."
+    ),
+    "description_ru": (
+        "Акимат города Астаны проводит ярмарку, чтобы поддержать социальные проекты "
+        "неправительственных организаций. Приём заявок завершён: сейчас экспертное жюри оценивает "
+        "поданные проекты в трёх номинациях. Финалистов объявят до начала народного голосования."
+    ),
+    "description_en": (
+        "The Akimat of Astana holds a fair to support the social projects of non-governmental "
+        "organisations. Submissions have closed, and an expert jury is now reviewing the projects "
+        "in three nominations. The finalists will be announced before public voting opens."
     ),
 }
 

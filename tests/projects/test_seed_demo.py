@@ -1,8 +1,10 @@
 import re
+from collections import Counter
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -10,11 +12,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
-from projects import demo_data
+from jury import services as jury_services
+from jury.models import Evaluation, Review
+from projects import demo_data, selectors
 from projects.management.commands.seed_demo import (
     BASE_ORGANISATIONS,
     CURRENT_FAIR_STATES,
     PAST_FAIR_STATES,
+    REVIEW_FAIR_STATES,
 )
 from projects.models import (
     Fair,
@@ -27,13 +32,19 @@ from projects.models import (
     ProjectStateChange,
     Region,
 )
+from projects.permissions import can_edit_project
 from projects.validators import validate_bin, validate_kz_phone
+from tests.accounts.factories import UserFactory
+from tests.jury.factories import JurorFactory
 from tests.projects.factories import OrganisationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
 KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
-BASE_PROJECTS = sum(CURRENT_FAIR_STATES.values()) + sum(PAST_FAIR_STATES.values())
+BASE_PROJECTS = (
+    sum(CURRENT_FAIR_STATES.values()) + sum(PAST_FAIR_STATES.values()) + sum(REVIEW_FAIR_STATES.values())
+)
+REVIEW_FAIR = "demo-astana-2026"
 
 
 def seed(*args) -> str:
@@ -83,6 +94,52 @@ def test_builds_a_current_fair_in_voting_and_an_archived_past_fair_in_three_lang
     assert "demo-2026 (voting)" in output
     assert "demo-2025 (archived)" in output
     assert not mail.outbox  # state changes were written directly, nobody was e-mailed
+
+
+def test_builds_a_fair_in_expert_review_whose_finalists_the_jury_has_yet_to_pick():
+    output = seed()
+
+    now = timezone.now()
+    fair = Fair.objects.get(slug=REVIEW_FAIR)
+    assert fair.slug.startswith("demo-")
+    assert fair.slug in demo_data.DEMO_FAIR_SLUGS
+    assert fair.phase_at(now) == Phase.REVIEW
+    assert fair.is_published
+    assert timedelta(days=3) < now - fair.submission_closes_at < timedelta(days=5)
+    assert timedelta(days=10) < fair.voting_opens_at - now < timedelta(days=14)
+    assert (fair.title_kk, fair.title_ru, fair.title_en) == (
+        "Астана әлеуметтік жобалар жәрмеңкесі 2026",
+        "Ярмарка социальных проектов Астаны 2026",
+        "Astana Social Projects Fair 2026",
+    )
+    assert (fair.organiser_kk, fair.organiser_ru, fair.organiser_en) == (
+        "Астана қаласының әкімдігі",
+        "Акимат города Астаны",
+        "Akimat of Astana",
+    )
+    assert KAZAKH_LETTERS.search(fair.description_kk)
+    assert "жюри" in fair.description_ru
+    assert "jury" in fair.description_en
+    assert list(fair.nominations.values_list("title_en", flat=True)) == [
+        "Social adaptation and rehabilitation of people with disabilities",
+        "Social and legal protection; civil rights and initiatives",
+        "Human health and environmental protection",
+    ]
+
+    projects = Project.objects.filter(fair=fair)
+    assert Counter(projects.values_list("state", flat=True)) == REVIEW_FAIR_STATES
+    assert not projects.filter(
+        state__in=(ProjectState.FINALIST, ProjectState.NOT_SELECTED, ProjectState.AWARDED)
+    ).exists()
+    assert set(Counter(projects.values_list("nomination__position", flat=True)).values()) == {12}
+    submitted = Counter(projects.filter(state=ProjectState.SUBMITTED).values_list("nomination", flat=True))
+    assert len(submitted) == 3
+    assert min(submitted.values()) >= 9
+    assert not projects.exclude(state=ProjectState.DRAFT).filter(images__isnull=True).exists()
+    assert projects.filter(state=ProjectState.SUBMITTED, is_public=True).exists()
+    assert f"{REVIEW_FAIR} (review): draft 3, submitted 29, returned 3, withdrawn 1" in output
+    # The home page stays about the fair in its voting phase.
+    assert selectors.current_fair(now).slug == "demo-2026"
 
 
 def test_organisations_are_plausible_and_cover_every_region():
@@ -214,10 +271,19 @@ def test_demo_users_log_in_and_see_their_organisation(client):
     assert response.status_code == 302
     page = client.get(dashboard)
     assert "«Қамқор» қоғамдық қоры" in page.content.decode()
+    assert "Astana Social Projects Fair 2026" in page.content.decode()
     owned = Project.objects.filter(organisation__memberships__user__email="ngo2@example.kz")
     assert {ProjectState.FINALIST, ProjectState.SUBMITTED, ProjectState.RETURNED} <= set(
         owned.values_list("state", flat=True)
     )
+    # In the fair under review ngo1 waits for the jury, ngo2 may still make the changes asked for.
+    in_review = Project.objects.filter(fair__slug=REVIEW_FAIR)
+    assert in_review.filter(
+        organisation__memberships__user__email="ngo1@example.kz", state=ProjectState.SUBMITTED
+    ).exists()
+    returned = in_review.get(organisation__memberships__user__email="ngo2@example.kz")
+    assert returned.state == ProjectState.RETURNED
+    assert can_edit_project(User.objects.get(email="ngo2@example.kz"), returned, timezone.now())
 
 
 def test_running_again_does_nothing_and_reset_rebuilds_the_same_data(django_capture_on_commit_callbacks):
@@ -234,23 +300,26 @@ def test_running_again_does_nothing_and_reset_rebuilds_the_same_data(django_capt
     with django_capture_on_commit_callbacks(execute=True):
         output = seed("--reset")
 
-    assert "Reset: deleted 280 projects" in output
+    assert f"Reset: deleted {BASE_PROJECTS} projects" in output
     assert snapshot() == first  # the same seed gives the same portal
     assert not first_ids & set(Project.objects.values_list("id", flat=True))
     assert User.objects.filter(email__endswith="@example.kz").count() == 3
-    assert Fair.objects.count() == 2
+    assert set(Fair.objects.values_list("slug", flat=True)) == set(demo_data.DEMO_FAIR_SLUGS)
     assert not any(default_storage.exists(name) for name in first_files)
 
 
-def test_reset_leaves_other_organisations_alone_and_refuses_to_delete_their_projects():
+@pytest.mark.parametrize(
+    ("slug", "states"), [("demo-2026", CURRENT_FAIR_STATES), (REVIEW_FAIR, REVIEW_FAIR_STATES)]
+)
+def test_reset_leaves_other_organisations_alone_and_refuses_to_delete_their_projects(slug, states):
     real = OrganisationFactory(email="info@real-ngo.kz")
     seed()
-    ProjectFactory(organisation=real, fair=Fair.objects.get(slug="demo-2026"))
+    ProjectFactory(organisation=real, fair=Fair.objects.get(slug=slug))
 
     with pytest.raises(CommandError, match="did not create"):
         seed("--reset")
 
-    assert Project.objects.filter(fair__slug="demo-2026").count() == sum(CURRENT_FAIR_STATES.values()) + 1
+    assert Project.objects.filter(fair__slug=slug).count() == sum(states.values()) + 1
     Project.objects.filter(organisation=real).delete()
     seed("--reset")
     assert Organisation.objects.filter(pk=real.pk).exists()
@@ -262,11 +331,69 @@ def test_scale_multiplies_organisations_and_projects():
     assert Organisation.objects.count() == 2 * BASE_ORGANISATIONS
     assert Project.objects.count() == 2 * BASE_PROJECTS
     assert Project.objects.filter(fair__slug="demo-2026", state=ProjectState.FINALIST).count() == 100
-    assert "Projects: 500/560" in output
-    assert "Projects: 560/560" in output
+    in_review = Project.objects.filter(fair__slug=REVIEW_FAIR)
+    assert Counter(in_review.values_list("state", flat=True)) == {
+        state: 2 * count for state, count in REVIEW_FAIR_STATES.items()
+    }
+    assert set(Counter(in_review.values_list("nomination", flat=True)).values()) == {24}
+    assert f"Projects: 500/{2 * BASE_PROJECTS}" in output
+    assert f"Projects: {2 * BASE_PROJECTS}/{2 * BASE_PROJECTS}" in output
     assert not Project.objects.public().filter(images__isnull=True).exists()
     for image in ProjectImage.objects.all()[:50]:
         assert default_storage.exists(image.thumbnail.name)
+
+
+def test_the_fair_in_review_takes_the_jury_workflow_and_reset_removes_it_all(
+    django_capture_on_commit_callbacks,
+):
+    seed()
+    fair = Fair.objects.get(slug=REVIEW_FAIR)
+    organiser = UserFactory(email="organiser@fair.kz", is_staff=True)
+    organiser.groups.add(Group.objects.get(name="Organisers"))
+
+    # The organiser sets up the review, a juror scores every project, the best two per nomination
+    # become finalists.
+    review = jury_services.review_create(fair=fair, **jury_services.review_window_defaults(fair))
+    juror = JurorFactory(review=review)
+    criteria = list(review.criteria.all())
+    under_review = list(fair.projects.filter(state=ProjectState.SUBMITTED).order_by("id"))
+    for rank, project in enumerate(under_review):
+        answers = {
+            criterion.pk: 1 + (rank * 7 + criterion.pk) % criterion.scale_max for criterion in criteria
+        }
+        jury_services.evaluation_save(juror=juror, project=project, answers=answers, comment="")
+    shortlist = jury_services.shortlist_preview(
+        review=review, top_n=2, per_nomination=True, include_ties=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted, _turned_down = jury_services.shortlist_apply(
+            review=review,
+            top_n=2,
+            per_nomination=True,
+            include_ties=False,
+            expected_ids=shortlist.selected_ids,
+            others_not_selected=False,
+            actor=organiser,
+        )
+    assert promoted == len(shortlist.selected_ids) > 0
+    finalists = fair.projects.filter(state=ProjectState.FINALIST)
+    assert finalists.count() == promoted
+
+    # Once voting opens, the finalists are on the public site and open to votes.
+    fair.voting_opens_at = timezone.now() - timedelta(minutes=5)
+    fair.save()
+    assert fair.voting_open_at(timezone.now())
+    assert set(Project.objects.public().filter(fair=fair, state=ProjectState.FINALIST)) == set(finalists)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = seed("--reset")
+
+    assert f"Reset: deleted {BASE_PROJECTS} projects" in output
+    assert not Review.objects.exists()
+    assert not Evaluation.objects.exists()
+    rebuilt = Fair.objects.get(slug=REVIEW_FAIR)
+    assert rebuilt.phase_at(timezone.now()) == Phase.REVIEW
+    assert not rebuilt.projects.filter(state=ProjectState.FINALIST).exists()
 
 
 def test_dry_run_leaves_nothing_behind(settings):

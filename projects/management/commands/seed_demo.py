@@ -12,6 +12,7 @@ import re
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock_time
@@ -62,6 +63,13 @@ CURRENT_FAIR_STATES = {
     ProjectState.WITHDRAWN: 2,
 }
 PAST_FAIR_STATES = {ProjectState.FINALIST: 24, ProjectState.NOT_SELECTED: 36}
+# The fair in expert review: no finalists yet (the jury picks them), 12 projects per nomination.
+REVIEW_FAIR_STATES = {
+    ProjectState.SUBMITTED: 29,
+    ProjectState.RETURNED: 3,
+    ProjectState.WITHDRAWN: 1,
+    ProjectState.DRAFT: 3,
+}
 # Share of submitted / not selected projects an organiser chose to show on the public site.
 PUBLIC_SHARE = {ProjectState.SUBMITTED: 0.5, ProjectState.NOT_SELECTED: 0.4, ProjectState.FINALIST: 0.5}
 # What the demo users' organisations (the first three) hold, so a tester sees every state.
@@ -78,6 +86,8 @@ DEMO_SLOTS = {
         (2, ProjectState.WITHDRAWN),
     ],
     "past": [(0, ProjectState.FINALIST), (1, ProjectState.NOT_SELECTED), (2, ProjectState.FINALIST)],
+    # ngo1 and ngo3 wait for the jury's verdict; ngo2 was asked for changes and may still make them.
+    "review": [(0, ProjectState.SUBMITTED), (1, ProjectState.RETURNED), (2, ProjectState.SUBMITTED)],
 }
 
 IMAGE_SIZE = (1200, 800)
@@ -425,19 +435,33 @@ class DemoSeeder:
         self.region_by_code = {region.code: region for region in self.regions}
 
         users = self._create_users()
-        current, past = self._create_fairs()
+        current, past, review = self._create_fairs()
         organisations = self._create_organisations(users)
         plans = self._plan_projects(current, organisations, DEMO_SLOTS["current"], CURRENT_FAIR_STATES)
         plans += self._plan_projects(past, organisations, DEMO_SLOTS["past"], PAST_FAIR_STATES)
+        # A sequence of its own, so the fair added later leaves the others' projects as they were.
+        with self._random(f"{SEED}-{review.slug}"):
+            plans += self._plan_projects_per_nomination(
+                review, organisations, DEMO_SLOTS["review"], REVIEW_FAIR_STATES
+            )
         self._write_projects(plans)
         image_count = self._write_images(plans)
         return {
             "users": users,
-            "fairs": [current, past],
+            "fairs": [current, review, past],
             "organisations": len(organisations),
             "projects": len(plans),
             "images": image_count,
         }
+
+    @contextmanager
+    def _random(self, seed: str):
+        """Draw from another repeatable sequence inside the block."""
+        saved, self.rng = self.rng, random.Random(seed)  # noqa: S311 - demo data, not secrets
+        try:
+            yield
+        finally:
+            self.rng = saved
 
     # ------------------------------------------------------------ people and fairs
 
@@ -460,12 +484,16 @@ class DemoSeeder:
         self.log(f"Demo users: {len(users)}", 2)
         return users
 
+    def _at(self, days: int, hour: int) -> datetime:
+        """`hour` o'clock `days` after (or before) today, in local time."""
+        day = timezone.localdate(self.now) + timedelta(days=days)
+        return timezone.make_aware(datetime.combine(day, clock_time(hour)))
+
     def _schedule(self, weeks_back: int) -> dict:
         """Voting open now, submission closed four weeks ago; `weeks_back` moves it all earlier."""
-        today = timezone.localdate(self.now) - timedelta(weeks=weeks_back)
 
         def at(days: int, hour: int) -> datetime:
-            return timezone.make_aware(datetime.combine(today + timedelta(days=days), clock_time(hour)))
+            return self._at(days - 7 * weeks_back, hour)
 
         return {
             "submission_opens_at": at(-84, 9),
@@ -476,22 +504,45 @@ class DemoSeeder:
             "archived_at": at(21 + 90, 9),
         }
 
-    def _create_fairs(self) -> tuple[Fair, Fair]:
+    def _review_schedule(self) -> dict:
+        """Submission closed four days ago, public voting opens in twelve days: the jury's turn.
+
+        Submission opened 13 weeks ago, a week before the voting fair's, so the home page (which
+        shows the fair that opened last) keeps showing the fair in its voting phase.
+        """
+        return {
+            "submission_opens_at": self._at(-91, 9),
+            "submission_closes_at": self._at(-4, 18),
+            "voting_opens_at": self._at(12, 9),
+            "voting_closes_at": self._at(30, 18),
+            "ceremony_at": self._at(37, 15),
+            "archived_at": self._at(37 + 90, 9),
+        }
+
+    def _create_fairs(self) -> tuple[Fair, Fair, Fair]:
         current = Fair.objects.create(
             **data.CURRENT_FAIR, **data.ORGANISER, **self._schedule(0), is_published=True
         )
         past = Fair.objects.create(
             **data.PAST_FAIR, **data.ORGANISER, **self._schedule(52), is_published=True
         )
-        for fair in (current, past):
+        review = Fair.objects.create(**data.REVIEW_FAIR, **self._review_schedule(), is_published=True)
+        for fair in (current, past, review):
             self.nominations[fair.pk] = {
                 theme: Nomination.objects.create(fair=fair, position=position, **data.NOMINATIONS[theme])
                 for position, theme in enumerate(data.THEMES)
             }
-        if current.phase_at(self.now) != Phase.VOTING or past.phase_at(self.now) != Phase.ARCHIVED:
-            raise CommandError("The demo schedule does not put the fairs in voting and archive phases.")
-        self.log(f"Fairs: {current.slug} (voting), {past.slug} (archived), 3 nominations each", 2)
-        return current, past
+        expected = {current: Phase.VOTING, review: Phase.REVIEW, past: Phase.ARCHIVED}
+        if any(fair.phase_at(self.now) != phase for fair, phase in expected.items()):
+            raise CommandError(
+                "The demo schedule does not put the fairs in voting, review and archive phases."
+            )
+        self.log(
+            f"Fairs: {current.slug} (voting), {review.slug} (review), {past.slug} (archived), "
+            "3 nominations each",
+            2,
+        )
+        return current, past, review
 
     # ------------------------------------------------------------ organisations
 
@@ -619,6 +670,45 @@ class DemoSeeder:
             for i, (owner, state) in enumerate(assignments)
         ]
 
+    def _plan_projects_per_nomination(
+        self, fair: Fair, organisations: list[DemoOrganisation], demo_slots: list, base_states: dict
+    ) -> list[PlannedProject]:
+        """Like `_plan_projects`, but each nomination gets the same number of projects, all from
+        organisations working on its theme, with the states other than submitted spread evenly, so
+        every nomination has about as much for its jurors to score."""
+        states = [state for state, count in base_states.items() for _ in range(count * self.scale)]
+        size, extra = divmod(len(states), len(data.THEMES))
+        sizes = {theme: size + (i < extra) for i, theme in enumerate(data.THEMES)}
+        # (owner, state) per theme; the owner is None until one is drawn below.
+        buckets: dict[str, list[tuple]] = {theme: [] for theme in data.THEMES}
+        demo_assignments = []
+        for index, state in demo_slots:
+            states.remove(state)
+            owner = organisations[index]
+            buckets[owner.theme].append((owner, state))
+            demo_assignments.append((owner, state, owner.theme))
+        for state in [state for state in states if state != ProjectState.SUBMITTED]:
+            theme = min(
+                (theme for theme in data.THEMES if len(buckets[theme]) < sizes[theme]),
+                key=lambda theme: sum(s != ProjectState.SUBMITTED for _owner, s in buckets[theme]),
+            )
+            buckets[theme].append((None, state))
+        others = organisations[len(data.DEMO_USERS) :]
+        assignments = []
+        for theme, bucket in buckets.items():
+            bucket += [(None, ProjectState.SUBMITTED)] * (sizes[theme] - len(bucket))
+            owners = [item for item in others if item.theme == theme]
+            owners = self.rng.sample(owners, len(owners))
+            unowned = [state for owner, state in bucket if owner is None]
+            assignments += [(owners[i % len(owners)], state, theme) for i, state in enumerate(unowned)]
+        self.rng.shuffle(assignments)
+        base_total = sum(base_states.values())
+        self._titles[fair.pk] = set()
+        return [
+            self._plan_project(fair, owner, state, own_files=i < base_total, theme=theme)
+            for i, (owner, state, theme) in enumerate(demo_assignments + assignments)
+        ]
+
     def _language(self, organisation: DemoOrganisation) -> str:
         roll = self.rng.random()
         if organisation.language == "en":
@@ -660,10 +750,11 @@ class DemoSeeder:
         return moment.replace(microsecond=0)
 
     def _plan_project(
-        self, fair: Fair, owner: DemoOrganisation, state: str, *, own_files: bool
+        self, fair: Fair, owner: DemoOrganisation, state: str, *, own_files: bool, theme: str | None = None
     ) -> PlannedProject:
         rng = self.rng
-        theme = owner.theme if rng.random() < 0.8 else rng.choice(data.THEMES)
+        if theme is None:
+            theme = owner.theme if rng.random() < 0.8 else rng.choice(data.THEMES)
         language = self._language(owner)
         region = owner.organisation.region if rng.random() < 0.85 else rng.choice(self.regions)
         city = rng.choice(data.CITIES[region.code])[LANGUAGE_INDEX[language]]
@@ -718,9 +809,10 @@ class DemoSeeder:
         return plan
 
     def _plan_history(self, plan: PlannedProject, fair: Fair, state: str, language: str) -> None:
-        """The state changes that lead to `state`, timed inside the fair's schedule."""
+        """The state changes that lead to `state`, timed inside the fair's schedule (and before now,
+        for a fair whose review is still under way)."""
         actor = plan.project.created_by
-        closes, voting = fair.submission_closes_at, fair.voting_opens_at
+        closes, review_ends = fair.submission_closes_at, min(fair.voting_opens_at, self.now)
 
         def change(from_state: str, to_state: str, at: datetime, *, by=None, note: str = "") -> None:
             plan.changes.append(
@@ -733,22 +825,30 @@ class DemoSeeder:
             return
         submitted = self._between(plan.created_at, closes)
         change(ProjectState.DRAFT, ProjectState.SUBMITTED, submitted, by=actor)
+
+        def returned_and_sent_again() -> datetime:
+            """Returned once during review, fixed and sent again; when it was sent again."""
+            returned = self._between(closes, closes + (review_ends - closes) * 0.3)
+            change(
+                ProjectState.SUBMITTED,
+                ProjectState.RETURNED,
+                returned,
+                note=self.rng.choice(data.RETURN_NOTES[language]),
+            )
+            again = self._between(returned, closes + (review_ends - closes) * 0.6)
+            change(ProjectState.RETURNED, ProjectState.SUBMITTED, again, by=actor)
+            return again
+
         if state == ProjectState.WITHDRAWN:
             change(ProjectState.SUBMITTED, ProjectState.WITHDRAWN, self._between(submitted, closes), by=actor)
-        elif state != ProjectState.SUBMITTED:
+        elif state == ProjectState.SUBMITTED:
+            # While the jury is at work, a few have already been returned and sent again.
+            if closes < self.now < fair.voting_opens_at and self.rng.random() < 0.1:
+                submitted = returned_and_sent_again()
+        else:
             review_start = closes
             if state != ProjectState.RETURNED and self.rng.random() < 0.1:
-                # Returned once during review, fixed and sent again.
-                returned = self._between(closes, closes + (voting - closes) * 0.3)
-                change(
-                    ProjectState.SUBMITTED,
-                    ProjectState.RETURNED,
-                    returned,
-                    note=self.rng.choice(data.RETURN_NOTES[language]),
-                )
-                submitted = self._between(returned, closes + (voting - closes) * 0.6)
-                change(ProjectState.RETURNED, ProjectState.SUBMITTED, submitted, by=actor)
-                review_start = submitted
+                submitted = review_start = returned_and_sent_again()
             note = {
                 ProjectState.RETURNED: self.rng.choice(data.RETURN_NOTES[language]),
                 ProjectState.NOT_SELECTED: data.NOT_SELECTED_NOTES[language]
@@ -756,7 +856,7 @@ class DemoSeeder:
                 else "",
                 ProjectState.FINALIST: data.FINALIST_NOTES[language] if self.rng.random() < 0.3 else "",
             }[state]
-            change(ProjectState.SUBMITTED, state, self._between(review_start, voting), note=note)
+            change(ProjectState.SUBMITTED, state, self._between(review_start, review_ends), note=note)
         plan.project.submitted_at = submitted
         plan.updated_at = plan.change_times[-1]
 
@@ -842,9 +942,10 @@ class DemoSeeder:
 
 class Command(BaseCommand):
     help = (
-        "Fill the portal with demo data: a current fair in its voting phase and an archived past fair "
-        "(kk/ru/en, three nominations each), 72 NGOs across all regions, about 280 projects in every "
-        "state with illustrations, and three demo NGO accounts. Does nothing if the demo data exists; "
+        "Fill the portal with demo data: a current fair in its voting phase, a second one in expert "
+        "review (no finalists yet, for trying the jury) and an archived past fair (kk/ru/en, three "
+        "nominations each), 72 NGOs across all regions, about 320 projects in every state with "
+        "illustrations, and three demo NGO accounts. Does nothing if the demo data exists; "
         "--reset rebuilds it, --scale multiplies organisations and projects for benchmarks."
     )
 
@@ -852,17 +953,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete what seed_demo created (the fairs demo-2026 and demo-2025 with their projects "
-            "and image files, organisations with e-mails on .example.kz and no other projects, and the "
-            "ngoN@example.kz users), then build it again.",
+            help=f"Delete what seed_demo created (the fairs {', '.join(data.DEMO_FAIR_SLUGS)} with their "
+            "projects and image files, organisations with e-mails on .example.kz and no other projects, and "
+            "the ngoN@example.kz users), then build it again.",
         )
         parser.add_argument(
             "--scale",
             type=int,
             default=1,
             metavar="N",
-            help="Multiply the number of organisations and projects by N (default 1, about 280 projects; "
-            "20 gives about 5 600). Copies beyond the first get one shared image each.",
+            help="Multiply the number of organisations and projects by N (default 1, about 320 projects; "
+            "20 gives about 6 300). Copies beyond the first get one shared image each.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Build everything, report, then roll it all back."
