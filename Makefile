@@ -104,6 +104,7 @@ test: install-dev lint compilemessages ## Lint, then the whole test suite agains
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 demo-reset: migrate ## Rebuild the demo fairs, NGOs and projects (only what seed_demo made)
+	$(MANAGE) seed_demo_votes --delete
 	$(MANAGE) seed_demo --reset
 	$(MANAGE) seed_demo_votes
 

@@ -327,3 +327,24 @@ def test_an_already_voted_check_uses_up_the_code(finalist, ask):
 
     challenge.refresh_from_db()
     assert challenge.used_at is not None
+
+
+def test_demo_reset_works_after_demo_votes(settings):
+    """`make demo-reset`: votes protect their projects, so they go first, then the fairs."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from projects.models import Fair
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_votes", stdout=StringIO())
+    assert Vote.objects.exists()
+
+    call_command("seed_demo_votes", "--delete", stdout=StringIO())
+    call_command("seed_demo", "--reset", verbosity=0)
+    call_command("seed_demo_votes", stdout=StringIO())
+
+    assert Fair.objects.filter(slug__startswith="demo-").count() == 3
+    assert Vote.objects.filter(fair__slug="demo-2025").count() > 500

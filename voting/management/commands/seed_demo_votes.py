@@ -7,7 +7,7 @@ from django.db import transaction
 from projects.demo_data import DEMO_FAIR_SLUGS
 from projects.models import Fair, ProjectState
 from voting import identity
-from voting.models import Channel, Vote
+from voting.models import Channel, Vote, VoteCode
 
 DOMAINS = ["mail.kz", "mail.ru", "gmail.com", "yandex.kz", "inbox.kz", "bk.ru"]
 
@@ -23,8 +23,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Count what would be created, then roll back."
         )
+        parser.add_argument(
+            "--delete",
+            action="store_true",
+            help="Delete the demo fairs' votes and codes instead (votes protect their projects, so "
+            "`seed_demo --reset` needs this first; `make demo-reset` runs both).",
+        )
 
     def handle(self, *args, **options):
+        if options["delete"]:
+            deleted, _by_model = Vote.objects.filter(fair__slug__in=DEMO_FAIR_SLUGS).delete()
+            VoteCode.objects.filter(fair__slug__in=DEMO_FAIR_SLUGS).delete()
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"Deleted {deleted} demo votes.")
+            return
         fairs = list(Fair.objects.filter(slug__in=DEMO_FAIR_SLUGS))
         if not fairs:
             raise CommandError("No demo fairs: run seed_demo first.")
