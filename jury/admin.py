@@ -72,7 +72,8 @@ class ReviewForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        fair = cleaned.get("fair")
+        # On the change page the fair is read-only, so it is not in the form's data.
+        fair = cleaned.get("fair") or (self.instance.fair if self.instance.pk else None)
         if fair is not None:
             defaults = services.review_window_defaults(fair)
             for name in ("opens_at", "closes_at"):

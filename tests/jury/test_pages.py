@@ -3,11 +3,12 @@
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from jury.models import Criterion, Evaluation, Juror, Recusal, Review
@@ -371,3 +372,24 @@ def test_ngo_staff_without_the_ranking_permission_cannot_see_it(client, review):
     staff = UserFactory(is_staff=True)
     client.force_login(staff)
     assert client.get(url("admin:jury_review_ranking", review.pk)).status_code == 403
+
+
+def test_changing_a_review_keeps_the_window_before_voting(client, review, organiser):
+    client.force_login(organiser)
+    late = review.fair.voting_opens_at + timedelta(days=1)
+    local = timezone.localtime(late)
+    response = client.post(
+        url("admin:jury_review_change", review.pk),
+        {
+            "opens_at_0": timezone.localtime(review.opens_at).strftime("%Y-%m-%d"),
+            "opens_at_1": timezone.localtime(review.opens_at).strftime("%H:%M:%S"),
+            "closes_at_0": local.strftime("%Y-%m-%d"),
+            "closes_at_1": local.strftime("%H:%M:%S"),
+            "criteria-TOTAL_FORMS": "0",
+            "criteria-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Scoring must close by the time public voting opens" in response.content.decode()
+    review.refresh_from_db()
+    assert review.closes_at == review.fair.voting_opens_at
