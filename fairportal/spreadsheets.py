@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
+from django.utils import formats
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -39,10 +40,17 @@ def csv_response(rows, *, filename: str) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=CSV_DELIMITER)
     for row in rows:
-        writer.writerow(
-            [f"{cell:%Y-%m-%d %H:%M}" if isinstance(cell, datetime) else neutralise(cell) for cell in row]
-        )
+        writer.writerow([_csv_cell(cell) for cell in row])
     return response
+
+
+def _csv_cell(cell):
+    if isinstance(cell, datetime):
+        return f"{cell:%Y-%m-%d %H:%M}"
+    if isinstance(cell, float):
+        # The decimal separator of the active language: Excel in kk/ru reads "7,5", not "7.5".
+        return formats.number_format(cell, use_l10n=True)
+    return neutralise(cell)
 
 
 def _xlsx_value(value):

@@ -324,7 +324,7 @@ class ReviewAdmin(admin.ModelAdmin):
             else:
                 messages.success(
                     request,
-                    gettext("%(email)s is now a juror of %(fair)s; the invitation is on its way.")
+                    gettext("Invitation sent: %(email)s is now a juror of %(fair)s.")
                     % {"email": juror.user.email, "fair": review.fair},
                 )
                 if "_addanother" in request.POST:
@@ -356,7 +356,7 @@ class CommaSeparatedIds(forms.CharField):
 class ShortlistForm(forms.Form):
     top_n = forms.IntegerField(label=_("How many finalists"), min_value=1, max_value=1000, initial=10)
     scope = forms.ChoiceField(
-        label=_("Counted"),
+        label=_("Count the top N"),
         choices=[("nomination", _("in each nomination")), ("fair", _("in the whole fair"))],
         initial="nomination",
         widget=forms.RadioSelect,

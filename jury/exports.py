@@ -59,10 +59,9 @@ def ranking_rows(rows: list[selectors.RankedProject]) -> Iterator[list]:
 def score_rows(
     rows: list[selectors.RankedProject], criteria: list[Criterion], jurors: dict, recusals: dict
 ) -> Iterator[list]:
-    """One row per project and juror: the juror's mark, each criterion's score, the comment.
-
-    Recused jurors appear with their reason; "cannot assess" is written out, never as 0.
-    """
+    """One row per project and juror (the project's aggregates repeated on each), then the
+    juror's mark, each criterion's score and the comment. Recused jurors appear with their
+    reason; "cannot assess" is written out, never as 0; unscored projects get one row."""
     cannot = gettext("cannot assess")
     yield [
         gettext("Rank"),
@@ -70,12 +69,16 @@ def score_rows(
         gettext("Project"),
         gettext("NGO"),
         gettext("Nomination"),
+        gettext("Score (0–10)"),
+        gettext("Jurors who scored"),
+        gettext("Spread (standard deviation)"),
         gettext("Juror"),
         gettext("Juror's mark (0–10)"),
         *(f"{criterion.title} (1–{criterion.scale_max})" for criterion in criteria),
         gettext("Comment"),
         gettext("Conflict of interest"),
     ]
+    blank_scores = [""] * len(criteria)
     for row in rows:
         project = row.project
         start = [
@@ -84,14 +87,20 @@ def score_rows(
             project.title,
             project.organisation.name,
             project.nomination.title if project.nomination else "",
+            _rounded(row.score),
+            row.jurors_scored,
+            _rounded(row.spread),
         ]
         for mark in row.marks:
             values = [
                 cannot if mark.values.get(c.pk, "") is None else mark.values.get(c.pk, "") for c in criteria
             ]
             yield [*start, jurors[mark.juror_id], _rounded(mark.mark), *values, mark.comment, ""]
-        for juror_id, reason in recusals.get(project.pk, []):
-            yield [*start, jurors[juror_id], None, *([""] * len(criteria)), "", reason]
+        project_recusals = recusals.get(project.pk, [])
+        for juror_id, reason in project_recusals:
+            yield [*start, jurors[juror_id], None, *blank_scores, "", reason]
+        if not row.marks and not project_recusals:
+            yield [*start, "", None, *blank_scores, "", ""]
 
 
 def _filename(review: Review, nomination: Nomination | None, extension: str) -> str:
@@ -125,7 +134,7 @@ def xlsx_response(review: Review, nomination: Nomination | None) -> HttpResponse
             (
                 gettext("Scores"),
                 score_rows(rows, criteria, jurors, recusals),
-                (7, 10, 40, 32, 36, 28, 14, *([16] * len(criteria)), 40, 40),
+                (7, 10, 40, 32, 36, 12, 12, 14, 28, 14, *([16] * len(criteria)), 40, 40),
             ),
         ],
         filename=_filename(review, nomination, "xlsx"),

@@ -72,15 +72,13 @@ class RecusalForm(forms.Form):
         error_messages={"required": _("Say briefly what the conflict of interest is.")},
     )
     confirm = forms.BooleanField(
-        label=_(
-            "I understand that I cannot take this back, and that my scores for this project are removed."
-        ),
+        label=_("I understand that I cannot take this back, and that my scores for this project are removed"),
         error_messages={"required": _("Tick the box to confirm.")},
     )
 
 
 class FinaliseForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("My scores are final. I understand that I can no longer change them."),
+        label=_("My scores are final: I understand that I can no longer change them"),
         error_messages={"required": _("Tick the box to confirm.")},
     )

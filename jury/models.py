@@ -62,8 +62,14 @@ class Review(models.Model):
     def __str__(self) -> str:
         return str(self.fair)
 
+    @property
+    def effective_closes_at(self) -> datetime:
+        """Scoring stops when public voting opens, even if the fair's dates moved after the
+        window was set: finalists must not change under the voters' eyes."""
+        return min(self.closes_at, self.fair.voting_opens_at)
+
     def is_open_at(self, now: datetime) -> bool:
-        return self.opens_at <= now < self.closes_at
+        return self.opens_at <= now < self.effective_closes_at
 
 
 class Criterion(models.Model):
@@ -118,16 +124,24 @@ class Criterion(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.pk and self.scale_max:
-            too_high = Score.objects.filter(criterion=self, value__gt=self.scale_max).exists()
-            if too_high:
-                raise ValidationError(
-                    {
-                        "scale_max": _(
-                            "Some jurors already gave higher scores; the scale cannot shrink below them."
-                        )
-                    }
-                )
+        if not self.pk:
+            return
+        if self.scale_max and Score.objects.filter(criterion=self, value__gt=self.scale_max).exists():
+            raise ValidationError(
+                {
+                    "scale_max": _(
+                        "Some jurors already gave higher scores; the scale cannot shrink below them."
+                    )
+                }
+            )
+        if not self.allow_cannot_assess and Score.objects.filter(criterion=self, value__isnull=True).exists():
+            raise ValidationError(
+                {
+                    "allow_cannot_assess": _(
+                        "Some jurors already answered “cannot assess” for this criterion; it must stay allowed."
+                    )
+                }
+            )
 
 
 class JurorQuerySet(models.QuerySet):

@@ -113,7 +113,14 @@ def worklist(juror: Juror) -> tuple[list[WorkItem], Progress]:
 def own_evaluation(juror: Juror, project: Project) -> Evaluation | None:
     return (
         Evaluation.objects.filter(juror=juror, project=project)
-        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=Score.objects.select_related("criterion").order_by(
+                    "criterion__position", "criterion_id"
+                ),
+            )
+        )
         .first()
     )
 

@@ -15,8 +15,9 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import normalize_login_email
@@ -263,7 +264,13 @@ def juror_finalise(*, juror: Juror, now: datetime | None = None) -> None:
     _items, progress = selectors.worklist(juror)
     if not progress.done:
         raise ValidationError(
-            _("%(count)s projects still need your scores.") % {"count": progress.left}, code="unfinished"
+            ngettext(
+                "%(count)d project still needs your scores.",
+                "%(count)d projects still need your scores.",
+                progress.left,
+            )
+            % {"count": progress.left},
+            code="unfinished",
         )
     juror.finalised_at = now
     juror.save(update_fields=["finalised_at"])
@@ -305,6 +312,16 @@ class Shortlist:
     def selected_ids(self) -> list[int]:
         return sorted(entry.row.project.pk for group in self.groups for entry in group.selected)
 
+    @property
+    def to_promote(self) -> int:
+        """How many projects applying would change (the others in the list are finalists already)."""
+        return sum(
+            1
+            for group in self.groups
+            for entry in group.selected
+            if entry.row.project.state in SHORTLISTABLE_STATES
+        )
+
 
 def _shortlist_group(
     rows: list[selectors.RankedProject], nomination: Nomination | None, top_n: int, include_ties: bool
@@ -328,7 +345,14 @@ def _shortlist_group(
             tied = straddles and row.score == cut
             # Fewer candidates than N (no cut): all of them are in.
             selected = (cut is None or row.score >= cut) and (include_ties or not tied)
-            entries.append(ShortlistEntry(row, nomination, places[row.score], selected, tied, ""))
+            # A finalist chosen earlier (by hand, or by a longer shortlist) stays one: the
+            # shortlist only ever promotes; the project actions undo a decision.
+            note = (
+                ""
+                if selected or row.project.state not in ALREADY_IN_STATES
+                else gettext("already a finalist; stays one")
+            )
+            entries.append(ShortlistEntry(row, nomination, places[row.score], selected, tied, note))
         else:
             if row.score is None:
                 note = gettext("not scored")
@@ -406,22 +430,23 @@ def shortlist_apply(
             elif not entry.selected and others_not_selected and project.state == ProjectState.SUBMITTED:
                 project_mark_not_selected(project=project, actor=actor)
                 turned_down += 1
+    # Plain text, so the review's history page in the admin shows it as it is.
     LogEntry.objects.log_actions(
         user_id=actor.pk,
         queryset=[review],
         action_flag=CHANGE,
-        change_message=[
-            {
-                "shortlist": {
-                    "top_n": top_n,
-                    "per_nomination": per_nomination,
-                    "include_ties": include_ties,
-                    "finalists": shortlist.selected_ids,
-                    "promoted": promoted,
-                    "not_selected": turned_down,
-                }
-            }
-        ],
+        change_message=gettext(
+            "Promoted to finalists: top %(top_n)s %(scope)s, ties %(ties)s; %(promoted)s made finalists, "
+            "%(not_selected)s marked not selected. Finalists (project ids): %(ids)s."
+        )
+        % {
+            "top_n": top_n,
+            "scope": gettext("in each nomination") if per_nomination else gettext("in the whole fair"),
+            "ties": gettext("included") if include_ties else gettext("left out"),
+            "promoted": promoted,
+            "not_selected": turned_down,
+            "ids": ", ".join(str(pk) for pk in shortlist.selected_ids) or "—",
+        },
         single_object=True,
     )
     return promoted, turned_down
@@ -442,7 +467,11 @@ def send_deadline_reminders(*, now: datetime | None = None, within: timedelta, e
             finalised_at__isnull=True,
             review__opens_at__lte=now,
             review__closes_at__gt=now,
-            review__closes_at__lte=now + within,
+            review__fair__voting_opens_at__gt=now,
+        )
+        # Scoring stops at the earlier of the window's end and the start of voting.
+        .filter(Q(review__closes_at__lte=now + within) | Q(review__fair__voting_opens_at__lte=now + within))
+        .filter(
             review__fair__is_published=True,
         )
         .select_related("user", "review__fair")

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from fairportal.ratelimit import ratelimit
@@ -64,9 +65,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _next_to_score(juror: Juror, after: Project) -> Project | None:
+    """The next project in the list still waiting for scores, wrapping round to the start."""
     items, _progress = selectors.worklist(juror)
-    waiting = [item.project for item in items if item.status in ("to_score", "incomplete")]
-    return next((project for project in waiting if project.pk != after.pk), None)
+    projects = [item.project for item in items]
+    waiting = {item.project.pk for item in items if item.status in ("to_score", "incomplete")}
+    start = next((index for index, project in enumerate(projects) if project.pk == after.pk), -1) + 1
+    ordered = projects[start:] + projects[:start]
+    return next((project for project in ordered if project.pk in waiting and project.pk != after.pk), None)
 
 
 @login_required
@@ -102,6 +107,7 @@ def project_review(request: HttpRequest, fair_slug: str, pk: int) -> HttpRespons
             "fair": juror.review.fair,
             "form": form,
             "can_change": can_change and recusal is None,
+            "not_yet_open": now < juror.review.opens_at,
             "recusal": recusal,
             "evaluation": evaluation,
             "video": parse_video_url(project.video_url) if project.video_url else None,
@@ -112,6 +118,11 @@ def project_review(request: HttpRequest, fair_slug: str, pk: int) -> HttpRespons
 @login_required
 def recuse(request: HttpRequest, fair_slug: str, pk: int) -> HttpResponse:
     juror, project = _seat_project(request, fair_slug, pk)
+    if juror.recusals.filter(project=project).exists() or not permissions.can_change_scores(
+        juror, timezone.now()
+    ):
+        # Nothing to declare any more: the project page says where things stand.
+        return redirect("jury:project", fair_slug=fair_slug, pk=project.pk)
     form = RecusalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,6 +143,19 @@ def recuse(request: HttpRequest, fair_slug: str, pk: int) -> HttpResponse:
 def finalise(request: HttpRequest, fair_slug: str) -> HttpResponse:
     juror = _seat(request, fair_slug)
     _items, progress = selectors.worklist(juror)
+    if not progress.done or not permissions.can_change_scores(juror, timezone.now()):
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d project still needs your scores.",
+                "%(count)d projects still need your scores.",
+                progress.left,
+            )
+            % {"count": progress.left}
+            if not progress.done
+            else _("Your scores are already final, or the review window is closed."),
+        )
+        return redirect("jury:dashboard")
     form = FinaliseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

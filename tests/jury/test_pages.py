@@ -307,22 +307,31 @@ def test_exports_hold_every_jurors_scores_and_the_aggregates(client, review, pro
     response = client.get(url("admin:jury_review_export", review.pk, "csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, *body = rows
-    assert header[:7] == [
+    assert header[:10] == [
         "Rank",
         "Project ID",
         "Project",
         "NGO",
         "Nomination",
+        "Score (0–10)",
+        "Jurors who scored",
+        "Spread (standard deviation)",
         "Juror",
         "Juror's mark (0–10)",
     ]
     scored = next(row for row in body if row[2] == "Inclusive workshop")
-    assert scored[5] == "Аружан Бек"
-    assert scored[6] == "8.0"  # (2×8 + 4 of 5, i.e. 8) / 3; innovation left out
-    assert scored[7:10] == ["8", "cannot assess", "4"]
-    assert scored[10] == "'=1+1"  # formula neutralised
+    assert scored[5:7] == ["8.0", "1"]
+    assert scored[8] == "Аружан Бек"
+    assert scored[9] == "8.0"  # (2×8 + 4 of 5, i.e. 8) / 3; innovation left out
+    assert scored[10:13] == ["8", "cannot assess", "4"]
+    assert scored[13] == "'=1+1"  # formula neutralised
     recused = next(row for row in body if row[2] == "Sign language club")
     assert recused[-1] == "Board member"
+    unscored = next(row for row in body if row[2] == "Clean air")
+    assert unscored[5:9] == ["", "0", "", ""]
+
+    in_russian = client.get(url("admin:jury_review_export", review.pk, "csv", language="ru"))
+    assert ";8,0;" in in_russian.content.decode("utf-8-sig")  # Excel in Russian reads decimal commas
 
     workbook = load_workbook(
         io.BytesIO(client.get(url("admin:jury_review_export", review.pk, "xlsx")).content)
@@ -393,3 +402,20 @@ def test_changing_a_review_keeps_the_window_before_voting(client, review, organi
     assert "Scoring must close by the time public voting opens" in response.content.decode()
     review.refresh_from_db()
     assert review.closes_at == review.fair.voting_opens_at
+
+
+def test_save_and_next_goes_to_the_following_project_not_back_to_the_first(
+    client, review, projects, criteria, juror
+):
+    client.force_login(juror.user)
+    # The list reads: Inclusive workshop, Sign language club (Disability), Clean air (Health).
+    response = client.post(
+        url("jury:project", review.fair.slug, projects[1].pk), scoring_data(criteria, 5, 5, 3, next="")
+    )
+    assert response["Location"] == url("jury:project", review.fair.slug, projects[2].pk)
+
+
+def test_the_finalise_page_sends_back_while_projects_are_left(client, review, projects, criteria, juror):
+    client.force_login(juror.user)
+    response = client.get(url("jury:finalise", review.fair.slug), follow=True)
+    assert "3 projects still need your scores." in response.content.decode()

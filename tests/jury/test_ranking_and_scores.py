@@ -7,9 +7,10 @@ from fractions import Fraction
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from jury import selectors, services
-from jury.models import Evaluation, Recusal, Score
+from jury.models import Criterion, Evaluation, Recusal, Score
 from projects.models import ProjectState
 from tests.jury.conftest import submitted
 from tests.jury.factories import CriterionFactory, JurorFactory, ReviewFactory
@@ -254,3 +255,37 @@ def test_the_review_window_must_be_in_order():
     review.closes_at = review.opens_at
     with pytest.raises(IntegrityError), transaction.atomic():
         review.save()
+
+
+def test_scoring_stops_when_public_voting_opens_even_if_the_window_says_later(
+    review, criteria, projects, juror
+):
+    fair = review.fair
+    fair.voting_opens_at = timezone.now() - timedelta(minutes=1)
+    fair.save()
+    review.refresh_from_db()
+
+    assert review.effective_closes_at == fair.voting_opens_at
+    with pytest.raises(ValidationError, match="closed"):
+        score(juror, projects[0], criteria, 5, 5, 3)
+
+
+def test_a_criterion_keeps_cannot_assess_once_a_juror_used_it(review, criteria, projects, juror):
+    score(juror, projects[0], criteria, 5, None, 3)
+    innovation = criteria[1]
+    innovation.allow_cannot_assess = False
+    with pytest.raises(ValidationError, match="must stay allowed"):
+        innovation.full_clean()
+
+
+def test_a_jurors_own_scores_come_in_the_criteria_order(review, criteria, projects, juror):
+    Criterion.objects.filter(pk=criteria[0].pk).update(position=99)  # significance moves last
+    score(juror, projects[0], criteria, 5, 6, 3)
+
+    evaluation = selectors.own_evaluation(juror, projects[0])
+
+    assert [s.criterion.title_en for s in evaluation.scores.all()] == [
+        "Innovation",
+        "Openness",
+        "Significance",
+    ]

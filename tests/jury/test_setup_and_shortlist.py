@@ -229,7 +229,10 @@ def test_applying_the_shortlist_makes_finalists_through_the_state_service(
     assert change.actor == organiser
     assert change.from_state == ProjectState.SUBMITTED
     assert any(message.to == ["ngo-a@ngo.kz"] for message in mail.outbox)
-    assert "shortlist" in LogEntry.objects.get(object_id=str(review.pk)).change_message
+    logged = LogEntry.objects.get(object_id=str(review.pk))
+    assert logged.user == organiser
+    assert "top 1 in each nomination" in logged.get_change_message()  # readable on the history page
+    assert f"{scored['A'].pk}, {scored['E'].pk}" in logged.get_change_message()
 
 
 def test_a_shortlist_is_refused_when_the_ranking_changed_since_the_preview(
@@ -286,7 +289,7 @@ def test_reminders_go_to_jurors_with_work_left_once_a_day(review, criteria, proj
     assert (sent, again) == (1, 0)
     (message,) = mail.outbox
     assert message.to == ["busy@expert.kz"]
-    assert "3 projects still need your scores" in message.body
+    assert "3 жоба әлі сіздің бағаңызды күтуде." in message.body  # the juror's language, Kazakh
     assert "/jury/" in message.body
 
 
@@ -306,3 +309,17 @@ def test_reviews_of_other_fairs_are_separate(review):
     other = ReviewFactory()
     assert other.fair != review.fair
     assert timezone.now() < other.closes_at
+
+
+def test_a_finalist_chosen_by_hand_stays_one_and_is_not_counted_again(review, scored, organiser):
+    from projects.services import project_mark_finalist
+
+    project_mark_finalist(project=scored["F"], actor=organiser)  # Health's second, made finalist by hand
+
+    shortlist = services.shortlist_preview(review=review, top_n=1, per_nomination=True, include_ties=True)
+
+    health = next(group for group in shortlist.groups if group.nomination.title_en == "Health")
+    f_entry = next(entry for entry in health.entries if entry.row.project.title == "F")
+    assert not f_entry.selected
+    assert f_entry.note == "already a finalist; stays one"
+    assert shortlist.to_promote == 2  # A and E; F is a finalist already
