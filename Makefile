@@ -70,6 +70,7 @@ setup: migrate compilemessages ## Database, translations and the local admin acc
 run: setup ## Serve the portal with the development server on http://127.0.0.1:8000 (demo data on an empty database)
 	$(MANAGE) seed_demo --if-empty
 	-@$(MANAGE) seed_demo_votes --verbosity 0
+	-@$(MANAGE) seed_demo_awards --verbosity 0
 	@echo "fairportal: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/kk/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -104,9 +105,11 @@ test: install-dev lint compilemessages ## Lint, then the whole test suite agains
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 demo-reset: migrate ## Rebuild the demo fairs, NGOs and projects (only what seed_demo made)
+	$(MANAGE) seed_demo_awards --delete
 	$(MANAGE) seed_demo_votes --delete
 	$(MANAGE) seed_demo --reset
 	$(MANAGE) seed_demo_votes
+	$(MANAGE) seed_demo_awards
 
 .PHONY: bench
 bench: install-dev db-start ## Time the public pages and the jury ranking on a seeded copy (BENCH_SCALE=10 by default); reports only

@@ -43,6 +43,8 @@ ORGANISER_TRANSITIONS: dict[str, set[str]] = {
     ProjectState.RETURNED: {ProjectState.SUBMITTED},
     ProjectState.FINALIST: {ProjectState.SUBMITTED, ProjectState.NOT_SELECTED},
     ProjectState.NOT_SELECTED: {ProjectState.SUBMITTED, ProjectState.FINALIST, ProjectState.RETURNED},
+    # Given by the awards app when a finalist receives a prize at the ceremony.
+    ProjectState.AWARDED: {ProjectState.FINALIST},
 }
 # Returning asks the NGO to edit, which it can only do while submission or review lasts.
 RETURN_PHASES = {Phase.SUBMISSION, Phase.REVIEW}
@@ -431,6 +433,10 @@ def project_return_for_changes(*, project: Project, actor, message: str) -> Proj
 
 def project_mark_finalist(*, project: Project, actor, note: str = "") -> ProjectStateChange:
     return project_change_state(project=project, to_state=ProjectState.FINALIST, actor=actor, note=note)
+
+
+def project_mark_awarded(*, project: Project, actor, note: str = "") -> ProjectStateChange:
+    return project_change_state(project=project, to_state=ProjectState.AWARDED, actor=actor, note=note)
 
 
 def project_mark_not_selected(*, project: Project, actor, note: str = "") -> ProjectStateChange:

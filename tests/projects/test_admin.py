@@ -642,6 +642,10 @@ ORGANISER_PERMISSIONS = {
     "jury.view_evaluation",
     "jury.view_score",
     "jury.view_ranking",
+    # Added by awards' migration 0002: ceremonies, their photos and the awards.
+    *(f"awards.{action}_ceremony" for action in ("view", "add", "change")),
+    *(f"awards.{action}_ceremonyphoto" for action in ("view", "add", "change", "delete")),
+    *(f"awards.{action}_award" for action in ("view", "add", "change", "delete")),
 }
 
 
@@ -655,7 +659,7 @@ def group_permissions() -> set[str]:
 def test_the_organisers_group_has_exactly_what_they_need():
     assert group_permissions() == ORGANISER_PERMISSIONS
     # Records are never deleted; only the jury's set-up can be undone.
-    assert not any(".delete_" in p for p in group_permissions() if not p.startswith("jury."))
+    assert not any(".delete_" in p for p in group_permissions() if not p.startswith(("jury.", "awards.")))
     assert "jury.delete_evaluation" not in group_permissions()
     assert "jury.change_score" not in group_permissions()
 
@@ -669,7 +673,7 @@ def test_the_group_migration_is_idempotent_and_reversible():
     organisers_migration.create_group(global_apps, schema_editor)
     assert Group.objects.filter(name="Organisers").count() == 1
     # This migration sets the projects part; voting's and jury's own migrations add theirs afterwards.
-    assert group_permissions() == {p for p in ORGANISER_PERMISSIONS if not p.startswith(("voting.", "jury."))}
+    assert group_permissions() == {p for p in ORGANISER_PERMISSIONS if not p.startswith(("voting.", "jury.", "awards."))}
 
     organisers_migration.remove_group(global_apps, schema_editor)
     assert not Group.objects.filter(name="Organisers").exists()

@@ -1,0 +1,227 @@
+"""The organisers' side of the ceremony: photos (re-encoded like project images), awards
+(given through `awards.services`, so a prize makes the finalist a winner), the people's
+choice proposal, participant awards for all finalists, and the winners export."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Sum
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from awards import exports, services
+from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto
+from projects.media import reencode_image
+from projects.models import Nomination, Project
+
+
+class CeremonyPhotoForm(forms.ModelForm):
+    class Meta:
+        model = CeremonyPhoto
+        fields = ("image", "alt_text_kk", "alt_text_ru", "alt_text_en", "position")
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if isinstance(image, UploadedFile):
+            # Decoded and written anew, EXIF gone, with a thumbnail: nothing but pixels is kept.
+            processed = reencode_image(image)
+            self.instance.thumbnail = processed.thumbnail
+            return processed.image
+        return image
+
+
+class CeremonyPhotoInline(admin.TabularInline):
+    model = CeremonyPhoto
+    form = CeremonyPhotoForm
+    extra = 1
+
+
+class AwardInline(admin.StackedInline):
+    model = Award
+    extra = 0
+    fields = (
+        ("project", "kind", "place", "nomination"),
+        ("title_kk", "title_ru", "title_en"),
+        "grant_amount",
+        ("prize_kk", "prize_ru", "prize_en"),
+        ("citation_kk", "citation_ru", "citation_en"),
+    )
+    raw_id_fields = ("project",)
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            formset.form.base_fields["nomination"].queryset = Nomination.objects.filter(fair_id=obj.fair_id)
+        return formset
+
+
+@admin.register(Ceremony)
+class CeremonyAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "held_at", "city_ru", "is_published", "awards_count", "grants_total")
+    list_filter = ("is_published",)
+    inlines = [CeremonyPhotoInline, AwardInline]
+    change_form_template = "admin/awards/ceremony/change_form.html"
+    fieldsets = (
+        (None, {"fields": ("fair", "held_at", "is_published", "video_url")}),
+        (_("Kazakh"), {"fields": ("venue_kk", "city_kk", "description_kk")}),
+        (_("Russian"), {"fields": ("venue_ru", "city_ru", "description_ru")}),
+        (_("English"), {"fields": ("venue_en", "city_en", "description_en")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("fair")
+
+    @admin.display(description=_("awards"))
+    def awards_count(self, obj):
+        return obj.awards.count()
+
+    @admin.display(description=_("grants, KZT"))
+    def grants_total(self, obj):
+        return obj.awards.aggregate(total=Sum("grant_amount"))["total"] or 0
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Award:
+            return super().save_formset(request, form, formset, change)
+        # New awards go through the service (a prize makes the finalist a winner); edits and
+        # deletions of existing ones are plain.
+        instances = formset.save(commit=False)
+        for award in formset.deleted_objects:
+            award.delete()
+        for award in instances:
+            if award.pk:
+                award.save()
+                continue
+            fields = {
+                name: getattr(award, name)
+                for name in (
+                    "title_kk",
+                    "title_ru",
+                    "title_en",
+                    "grant_amount",
+                    "prize_kk",
+                    "prize_ru",
+                    "prize_en",
+                    "citation_kk",
+                    "citation_ru",
+                    "citation_en",
+                )
+            }
+            try:
+                services.award_give(
+                    ceremony=form.instance,
+                    project=award.project,
+                    kind=award.kind,
+                    nomination=award.nomination,
+                    place=award.place,
+                    actor=request.user,
+                    **fields,
+                )
+            except ValidationError as error:
+                messages.error(request, f"{award.project}: {' '.join(error.messages)}")
+        return None
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/peoples-choice/",
+                self.admin_site.admin_view(self.peoples_choice_view),
+                name="awards_ceremony_peoples_choice",
+            ),
+            path(
+                "<int:pk>/participants/",
+                self.admin_site.admin_view(self.participants_view),
+                name="awards_ceremony_participants",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _ceremony(self, request, pk) -> Ceremony:
+        if not request.user.has_perm("awards.add_award"):
+            raise PermissionDenied
+        return get_object_or_404(Ceremony.objects.select_related("fair"), pk=pk)
+
+    def peoples_choice_view(self, request, pk):
+        ceremony = self._ceremony(request, pk)
+        per_nomination = request.GET.get("scope", request.POST.get("scope", "nomination")) == "nomination"
+        if request.method == "POST":
+            project = get_object_or_404(Project, pk=request.POST.get("project"), fair_id=ceremony.fair_id)
+            try:
+                services.peoples_choice_confirm(
+                    ceremony=ceremony, project=project, per_nomination=per_nomination, actor=request.user
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    gettext("“%(project)s” receives the people's choice award.") % {"project": project.title},
+                )
+            return HttpResponseRedirect(request.get_full_path())
+        try:
+            proposal = services.peoples_choice_proposal(fair=ceremony.fair, per_nomination=per_nomination)
+            error = None
+        except ValidationError as exc:
+            proposal, error = {}, " ".join(exc.messages)
+        given = set(
+            Award.objects.filter(ceremony=ceremony, kind=AwardKind.PEOPLES_CHOICE).values_list(
+                "project_id", flat=True
+            )
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": ceremony,
+            "title": gettext("People's choice"),
+            "subtitle": str(ceremony.fair),
+            "groups": list(proposal.items()),
+            "error": error,
+            "per_nomination": per_nomination,
+            "given": given,
+            "closes_at": ceremony.fair.voting_closes_at,
+            "now": timezone.now(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/awards/ceremony/peoples_choice.html", context)
+
+    def participants_view(self, request, pk):
+        ceremony = self._ceremony(request, pk)
+        if request.method == "POST":
+            count = services.award_participants(ceremony=ceremony, actor=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d finalist received a participant award.",
+                    "%(count)d finalists received a participant award.",
+                    count,
+                )
+                % {"count": count},
+            )
+        return HttpResponseRedirect(reverse("admin:awards_ceremony_change", args=[ceremony.pk]))
+
+
+@admin.register(Award)
+class AwardAdmin(admin.ModelAdmin):
+    list_display = ("title", "project", "kind", "place", "nomination", "ceremony", "grant_amount")
+    list_filter = ("ceremony__fair", "kind", "nomination")
+    search_fields = ("title_kk", "title_ru", "title_en", "project__title", "project__organisation__name")
+    list_select_related = ("project", "nomination", "ceremony__fair")
+    raw_id_fields = ("project",)
+    actions = ["export_csv", "export_xlsx"]
+
+    def has_add_permission(self, request):
+        return False  # awards are given on their ceremony's page, through the service
+
+    @admin.action(description=_("Export the selected winners as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return exports.csv_response(queryset)
+
+    @admin.action(description=_("Export the selected winners as XLSX"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return exports.xlsx_response(queryset)

@@ -1,0 +1,99 @@
+"""A printable certificate for an award: one A4 landscape page, in the requested language.
+
+Drawn with ReportLab in Open Sans, which the `ttf-opensans` package ships (Cyrillic with
+every Kazakh letter: Ә Ғ Қ Ң Ө Ұ Ү Һ І), embedded in the PDF so it prints the same
+anywhere. Nothing is fetched at run time.
+"""
+
+import io
+from functools import cache
+
+import ttf_opensans
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from awards.models import Award
+
+REGULAR, BOLD = "OpenSans", "OpenSans-Bold"
+INK = HexColor("#00618a")  # the site's brand blue
+GOLD = HexColor("#c99a2e")
+
+
+@cache
+def _register_fonts() -> None:
+    pdfmetrics.registerFont(TTFont(REGULAR, str(ttf_opensans.OPENSANS_REGULAR.path)))
+    pdfmetrics.registerFont(TTFont(BOLD, str(ttf_opensans.OPENSANS_BOLD.path)))
+
+
+def _centred(pdf: canvas.Canvas, text: str, y: float, font: str, size: float, width: float) -> float:
+    """Draw `text` centred, wrapped to `width`; return the y below it."""
+    for line in simpleSplit(text, font, size, width):
+        pdf.setFont(font, size)
+        pdf.drawCentredString(A4[1] / 2, y, line)
+        y -= size * 1.3
+    return y
+
+
+def certificate_pdf(award: Award) -> bytes:
+    """The certificate in the active language (texts fall back as on the site)."""
+    _register_fonts()
+    width, height = landscape(A4)
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    fair, project = award.fair, award.project
+    pdf.setTitle(f"{award.title} — {project.title}")
+    pdf.setAuthor(fair.organiser)
+    pdf.setSubject(str(fair))
+
+    # A double frame: ink outside, gold inside.
+    pdf.setStrokeColor(INK)
+    pdf.setLineWidth(4)
+    pdf.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+    pdf.setStrokeColor(GOLD)
+    pdf.setLineWidth(1.5)
+    pdf.rect(17 * mm, 17 * mm, width - 34 * mm, height - 34 * mm)
+
+    text_width = width - 70 * mm
+    pdf.setFillColor(INK)
+    y = _centred(pdf, fair.organiser, height - 38 * mm, REGULAR, 13, text_width)
+    y = _centred(pdf, _("Certificate").upper(), y - 8 * mm, BOLD, 40, text_width)
+    pdf.setFillColor(GOLD)
+    y = _centred(pdf, award.title, y - 2 * mm, BOLD, 28, text_width)
+    pdf.setFillColor(HexColor("#1b1f24"))
+    details = []
+    if award.place:
+        details.append(str(award.get_place_display()))
+    details.append(str(award.get_kind_display()))
+    if award.nomination:
+        details.append(award.nomination.title)
+    y = _centred(pdf, " · ".join(details), y - 2 * mm, REGULAR, 13, text_width)
+    y = _centred(pdf, _("is awarded to the project"), y - 8 * mm, REGULAR, 13, text_width)
+    y = _centred(pdf, f"«{project.title}»", y - 1 * mm, BOLD, 22, text_width)
+    y = _centred(pdf, project.organisation.name, y - 1 * mm, REGULAR, 16, text_width)
+    if award.grant_amount:
+        amount = formats.number_format(award.grant_amount, force_grouping=True)
+        y = _centred(pdf, _("Grant: %(amount)s tenge") % {"amount": amount}, y - 4 * mm, BOLD, 14, text_width)
+    if award.prize:
+        y = _centred(pdf, award.prize, y - 1 * mm, REGULAR, 12, text_width)
+    if award.citation:
+        _centred(pdf, award.citation, y - 5 * mm, REGULAR, 11, text_width)
+
+    ceremony = award.ceremony
+    pdf.setFont(REGULAR, 12)
+    pdf.drawString(30 * mm, 28 * mm, str(fair))
+    place = f"{ceremony.city}, " if ceremony.city else ""
+    pdf.drawRightString(
+        width - 30 * mm,
+        28 * mm,
+        place + formats.date_format(timezone.localtime(ceremony.held_at), "DATE_FORMAT"),
+    )
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -1,0 +1,135 @@
+"""Giving awards and proposing the people's choice.
+
+Giving a prize (any kind but "participant") makes a finalist a winner through
+`projects.services.project_mark_awarded`, so the state history and the NGO's e-mail come
+from the same place as every other decision.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from awards.models import Award, AwardKind, Ceremony
+from projects.models import Fair, Project, ProjectState
+from projects.services import project_mark_awarded
+from voting import selectors as voting_selectors
+
+AWARDABLE_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
+PARTICIPANT_TITLES = {
+    "title_kk": "Жәрмеңке финалисі",
+    "title_ru": "Финалист ярмарки",
+    "title_en": "Fair finalist",
+}
+PEOPLES_CHOICE_TITLES = {
+    "title_kk": "Халық таңдауы",
+    "title_ru": "Народный выбор",
+    "title_en": "People's choice",
+}
+
+
+@transaction.atomic
+def award_give(
+    *, ceremony: Ceremony, project: Project, kind: str, actor, nomination=None, place=None, **fields
+) -> Award:
+    """Record an award for a finalist (or for a winner receiving another one)."""
+    if not actor.has_perm("awards.add_award"):
+        raise PermissionDenied
+    project = Project.objects.select_for_update().select_related("fair").get(pk=project.pk)
+    if project.state not in AWARDABLE_STATES:
+        raise ValidationError(
+            _("“%(project)s” is %(state)s: only finalists receive awards.")
+            % {"project": project.title, "state": project.get_state_display()},
+            code="not_finalist",
+        )
+    award = Award(ceremony=ceremony, project=project, kind=kind, nomination=nomination, place=place, **fields)
+    award.full_clean()
+    try:
+        with transaction.atomic():
+            award.save()
+    except IntegrityError as error:  # a concurrent award took the place first
+        raise ValidationError(
+            _("This place in this nomination has already been awarded."), code="taken"
+        ) from error
+    if kind != AwardKind.PARTICIPANT and project.state == ProjectState.FINALIST:
+        project_mark_awarded(project=project, actor=actor, note=award.title)
+    return award
+
+
+@transaction.atomic
+def award_participants(*, ceremony: Ceremony, actor) -> int:
+    """Give every finalist (and winner) of the fair a participant award, once. Returns how many."""
+    if not actor.has_perm("awards.add_award"):
+        raise PermissionDenied
+    have = Award.objects.filter(ceremony=ceremony, kind=AwardKind.PARTICIPANT).values("project_id")
+    projects = Project.objects.filter(fair_id=ceremony.fair_id, state__in=AWARDABLE_STATES).exclude(
+        pk__in=have
+    )
+    awards = [
+        Award(ceremony=ceremony, project=project, kind=AwardKind.PARTICIPANT, **PARTICIPANT_TITLES)
+        for project in projects
+    ]
+    # A concurrent run: the unique constraint keeps one award per project, the other is skipped.
+    Award.objects.bulk_create(awards, ignore_conflicts=True)
+    return len(awards)
+
+
+# ---------------------------------------------------------------- the people's choice
+
+
+@dataclass
+class Candidate:
+    project: Project
+    votes: int
+    rank: int
+    tied: bool
+
+
+def peoples_choice_proposal(
+    *, fair: Fair, per_nomination: bool, top: int = 3, now: datetime | None = None
+) -> dict:
+    """The most-voted finalists by valid votes, best first, ties marked; only once voting has closed.
+
+    Returns {nomination (or None for the whole fair): [Candidate]}; places share a rank on ties.
+    """
+    now = now or timezone.now()
+    if now < fair.voting_closes_at:
+        raise ValidationError(_("Public voting has not closed yet."), code="voting_open")
+    groups: dict = {}
+    for project in voting_selectors.tally(fair):
+        groups.setdefault(project.nomination if per_nomination else None, []).append(project)
+    result = {}
+    for key, projects in groups.items():
+        projects.sort(key=lambda project: (-project.valid_votes, project.title.casefold()))
+        counts = [project.valid_votes for project in projects]
+        candidates = []
+        for project in projects:
+            rank = counts.index(project.valid_votes) + 1
+            if rank > top or project.valid_votes == 0:
+                break
+            candidates.append(
+                Candidate(project, project.valid_votes, rank, counts.count(project.valid_votes) > 1)
+            )
+        result[key] = candidates
+    return result
+
+
+def peoples_choice_confirm(
+    *, ceremony: Ceremony, project: Project, per_nomination: bool, actor, now: datetime | None = None
+) -> Award:
+    """The organiser confirms a proposed winner: it must be first (or tied first) by valid votes."""
+    proposal = peoples_choice_proposal(fair=ceremony.fair, per_nomination=per_nomination, top=1, now=now)
+    key = project.nomination if per_nomination else None
+    if project.pk not in {candidate.project.pk for candidate in proposal.get(key, [])}:
+        raise ValidationError(_("This project does not have the most valid votes."), code="not_first")
+    return award_give(
+        ceremony=ceremony,
+        project=project,
+        kind=AwardKind.PEOPLES_CHOICE,
+        nomination=project.nomination if per_nomination else None,
+        actor=actor,
+        **PEOPLES_CHOICE_TITLES,
+    )

@@ -1,0 +1,274 @@
+"""Ceremonies and awards: constraints, the people's choice, state changes, pages, certificates."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from pypdf import PdfReader
+
+from awards import services
+from awards.models import Award, AwardKind, Ceremony
+from projects.models import ProjectState, ProjectStateChange
+from tests.accounts.factories import UserFactory
+from tests.projects.factories import FairFactory, MembershipFactory, NominationFactory, ProjectFactory
+from tests.voting.factories import VoteFactory
+from voting.models import Vote
+from voting.services import vote_invalidate
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args, language="en"):
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+@pytest.fixture
+def fair():
+    """Voting closed a day ago; the ceremony is tomorrow."""
+    return FairFactory(slug="fair-2026", opens=timezone.now() - timedelta(days=61))
+
+
+@pytest.fixture
+def nomination(fair):
+    return NominationFactory(fair=fair, title_en="Disability", title_kk="Мүгедектік", title_ru="Инвалидность")
+
+
+def finalist(fair, nomination, title):
+    return ProjectFactory(fair=fair, nomination=nomination, state=ProjectState.FINALIST, title=title)
+
+
+@pytest.fixture
+def ceremony(fair):
+    return Ceremony.objects.create(
+        fair=fair,
+        held_at=fair.ceremony_at,
+        venue_kk="Республика сарайы",
+        venue_ru="Дворец Республики",
+        venue_en="Palace of the Republic",
+        city_kk="Алматы",
+        city_ru="Алматы",
+        city_en="Almaty",
+        is_published=True,
+    )
+
+
+@pytest.fixture
+def organiser():
+    user = UserFactory(email="organiser@fair.kz", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organisers"))
+    return user
+
+
+def give(ceremony, project, organiser, **fields):
+    defaults = {
+        "kind": AwardKind.JURY_PRIZE,
+        "title_kk": "Үздік жоба",
+        "title_ru": "Лучший проект",
+        "title_en": "Best project",
+    }
+    return services.award_give(ceremony=ceremony, project=project, actor=organiser, **{**defaults, **fields})
+
+
+# ---------------------------------------------------------------- constraints and state
+
+
+def test_a_prize_makes_the_finalist_a_winner_with_history_and_an_email(
+    ceremony, nomination, organiser, django_capture_on_commit_callbacks
+):
+    project = finalist(ceremony.fair, nomination, "Inclusive workshop")
+    MembershipFactory(organisation=project.organisation, user=UserFactory(email="ngo@ngo.kz", language="ru"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        give(ceremony, project, organiser, nomination=nomination, place=1, grant_amount=3_000_000)
+
+    project.refresh_from_db()
+    assert project.state == ProjectState.AWARDED
+    change = ProjectStateChange.objects.get(project=project, to_state=ProjectState.AWARDED)
+    assert change.actor == organiser
+    assert [m.to for m in mail.outbox] == [["ngo@ngo.kz"]]
+
+
+def test_two_first_places_in_one_nomination_are_refused(ceremony, nomination, organiser):
+    first = finalist(ceremony.fair, nomination, "A")
+    second = finalist(ceremony.fair, nomination, "B")
+    give(ceremony, first, organiser, nomination=nomination, place=1)
+
+    with pytest.raises(ValidationError, match="already been awarded"):
+        give(ceremony, second, organiser, nomination=nomination, place=1, kind=AwardKind.GRANT)
+    give(ceremony, second, organiser, nomination=nomination, place=2)  # another place is fine
+    # And the database itself refuses, for writes that skip validation.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Award.objects.create(ceremony=ceremony, project=second, kind="grant", nomination=nomination, place=1)
+
+
+def test_two_fair_wide_first_places_are_refused_too(ceremony, nomination, organiser):
+    give(ceremony, finalist(ceremony.fair, nomination, "A"), organiser, place=1)
+    with pytest.raises(ValidationError):
+        give(ceremony, finalist(ceremony.fair, nomination, "B"), organiser, place=1)
+
+
+def test_only_finalists_of_the_fair_receive_awards(ceremony, nomination, organiser):
+    submitted = ProjectFactory(fair=ceremony.fair, nomination=nomination, state=ProjectState.SUBMITTED)
+    with pytest.raises(ValidationError, match="only finalists"):
+        give(ceremony, submitted, organiser)
+    other_fair = ProjectFactory(state=ProjectState.FINALIST)
+    with pytest.raises(ValidationError, match="of this fair"):
+        give(ceremony, other_fair, organiser)
+    with pytest.raises(PermissionDenied):
+        give(ceremony, finalist(ceremony.fair, nomination, "C"), UserFactory())
+
+
+def test_a_project_can_receive_several_awards(ceremony, nomination, organiser):
+    project = finalist(ceremony.fair, nomination, "A")
+    give(ceremony, project, organiser, nomination=nomination, place=1)
+    give(ceremony, project, organiser, kind=AwardKind.SPECIAL_MENTION)
+    assert project.awards.count() == 2
+
+
+def test_all_finalists_get_a_participant_award_once_without_becoming_winners(ceremony, nomination, organiser):
+    projects = [finalist(ceremony.fair, nomination, title) for title in "ABC"]
+    ProjectFactory(fair=ceremony.fair, nomination=nomination, state=ProjectState.NOT_SELECTED)
+
+    assert services.award_participants(ceremony=ceremony, actor=organiser) == 3
+    assert services.award_participants(ceremony=ceremony, actor=organiser) == 0
+    assert Award.objects.filter(kind=AwardKind.PARTICIPANT).count() == 3
+    assert {p.state for p in type(projects[0]).objects.filter(pk__in=[p.pk for p in projects])} == {
+        "finalist"
+    }
+
+
+# ---------------------------------------------------------------- the people's choice
+
+
+def votes(project, count, **kwargs):
+    return [VoteFactory(fair=project.fair, project=project, **kwargs) for _ in range(count)]
+
+
+def test_the_peoples_choice_counts_valid_votes_only_and_shows_ties(ceremony, nomination, organiser):
+    a, b, c = (finalist(ceremony.fair, nomination, title) for title in ("A", "B", "C"))
+    votes(a, 5)
+    bot_wave = votes(b, 7)
+    votes(c, 5)
+    for vote in bot_wave[:3]:
+        vote_invalidate(vote=vote, actor=organiser, reason="Burst from one network")  # B: 4 valid
+
+    proposal = services.peoples_choice_proposal(fair=ceremony.fair, per_nomination=True)
+
+    candidates = [(c.project.title, c.votes, c.rank, c.tied) for c in proposal[nomination]]
+    assert candidates == [("A", 5, 1, True), ("C", 5, 1, True), ("B", 4, 3, False)]
+    award = services.peoples_choice_confirm(
+        ceremony=ceremony, project=c, per_nomination=True, actor=organiser
+    )
+    assert award.kind == AwardKind.PEOPLES_CHOICE
+    with pytest.raises(ValidationError, match="most valid votes"):
+        services.peoples_choice_confirm(ceremony=ceremony, project=b, per_nomination=True, actor=organiser)
+
+
+def test_no_peoples_choice_while_voting_is_open(nomination, organiser):
+    fair = FairFactory(opens=timezone.now() - timedelta(days=55))
+    with pytest.raises(ValidationError, match="not closed"):
+        services.peoples_choice_proposal(fair=fair, per_nomination=False)
+
+
+# ---------------------------------------------------------------- public pages and certificates
+
+
+@pytest.fixture
+def awarded(ceremony, nomination, organiser):
+    project = finalist(ceremony.fair, nomination, "Жүрек үні")
+    project.organisation.name = "«Қамқор» қоғамдық қоры"
+    project.organisation.save()
+    return give(
+        ceremony,
+        project,
+        organiser,
+        nomination=nomination,
+        place=1,
+        grant_amount=3_000_000,
+        citation_kk="Ұзақ жылғы жұмысы үшін",
+        citation_ru="За многолетнюю работу",
+        citation_en="For years of work",
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("kk", ["Жеңімпаздар", "Үздік жоба", "Ұзақ жылғы жұмысы үшін"]),
+        ("ru", ["Победители", "Лучший проект", "3 000 000"]),
+        ("en", ["Winners", "Best project", "1st place"]),
+    ],
+)
+def test_the_winners_page_in_three_languages(
+    client, awarded, language, expected, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        response = client.get(url("awards:winners", awarded.fair.slug, language=language))
+    html = response.content.decode()
+    for text in expected:
+        assert text in html
+    assert url("awards:certificate", awarded.pk, language=language) in html
+
+
+def test_unpublished_ceremonies_show_no_winners(client, awarded):
+    Ceremony.objects.update(is_published=False)
+    html = client.get(url("awards:winners", awarded.fair.slug)).content.decode()
+    assert "Best project" not in html
+    assert "will be announced" in html
+    assert client.get(url("awards:certificate", awarded.pk)).status_code == 404
+
+
+def test_project_and_ngo_pages_show_their_awards(client, awarded):
+    project = awarded.project
+    assert "Best project" in client.get(url("catalogue:project_detail", project.pk)).content.decode()
+    assert (
+        "Best project"
+        in client.get(url("catalogue:organisation_detail", project.organisation_id)).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("kk", ["Үздік жоба", "Жүрек үні", "«Қамқор» қоғамдық қоры", "Мүгедектік"]),
+        ("ru", ["Лучший проект", "Жүрек үні", "Инвалидность", "3 000 000"]),
+    ],
+)
+def test_the_certificate_is_an_a4_landscape_pdf_with_the_names(client, awarded, language, words):
+    response = client.get(url("awards:certificate", awarded.pk, language=language))
+
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape, in points
+    text = reader.pages[0].extract_text()
+    for word in words:
+        assert word in text.replace("\xa0", " ")
+
+
+def test_demo_awards_give_the_archived_fair_a_ceremony(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_votes", verbosity=0)
+    call_command("seed_demo_awards", verbosity=0)
+    call_command("seed_demo_awards", verbosity=0)  # a second run adds nothing
+
+    ceremony = Ceremony.objects.get(fair__slug="demo-2025")
+    assert ceremony.photos.count() == 3
+    assert ceremony.awards.filter(kind=AwardKind.JURY_PRIZE, place=1).count() == 3
+    assert ceremony.awards.filter(kind=AwardKind.PEOPLES_CHOICE).count() == 3
+    assert Vote.objects.exists()
+
+    call_command("seed_demo_awards", "--delete", verbosity=0)
+    call_command("seed_demo_votes", "--delete", verbosity=0)
+    call_command("seed_demo", "--reset", verbosity=0)
+    assert not Award.objects.exists()
