@@ -11,11 +11,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -87,7 +88,9 @@ class ReviewForm(forms.ModelForm):
                     _(
                         "Scoring must close by the time public voting opens (%(when)s): the finalists are needed then."
                     )
-                    % {"when": timezone.localtime(fair.voting_opens_at).strftime("%d.%m.%Y %H:%M")},
+                    % {
+                        "when": date_format(timezone.localtime(fair.voting_opens_at), "SHORT_DATETIME_FORMAT")
+                    },
                 )
         return cleaned
 
@@ -208,7 +211,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def _nomination(self, request, review) -> Nomination | None:
         nomination_id = request.GET.get("nomination", "")
-        if not nomination_id.isdigit():
+        if not nomination_id.isdecimal() or not nomination_id.isascii():
             return None
         return review.fair.nominations.filter(pk=nomination_id).first()
 
@@ -241,7 +244,7 @@ class ReviewAdmin(admin.ModelAdmin):
             return exports.csv_response(review, nomination)
         if fmt == "xlsx":
             return exports.xlsx_response(review, nomination)
-        raise PermissionDenied
+        raise Http404
 
     def shortlist_view(self, request, pk):
         review = self._review(request, pk)
@@ -262,6 +265,7 @@ class ReviewAdmin(admin.ModelAdmin):
                     promoted, turned_down = services.shortlist_apply(
                         review=review,
                         expected_ids=form.cleaned_data["expected"],
+                        expected_turned_down=form.cleaned_data["expected_turned_down"],
                         others_not_selected=form.cleaned_data["others_not_selected"],
                         actor=request.user,
                         **options,
@@ -297,6 +301,9 @@ class ReviewAdmin(admin.ModelAdmin):
             "form": form,
             "shortlist": shortlist,
             "expected": ",".join(str(pk) for pk in shortlist.selected_ids) if shortlist else "",
+            "expected_turned_down": ",".join(str(pk) for pk in shortlist.turned_down_ids)
+            if shortlist
+            else "",
             "window_open": review.is_open_at(timezone.now()),
             "unfinished": [item for item in progress if not item.juror.finalised_at],
             "ranking_url": ranking_url,
@@ -371,11 +378,14 @@ class ShortlistForm(forms.Form):
         widget=forms.RadioSelect,
     )
     others_not_selected = forms.BooleanField(
-        label=_("Mark the other submitted projects “not selected”"),
+        label=_("Mark the other scored, submitted projects “not selected”"),
         required=False,
-        help_text=_("Their NGOs are told by e-mail. Leave unticked to decide about them later."),
+        help_text=_(
+            "Their NGOs are told by e-mail. Unscored projects are left as they are. Leave unticked to decide later."
+        ),
     )
     expected = CommaSeparatedIds(required=False, widget=forms.HiddenInput)
+    expected_turned_down = CommaSeparatedIds(required=False, widget=forms.HiddenInput)
 
 
 class InviteForm(forms.Form):
@@ -509,6 +519,9 @@ class ScoreInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_view_ranking(request.user) and super().has_view_permission(request, obj)
+
 
 @admin.register(Evaluation)
 class EvaluationAdmin(admin.ModelAdmin):
@@ -543,3 +556,10 @@ class EvaluationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # Raw scores are the ranking in pieces: the same permission guards both.
+        return permissions.can_view_ranking(request.user) and super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return permissions.can_view_ranking(request.user) and super().has_module_permission(request)

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fairportal.forms import MultilineTextField
 from jury.models import Criterion, Evaluation
-from projects.forms import MultilineTextField
 
 CANNOT_ASSESS = "cannot_assess"
 

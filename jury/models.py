@@ -126,13 +126,11 @@ class Criterion(models.Model):
         super().clean()
         if not self.pk:
             return
-        if self.scale_max and Score.objects.filter(criterion=self, value__gt=self.scale_max).exists():
+        stored = Criterion.objects.filter(pk=self.pk).values_list("scale_max", flat=True).first()
+        if stored is not None and stored != self.scale_max and Score.objects.filter(criterion=self).exists():
+            # A 7 given on 1–10 would silently become a 7 on another scale.
             raise ValidationError(
-                {
-                    "scale_max": _(
-                        "Some jurors already gave higher scores; the scale cannot shrink below them."
-                    )
-                }
+                {"scale_max": _("Jurors have already scored this criterion; its scale cannot change.")}
             )
         if not self.allow_cannot_assess and Score.objects.filter(criterion=self, value__isnull=True).exists():
             raise ValidationError(

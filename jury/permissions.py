@@ -6,7 +6,7 @@ Views ask them to decide what to show; `jury.services` asks them again before wr
 from datetime import datetime
 
 from jury.models import REVIEWED_STATES, Juror
-from projects.models import Project
+from projects.models import Membership, Project
 
 
 def can_act_as_juror(user) -> bool:
@@ -15,14 +15,20 @@ def can_act_as_juror(user) -> bool:
 
 
 def seat_covers(juror: Juror, project: Project) -> bool:
-    """The project is under review in the juror's fair and, if they have some, nominations.
+    """The project is under review in the juror's fair and, if they have some, nominations,
+    and is not one of their own organisations'.
 
     Uses `juror.nominations.all()`, so prefetch it when asking for many projects.
     """
     if project.fair_id != juror.review.fair_id or project.state not in REVIEWED_STATES:
         return False
     nomination_ids = {nomination.pk for nomination in juror.nominations.all()}
-    return not nomination_ids or project.nomination_id in nomination_ids
+    if nomination_ids and project.nomination_id not in nomination_ids:
+        return False
+    # Nobody judges their own NGO's project: members never see it as jurors.
+    return not Membership.objects.filter(
+        user_id=juror.user_id, organisation_id=project.organisation_id
+    ).exists()
 
 
 def can_change_scores(juror: Juror, now: datetime) -> bool:

@@ -3,12 +3,14 @@
 The ranking is computed here from the stored scores, exactly (fractions, not floats), so
 that equal means are recognised as ties and never split by rounding:
 
-- each score is put on a 0–10 scale (`value × 10 / highest score`), so criteria with
-  different scales weigh only by their weights;
+- each score is put on the 1–10 scale (`1 + (value − 1) × 9 / (highest − 1)`: the lowest score
+  is 1 and the highest 10 whatever the criterion's scale, and a 1–10 score stays as given),
+  so criteria with different scales weigh only by their weights;
 - a juror's mark for a project is the weighted mean over the criteria they assessed;
   "cannot assess" is left out with its weight, never counted as 0;
 - a project's score is the plain mean of its jurors' marks; the spread is their standard
-  deviation. Recused jurors have no marks for that project.
+  deviation. Recused jurors have no marks for that project, and scores a juror gave before
+  their seat was narrowed to other nominations no longer count.
 """
 
 import math
@@ -41,7 +43,11 @@ def seats_of(user) -> QuerySet[Juror]:
 
 
 def assigned_projects(juror: Juror) -> QuerySet[Project]:
-    projects = Project.objects.filter(fair_id=juror.review.fair_id, state__in=REVIEWED_STATES)
+    projects = Project.objects.filter(
+        fair_id=juror.review.fair_id, state__in=REVIEWED_STATES
+    ).exclude(
+        organisation__memberships__user_id=juror.user_id  # their own NGOs' projects: see permissions.seat_covers
+    )
     nomination_ids = [nomination.pk for nomination in juror.nominations.all()]
     if nomination_ids:
         projects = projects.filter(nomination_id__in=nomination_ids)
@@ -182,14 +188,14 @@ class RankedProject:
 
 
 def juror_mark(values: dict[int, int | None], criteria: dict[int, Criterion]) -> Fraction | None:
-    """One juror's weighted mean for one project on the 0–10 scale; None if nothing was assessed."""
+    """One juror's weighted mean for one project on the 1–10 scale; None if nothing was assessed."""
     total = weights = Fraction(0)
     for criterion_id, value in values.items():
         if value is None:
             continue
         criterion = criteria[criterion_id]
         weight = Fraction(criterion.weight)
-        total += weight * Fraction(value * SCALE, criterion.scale_max)
+        total += weight * (1 + Fraction((value - 1) * (SCALE - 1), criterion.scale_max - 1))
         weights += weight
     return total / weights if weights else None
 
@@ -221,7 +227,7 @@ def criteria_of(review: Review) -> list[Criterion]:
 def ranking(
     review: Review, *, nomination: Nomination | None = None, criteria: Iterable[Criterion] | None = None
 ) -> list[RankedProject]:
-    """Every ranked project of the review (or of one nomination), best first; four queries."""
+    """Every ranked project of the review (or of one nomination), best first; five queries."""
     criteria = {
         criterion.pk: criterion for criterion in (criteria if criteria is not None else criteria_of(review))
     }
@@ -239,6 +245,13 @@ def ranking(
         recused.add((juror_id, project_id))
         rows[project_id].recusals += 1
 
+    # Seats narrowed to some nominations: scores given outside them no longer count.
+    seat_nominations: dict[int, set[int]] = defaultdict(set)
+    for juror_id, nomination_id in Juror.nominations.through.objects.filter(juror__review=review).values_list(
+        "juror_id", "nomination_id"
+    ):
+        seat_nominations[juror_id].add(nomination_id)
+
     values: dict[tuple[int, int], dict[int, int | None]] = defaultdict(dict)
     comments: dict[tuple[int, int], str] = {}
     scores = Score.objects.filter(
@@ -248,6 +261,11 @@ def ranking(
     )
     for juror_id, project_id, criterion_id, value, comment in scores:
         if (juror_id, project_id) in recused:  # defensive: a recusal removes the evaluation
+            continue
+        if (
+            seat_nominations.get(juror_id)
+            and rows[project_id].project.nomination_id not in seat_nominations[juror_id]
+        ):
             continue
         values[(juror_id, project_id)][criterion_id] = value
         comments[(juror_id, project_id)] = comment

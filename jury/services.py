@@ -5,6 +5,7 @@ Permissions and the review window are re-checked here, under a lock on the juror
 finalises, and a recusal and a score for the same project cannot cross.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -14,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -28,6 +29,8 @@ from jury.default_criteria import DEFAULT_CRITERIA
 from jury.models import Criterion, Evaluation, Juror, Recusal, Review, Score
 from projects.models import Fair, Nomination, Project, ProjectState
 from projects.services import project_mark_finalist, project_mark_not_selected
+
+logger = logging.getLogger(__name__)
 
 JURY_GROUP = "Jury"
 WELCOME_SALT = "jury.welcome"
@@ -166,7 +169,12 @@ def juror_set_nominations(*, juror: Juror, nominations, actor) -> None:
 
 
 def _locked_juror(juror: Juror) -> Juror:
-    return Juror.objects.select_for_update().select_related("review__fair", "user").get(pk=juror.pk)
+    """Lock the juror's row, and hold the review in share mode: jurors do not wait for each
+    other, but a shortlist being applied (which locks the review for update) waits for them."""
+    locked = Juror.objects.select_for_update().select_related("review__fair", "user").get(pk=juror.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {Review._meta.db_table} WHERE id = %s FOR SHARE", [locked.review_id])  # noqa: S608
+    return locked
 
 
 def _check_can_work(juror: Juror, project: Project, now: datetime) -> None:
@@ -227,10 +235,16 @@ def evaluation_save(
     evaluation, _created = Evaluation.objects.update_or_create(
         juror=juror, project=project, defaults={"comment": comment.strip()}
     )
-    for criterion in criteria:
-        Score.objects.update_or_create(
-            evaluation=evaluation, criterion=criterion, defaults={"value": answers[criterion.pk]}
-        )
+    # One statement for all the criteria: insert, or replace the value already given.
+    Score.objects.bulk_create(
+        [
+            Score(evaluation=evaluation, criterion=criterion, value=answers[criterion.pk])
+            for criterion in criteria
+        ],
+        update_conflicts=True,
+        unique_fields=["evaluation", "criterion"],
+        update_fields=["value"],
+    )
     return evaluation
 
 
@@ -311,6 +325,18 @@ class Shortlist:
     @property
     def selected_ids(self) -> list[int]:
         return sorted(entry.row.project.pk for group in self.groups for entry in group.selected)
+
+    @property
+    def turned_down_ids(self) -> list[int]:
+        """Scored candidates left out that are still "submitted": what "mark the others" changes."""
+        return sorted(
+            entry.row.project.pk
+            for group in self.groups
+            for entry in group.entries
+            if not entry.selected
+            and entry.place is not None
+            and entry.row.project.state == ProjectState.SUBMITTED
+        )
 
     @property
     def to_promote(self) -> int:
@@ -401,6 +427,8 @@ def shortlist_apply(
     expected_ids: list[int],
     others_not_selected: bool,
     actor,
+    expected_turned_down: list[int] | None = None,
+    now: datetime | None = None,
 ) -> tuple[int, int]:
     """Make the previewed projects finalists (and, if asked, the rest "not selected").
 
@@ -410,12 +438,22 @@ def shortlist_apply(
     """
     if not permissions.can_view_ranking(actor) or not actor.has_perm("projects.change_project_state"):
         raise PermissionDenied
-    # Serialise shortlists of one fair, and freeze the review's rows while we read them.
-    Review.objects.select_for_update().get(pk=review.pk)
+    now = now or timezone.now()
+    # Serialise shortlists of one fair, and wait for jurors' saves in progress (they hold the
+    # review in share mode, see `_locked_juror`), so the ranking cannot change under us.
+    review = Review.objects.select_for_update(of=("self",)).select_related("fair").get(pk=review.pk)
+    if now >= review.fair.voting_opens_at:
+        raise ValidationError(
+            _("Public voting has begun: the finalists can no longer change through the shortlist."),
+            code="voting_open",
+        )
     shortlist = shortlist_preview(
         review=review, top_n=top_n, per_nomination=per_nomination, include_ties=include_ties
     )
-    if shortlist.selected_ids != sorted(expected_ids):
+    changed = shortlist.selected_ids != sorted(expected_ids)
+    if others_not_selected and shortlist.turned_down_ids != sorted(expected_turned_down or []):
+        changed = True
+    if changed:
         raise ShortlistChanged(
             _("The ranking has changed since you looked at it. Check the new preview and apply again."),
             code="changed",
@@ -427,7 +465,7 @@ def shortlist_apply(
             if entry.selected and project.state in SHORTLISTABLE_STATES:
                 project_mark_finalist(project=project, actor=actor)
                 promoted += 1
-            elif not entry.selected and others_not_selected and project.state == ProjectState.SUBMITTED:
+            elif others_not_selected and project.pk in shortlist.turned_down_ids:
                 project_mark_not_selected(project=project, actor=actor)
                 turned_down += 1
     # Plain text, so the review's history page in the admin shows it as it is.
@@ -478,19 +516,30 @@ def send_deadline_reminders(*, now: datetime | None = None, within: timedelta, e
         .prefetch_related("nominations")
     )
     sent = 0
-    for juror in jurors:
-        if juror.reminded_at is not None and juror.reminded_at > now - every:
-            continue
+    for juror in jurors.filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - every)):
         if not permissions.can_act_as_juror(juror.user):
             continue
         _items, progress = selectors.worklist(juror)
         if progress.done:
             continue
-        send_to_users(
-            template_prefix="jury/email/reminder",
-            context={"juror": juror, "fair": juror.review.fair, "review": juror.review, "progress": progress},
-            users=[juror.user],
-        )
-        Juror.objects.filter(pk=juror.pk).update(reminded_at=now)
+        # Claim the reminder first: of two overlapping runs, only one sends it.
+        claimed = Juror.objects.filter(pk=juror.pk, reminded_at=juror.reminded_at).update(reminded_at=now)
+        if not claimed:
+            continue
+        try:
+            send_to_users(
+                template_prefix="jury/email/reminder",
+                context={
+                    "juror": juror,
+                    "fair": juror.review.fair,
+                    "review": juror.review,
+                    "progress": progress,
+                },
+                users=[juror.user],
+            )
+        except Exception:  # one bad address or a mail hiccup must not stop the others
+            logger.exception("Could not send the jury reminder to juror %s", juror.pk)
+            Juror.objects.filter(pk=juror.pk).update(reminded_at=juror.reminded_at)  # try again next run
+            continue
         sent += 1
     return sent

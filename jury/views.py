@@ -94,8 +94,8 @@ def project_review(request: HttpRequest, fair_slug: str, pk: int) -> HttpRespons
             form.add_error(None, error)
         else:
             messages.success(request, _("Your scores for “%(title)s” are saved.") % {"title": project.title})
-            following = _next_to_score(juror, project)
-            if following is not None and "next" in request.POST:
+            following = _next_to_score(juror, project) if "next" in request.POST else None
+            if following is not None:
                 return redirect("jury:project", fair_slug=fair_slug, pk=following.pk)
             return redirect("jury:dashboard")
     return render(

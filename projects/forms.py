@@ -3,18 +3,10 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from fairportal.forms import MultilineTextField
 from projects.media import parse_video_url, validate_pdf
 from projects.models import Fair, LegalForm, Nomination, Organisation, Project, Region, Sphere
 from projects.validators import normalize_kz_phone
-
-
-class MultilineTextField(forms.CharField):
-    """Browsers send line breaks as CR LF; count each as one character, as people and the
-    on-screen counter do, so a text the counter accepts is never refused as too long."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n") if value else value
 
 
 def portal_formfield(db_field, **kwargs):

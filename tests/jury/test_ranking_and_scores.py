@@ -14,7 +14,7 @@ from jury.models import Criterion, Evaluation, Recusal, Score
 from projects.models import ProjectState
 from tests.jury.conftest import submitted
 from tests.jury.factories import CriterionFactory, JurorFactory, ReviewFactory
-from tests.projects.factories import ProjectFactory
+from tests.projects.factories import MembershipFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +39,32 @@ def row_for(rows, project):
 def test_the_mean_weighs_criteria_normalises_scales_and_leaves_out_cannot_assess(review, criteria, projects):
     project = projects[0]
     first, second = JurorFactory(review=review), JurorFactory(review=review)
-    # 8, 6 and 4 of 5 (= 8 of 10), significance counting double: (2×8 + 6 + 8) / 4 = 7.5
+    # 8, 6 and 4 of 1–5 (= 1 + 3 × 9/4 = 7.75 on 1–10), significance counting double:
+    # (2×8 + 6 + 7.75) / 4 = 119/16
     score(first, project, criteria, 8, 6, 4)
     # innovation cannot be assessed: (2×6 + 10) / 3 = 22/3, not (12 + 0 + 10) / 4
     score(second, project, criteria, 6, None, 5)
 
     row = row_for(selectors.ranking(review), project)
 
-    assert sorted(mark.mark for mark in row.marks) == [Fraction(22, 3), Fraction(15, 2)]
-    assert row.score == Fraction(89, 12)
+    assert sorted(mark.mark for mark in row.marks) == [Fraction(22, 3), Fraction(119, 16)]
+    assert row.score == Fraction(709, 96)
     assert row.jurors_scored == 2
-    assert row.spread == pytest.approx(1 / 12)
-    assert (row.lowest, row.highest) == (Fraction(22, 3), Fraction(15, 2))
+    assert row.spread == pytest.approx(5 / 96)
+    assert (row.lowest, row.highest) == (Fraction(22, 3), Fraction(119, 16))
+
+
+def test_the_lowest_and_highest_scores_mean_the_same_on_every_scale(review, projects):
+    ten = CriterionFactory(review=review, scale_max=10)
+    five = CriterionFactory(review=review, scale_max=5)
+    juror = JurorFactory(review=review)
+    services.evaluation_save(juror=juror, project=projects[0], answers={ten.pk: 1, five.pk: 1}, comment="")
+    services.evaluation_save(juror=juror, project=projects[1], answers={ten.pk: 10, five.pk: 5}, comment="")
+
+    rows = selectors.ranking(review)
+
+    assert row_for(rows, projects[0]).score == 1
+    assert row_for(rows, projects[1]).score == 10
 
 
 def test_a_juror_who_could_assess_nothing_is_not_counted(review, projects):
@@ -76,7 +90,7 @@ def test_recusing_removes_the_jurors_scores_from_the_ranking(review, criteria, p
     services.recusal_declare(juror=conflicted, project=project, reason="I advise this NGO.")
 
     row = row_for(selectors.ranking(review), project)
-    assert row.score == 6
+    assert row.score == Fraction(47, 8)  # the honest juror's (2×6 + 6 + 5.5) / 4 alone
     assert row.jurors_scored == 1
     assert row.recusals == 1
     assert not Evaluation.objects.filter(juror=conflicted).exists()
@@ -86,9 +100,9 @@ def test_recusing_removes_the_jurors_scores_from_the_ranking(review, criteria, p
 def test_equal_scores_share_a_rank_and_unscored_projects_come_last(review, criteria, projects, nominations):
     juror = JurorFactory(review=review)
     extra = submitted(review, nominations[1], "Unscored")
-    score(juror, projects[0], criteria, 7, 7, 4)  # (14 + 7 + 8) / 4 = 7.25
-    score(juror, projects[1], criteria, 9, 9, 5)  # 9.5
-    score(juror, projects[2], criteria, 7, 7, 4)  # 7.25 again
+    score(juror, projects[0], criteria, 7, 7, 4)  # (14 + 7 + 7.75) / 4 = 7.1875
+    score(juror, projects[1], criteria, 9, 9, 5)  # (18 + 9 + 10) / 4 = 9.25
+    score(juror, projects[2], criteria, 7, 7, 4)  # 7.1875 again
 
     rows = selectors.ranking(review)
 
@@ -289,3 +303,30 @@ def test_a_jurors_own_scores_come_in_the_criteria_order(review, criteria, projec
         "Openness",
         "Significance",
     ]
+
+
+def test_jurors_never_review_their_own_ngos_projects(review, criteria, projects, juror):
+    MembershipFactory(organisation=projects[0].organisation, user=juror.user)
+
+    items, progress = selectors.worklist(juror)
+
+    assert projects[0].pk not in {item.project.pk for item in items}
+    assert progress.total == 2
+    with pytest.raises(PermissionDenied):
+        score(juror, projects[0], criteria, 9, 9, 5)
+
+
+def test_scores_outside_a_narrowed_seat_no_longer_count(review, criteria, projects, nominations, organiser):
+    juror = JurorFactory(review=review)
+    score(juror, projects[0], criteria, 9, 9, 5)  # a disability project
+    services.juror_set_nominations(juror=juror, nominations=[nominations[1]], actor=organiser)
+
+    assert row_for(selectors.ranking(review), projects[0]).jurors_scored == 0
+
+
+def test_the_scale_of_a_scored_criterion_cannot_change(review, criteria, projects, juror):
+    score(juror, projects[0], criteria, 7, 7, 3)
+    significance = criteria[0]
+    significance.scale_max = 8
+    with pytest.raises(ValidationError, match="scale cannot change"):
+        significance.full_clean()

@@ -1,5 +1,6 @@
 """Setting up a review, inviting jurors, the shortlist and the reminders (jury.services)."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from jury.models import Criterion, Juror
 from projects.models import ProjectState, ProjectStateChange
 from tests.accounts.factories import UserFactory
 from tests.jury.conftest import submitted
-from tests.jury.factories import JurorFactory, ReviewFactory, review_phase_fair
+from tests.jury.factories import JurorFactory, review_phase_fair
 from tests.projects.factories import MembershipFactory, NominationFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,9 +200,7 @@ def test_applying_the_shortlist_makes_finalists_through_the_state_service(
     review, scored, organiser, django_capture_on_commit_callbacks
 ):
     MembershipFactory(organisation=scored["A"].organisation, user=UserFactory(email="ngo-a@ngo.kz"))
-    expected = services.shortlist_preview(
-        review=review, top_n=1, per_nomination=True, include_ties=True
-    ).selected_ids
+    preview = services.shortlist_preview(review=review, top_n=1, per_nomination=True, include_ties=True)
 
     with django_capture_on_commit_callbacks(execute=True):
         promoted, turned_down = services.shortlist_apply(
@@ -209,18 +208,20 @@ def test_applying_the_shortlist_makes_finalists_through_the_state_service(
             top_n=1,
             per_nomination=True,
             include_ties=True,
-            expected_ids=expected,
+            expected_ids=preview.selected_ids,
+            expected_turned_down=preview.turned_down_ids,
             others_not_selected=True,
             actor=organiser,
         )
 
-    assert (promoted, turned_down) == (2, 4)  # A and E in; B, C, D, F out; G (returned) untouched
+    # A and E in; B, C and F out; D (unscored) and G (returned) untouched.
+    assert (promoted, turned_down) == (2, 3)
     states = {title: project.__class__.objects.get(pk=project.pk).state for title, project in scored.items()}
     assert states == {
         "A": "finalist",
         "B": "not_selected",
         "C": "not_selected",
-        "D": "not_selected",
+        "D": "submitted",
         "E": "finalist",
         "F": "not_selected",
         "G": "returned",
@@ -242,8 +243,8 @@ def test_a_shortlist_is_refused_when_the_ranking_changed_since_the_preview(
         review=review, top_n=1, per_nomination=False, include_ties=True
     ).selected_ids
     late = JurorFactory(review=review)
-    score(late, scored["A"], criteria, 1, 1, 1)  # A falls from 9.25 to 5.25
-    score(late, scored["E"], criteria, 10, 10, 5)  # E rises from 8 to 9 and takes first place
+    score(late, scored["A"], criteria, 1, 1, 1)  # A falls from 9.25 to 5.125
+    score(late, scored["E"], criteria, 10, 10, 5)  # E rises from 7.94 to 8.97 and takes first place
 
     with pytest.raises(services.ShortlistChanged):
         services.shortlist_apply(
@@ -293,9 +294,13 @@ def test_reminders_go_to_jurors_with_work_left_once_a_day(review, criteria, proj
     assert "/jury/" in message.body
 
 
-def test_no_reminders_while_the_deadline_is_far(review, criteria, projects, juror):
-    call_command("send_jury_reminders", "--within-hours", "1", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_the_reminder_command_waits_until_the_deadline_is_near(review, criteria, projects, juror):
+    far = int((review.closes_at - timezone.now()).total_seconds() // 3600) - 1  # just short of the deadline
+    call_command("send_jury_reminders", "--within-hours", str(far), stdout=io.StringIO())
     assert mail.outbox == []
+
+    call_command("send_jury_reminders", "--within-hours", str(far + 2), stdout=io.StringIO())
+    assert [message.to for message in mail.outbox] == [[juror.user.email]]
 
 
 def test_the_jury_group_holds_only_the_jurors_permission():
@@ -303,12 +308,6 @@ def test_the_jury_group_holds_only_the_jurors_permission():
     assert [f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()] == [
         "jury.act_as_juror"
     ]
-
-
-def test_reviews_of_other_fairs_are_separate(review):
-    other = ReviewFactory()
-    assert other.fair != review.fair
-    assert timezone.now() < other.closes_at
 
 
 def test_a_finalist_chosen_by_hand_stays_one_and_is_not_counted_again(review, scored, organiser):
@@ -323,3 +322,36 @@ def test_a_finalist_chosen_by_hand_stays_one_and_is_not_counted_again(review, sc
     assert not f_entry.selected
     assert f_entry.note == "already a finalist; stays one"
     assert shortlist.to_promote == 2  # A and E; F is a finalist already
+
+
+def test_no_shortlist_once_public_voting_has_begun(review, scored, organiser):
+    preview = services.shortlist_preview(review=review, top_n=1, per_nomination=False, include_ties=True)
+    with pytest.raises(ValidationError, match="Public voting has begun"):
+        services.shortlist_apply(
+            review=review,
+            top_n=1,
+            per_nomination=False,
+            include_ties=True,
+            expected_ids=preview.selected_ids,
+            others_not_selected=False,
+            actor=organiser,
+            now=review.fair.voting_opens_at,
+        )
+
+
+def test_a_project_resubmitted_after_the_preview_is_not_turned_down_unseen(review, scored, organiser):
+    preview = services.shortlist_preview(review=review, top_n=1, per_nomination=True, include_ties=True)
+    scored["G"].state = ProjectState.SUBMITTED  # the returned project comes back, with its scores
+    scored["G"].save()
+
+    with pytest.raises(services.ShortlistChanged):
+        services.shortlist_apply(
+            review=review,
+            top_n=1,
+            per_nomination=True,
+            include_ties=True,
+            expected_ids=preview.selected_ids,
+            expected_turned_down=preview.turned_down_ids,
+            others_not_selected=True,
+            actor=organiser,
+        )

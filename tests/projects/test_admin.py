@@ -673,7 +673,9 @@ def test_the_group_migration_is_idempotent_and_reversible():
     organisers_migration.create_group(global_apps, schema_editor)
     assert Group.objects.filter(name="Organisers").count() == 1
     # This migration sets the projects part; voting's and jury's own migrations add theirs afterwards.
-    assert group_permissions() == {p for p in ORGANISER_PERMISSIONS if not p.startswith(("voting.", "jury.", "awards."))}
+    assert group_permissions() == {
+        p for p in ORGANISER_PERMISSIONS if not p.startswith(("voting.", "jury.", "awards."))
+    }
 
     organisers_migration.remove_group(global_apps, schema_editor)
     assert not Group.objects.filter(name="Organisers").exists()
