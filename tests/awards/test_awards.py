@@ -272,3 +272,12 @@ def test_demo_awards_give_the_archived_fair_a_ceremony(settings):
     call_command("seed_demo_votes", "--delete", verbosity=0)
     call_command("seed_demo", "--reset", verbosity=0)
     assert not Award.objects.exists()
+
+
+def test_the_archive_lists_fairs_by_year_with_their_winners(client, awarded):
+    old = FairFactory(slug="fair-2019", opens=timezone.now() - timedelta(days=7 * 365))
+    html = client.get(url("catalogue:fair_list")).content.decode()
+
+    assert f'id="year-{old.submission_opens_at.year}"' in html
+    assert url("awards:winners", old.slug) in html  # archived: its winners page is linked
+    assert html.index(str(awarded.fair.submission_opens_at.year)) < html.index(str(old.submission_opens_at.year))
