@@ -287,4 +287,6 @@ def test_the_archive_lists_fairs_by_year_with_their_winners(client, awarded):
 
     assert f'id="year-{old.submission_opens_at.year}"' in html
     assert url("awards:winners", old.slug) in html  # archived: its winners page is linked
-    assert html.index(str(awarded.fair.submission_opens_at.year)) < html.index(str(old.submission_opens_at.year))
+    assert html.index(str(awarded.fair.submission_opens_at.year)) < html.index(
+        str(old.submission_opens_at.year)
+    )
