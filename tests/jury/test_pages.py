@@ -432,3 +432,36 @@ def test_the_finalise_page_sends_back_while_projects_are_left(client, review, pr
     client.force_login(juror.user)
     response = client.get(url("jury:finalise", review.fair.slug), follow=True)
     assert "3 projects still need your scores." in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["jury:recuse", "jury:project"])
+def test_anonymous_visitors_cannot_reach_a_jurors_pages(client, review, projects, name):
+    response = client.get(url(name, review.fair.slug, projects[0].pk))
+    assert response.status_code == 302
+    assert response["Location"].startswith(url("accounts:login"))
+
+
+def test_anonymous_visitors_cannot_finalise(client, review):
+    response = client.post(url("jury:finalise", review.fair.slug), {"confirm": "on"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(url("accounts:login"))
+
+
+def test_a_tampered_welcome_link_is_refused(client, review, juror):
+    from jury.services import welcome_token
+
+    juror.user.set_unusable_password()  # a new account, as the invitation creates it
+    juror.user.save()
+    token = welcome_token(juror)
+    assert client.get(url("jury:welcome", token)).status_code == 200
+    assert client.get(url("jury:welcome", token[:-2] + "xx")).status_code == 400
+
+
+def test_the_shortlist_needs_the_right_to_decide_on_projects(client, review):
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_ranking"))
+    client.force_login(staff)
+    assert client.get(url("admin:jury_review_ranking", review.pk)).status_code == 200
+    assert client.get(url("admin:jury_review_shortlist", review.pk)).status_code == 403
