@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models import Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -42,8 +43,38 @@ class CeremonyPhotoInline(admin.TabularInline):
     extra = 1
 
 
+class AwardInlineFormSet(forms.BaseInlineFormSet):
+    """Catch what the service would refuse while the organiser's input is still on the page:
+    a place given twice in one nomination, and awards for projects that are not finalists."""
+
+    def clean(self):
+        super().clean()
+        taken = (
+            {
+                (award.nomination_id, award.place): award.pk
+                for award in Award.objects.filter(ceremony=self.instance, place__isnull=False)
+            }
+            if self.instance.pk
+            else {}
+        )
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            project, place = form.cleaned_data.get("project"), form.cleaned_data.get("place")
+            nomination = form.cleaned_data.get("nomination")
+            if project and form.instance.pk is None and project.state not in services.AWARDABLE_STATES:
+                form.add_error("project", _("Only finalists receive awards."))
+            if place:
+                key = (nomination.pk if nomination else None, place)
+                holder = taken.get(key)
+                if holder is not None and holder != form.instance.pk:
+                    form.add_error("place", _("This place in this nomination has already been awarded."))
+                taken[key] = form.instance.pk or -id(form)
+
+
 class AwardInline(admin.StackedInline):
     model = Award
+    formset = AwardInlineFormSet
     extra = 0
     fields = (
         ("project", "kind", "place", "nomination"),
@@ -65,6 +96,8 @@ class AwardInline(admin.StackedInline):
 @admin.register(Ceremony)
 class CeremonyAdmin(admin.ModelAdmin):
     list_display = ("__str__", "held_at", "city_ru", "is_published", "awards_count", "grants_total")
+    # A link typed without a scheme is taken as https://, as browsers do (and Django 6 will).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("is_published",)
     inlines = [CeremonyPhotoInline, AwardInline]
     change_form_template = "admin/awards/ceremony/change_form.html"

@@ -293,3 +293,46 @@ def test_the_archive_lists_fairs_by_year_with_their_winners(client, awarded, dja
     assert html.index(str(awarded.fair.submission_opens_at.year)) < html.index(
         str(old.submission_opens_at.year)
     )
+
+
+def test_the_ceremony_page_refuses_a_second_first_place_before_saving_anything(
+    client, ceremony, nomination, organiser
+):
+    first, second = finalist(ceremony.fair, nomination, "A"), finalist(ceremony.fair, nomination, "B")
+    give(ceremony, first, organiser, nomination=nomination, place=1)
+    client.force_login(organiser)
+    data = {
+        "fair": ceremony.fair_id,
+        "held_at_0": timezone.localtime(ceremony.held_at).strftime("%Y-%m-%d"),
+        "held_at_1": "15:00:00",
+        "venue_kk": "Сарай",
+        "venue_ru": "Дворец",
+        "city_kk": "Алматы",
+        "city_ru": "Алматы",
+        "is_published": "on",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "awards-TOTAL_FORMS": "2",
+        "awards-INITIAL_FORMS": "1",
+        "awards-0-id": Award.objects.get().pk,
+        "awards-0-ceremony": ceremony.pk,
+        "awards-0-project": first.pk,
+        "awards-0-kind": "jury",
+        "awards-0-place": "1",
+        "awards-0-nomination": nomination.pk,
+        "awards-0-title_kk": "Үздік жоба",
+        "awards-0-title_ru": "Лучший проект",
+        "awards-1-ceremony": ceremony.pk,
+        "awards-1-project": second.pk,
+        "awards-1-kind": "grant",
+        "awards-1-place": "1",
+        "awards-1-nomination": nomination.pk,
+        "awards-1-title_kk": "Грант",
+        "awards-1-title_ru": "Грант",
+    }
+
+    response = client.post(url("admin:awards_ceremony_change", ceremony.pk), data)
+
+    assert response.status_code == 200
+    assert "This place in this nomination has already been awarded." in response.content.decode()
+    assert Award.objects.count() == 1
