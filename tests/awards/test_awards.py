@@ -2,6 +2,7 @@
 
 import io
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group
@@ -336,3 +337,38 @@ def test_the_ceremony_page_refuses_a_second_first_place_before_saving_anything(
     assert response.status_code == 200
     assert "This place in this nomination has already been awarded." in response.content.decode()
     assert Award.objects.count() == 1
+
+
+def form_depth_of(html: str, form_id: str) -> int:
+    """How many forms are open where the form `form_id` starts (browsers ignore nested forms)."""
+
+    class Parser(HTMLParser):
+        depth, found = 0, None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "form":
+                if dict(attrs).get("id") == form_id:
+                    self.found = self.depth
+                self.depth += 1
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.depth -= 1
+
+    parser = Parser()
+    parser.feed(html)
+    return parser.found
+
+
+def test_the_participant_button_submits_its_own_form_outside_the_change_form(
+    client, ceremony, nomination, organiser
+):
+    finalist(ceremony.fair, nomination, "A")
+    client.force_login(organiser)
+    html = client.get(url("admin:awards_ceremony_change", ceremony.pk)).content.decode()
+    # Forms cannot nest: the participants form must come after the change form has closed.
+    assert form_depth_of(html, "participants-form") == 0
+
+    response = client.post(url("admin:awards_ceremony_participants", ceremony.pk))
+    assert response.status_code == 302
+    assert Award.objects.filter(kind=AwardKind.PARTICIPANT).count() == 1
