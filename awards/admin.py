@@ -100,6 +100,7 @@ class CeremonyAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("is_published",)
     inlines = [CeremonyPhotoInline, AwardInline]
+    actions = ["give_participant_awards"]
     change_form_template = "admin/awards/ceremony/change_form.html"
     fieldsets = (
         (None, {"fields": ("fair", "held_at", "is_published", "video_url")}),
@@ -159,6 +160,25 @@ class CeremonyAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 messages.error(request, f"{award.project}: {' '.join(error.messages)}")
         return None
+
+    @admin.action(description=_("Give all finalists a participant award"), permissions=["add_award"])
+    def give_participant_awards(self, request, queryset):
+        count = sum(
+            services.award_participants(ceremony=ceremony, actor=request.user) for ceremony in queryset
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d finalist received a participant award.",
+                "%(count)d finalists received a participant award.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_add_award_permission(self, request):
+        return request.user.has_perm("awards.add_award")
 
     def get_urls(self):
         return [

@@ -1,5 +1,6 @@
 """Ceremonies and awards: constraints, the people's choice, state changes, pages, certificates."""
 
+import csv
 import io
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -372,3 +373,71 @@ def test_the_participant_button_submits_its_own_form_outside_the_change_form(
     response = client.post(url("admin:awards_ceremony_participants", ceremony.pk))
     assert response.status_code == 302
     assert Award.objects.filter(kind=AwardKind.PARTICIPANT).count() == 1
+
+
+def test_the_participant_action_on_the_ceremonies_list(client, ceremony, nomination, organiser):
+    finalist(ceremony.fair, nomination, "A")
+    finalist(ceremony.fair, nomination, "B")
+    client.force_login(organiser)
+    response = client.post(
+        url("admin:awards_ceremony_changelist"),
+        {"action": "give_participant_awards", "_selected_action": [ceremony.pk]},
+        follow=True,
+    )
+    assert "2 finalists received a participant award." in response.content.decode()
+
+
+def test_ceremony_photos_are_re_encoded_and_bad_files_refused(client, ceremony, organiser):
+    from PIL import Image
+
+    from tests.projects.factories import jpeg_upload
+
+    client.force_login(organiser)
+    base = {
+        "fair": ceremony.fair_id,
+        "held_at_0": timezone.localtime(ceremony.held_at).strftime("%Y-%m-%d"),
+        "held_at_1": "15:00:00",
+        "venue_kk": "Сарай",
+        "venue_ru": "Дворец",
+        "city_kk": "Алматы",
+        "city_ru": "Алматы",
+        "photos-TOTAL_FORMS": "1",
+        "photos-INITIAL_FORMS": "0",
+        "photos-0-alt_text_kk": "Сахна",
+        "photos-0-alt_text_ru": "Сцена",
+        "photos-0-position": "0",
+        "awards-TOTAL_FORMS": "0",
+        "awards-INITIAL_FORMS": "0",
+    }
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("photo.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
+    refused = client.post(url("admin:awards_ceremony_change", ceremony.pk), {**base, "photos-0-image": fake})
+    assert refused.status_code == 200
+    assert not ceremony.photos.exists()
+
+    response = client.post(
+        url("admin:awards_ceremony_change", ceremony.pk), {**base, "photos-0-image": jpeg_upload("stage.jpg")}
+    )
+    assert response.status_code == 302
+    photo = ceremony.photos.get()
+    assert photo.image.name != "stage.jpg"  # a new name, and new bytes
+    with Image.open(photo.thumbnail.path) as thumbnail:
+        assert max(thumbnail.size) <= 480
+    with Image.open(photo.image.path) as image:
+        assert not image.getexif()
+
+
+def test_the_winners_export_totals_grants_per_fair(client, ceremony, nomination, organiser):
+    a, b = finalist(ceremony.fair, nomination, "A"), finalist(ceremony.fair, nomination, "B")
+    give(ceremony, a, organiser, nomination=nomination, place=1, grant_amount=3_000_000)
+    give(ceremony, b, organiser, nomination=nomination, place=2, grant_amount=2_000_000)
+    client.force_login(organiser)
+    response = client.post(
+        url("admin:awards_award_changelist"),
+        {"action": "export_csv", "_selected_action": list(Award.objects.values_list("pk", flat=True))},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Fair", "Nomination", "Award"]
+    assert rows[-1][2] == "Grants in total"
+    assert rows[-1][7] == "5000000"
