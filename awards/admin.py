@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -72,8 +72,37 @@ class AwardInlineFormSet(forms.BaseInlineFormSet):
                 taken[key] = form.instance.pk or -id(form)
 
 
+class AwardInlineForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = (
+            "project",
+            "kind",
+            "place",
+            "nomination",
+            "title_kk",
+            "title_ru",
+            "title_en",
+            "grant_amount",
+            "prize_kk",
+            "prize_ru",
+            "prize_en",
+            "citation_kk",
+            "citation_ru",
+            "citation_en",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Given is given: to correct the recipient or the kind, remove the award and give it anew.
+            for name in ("project", "kind"):
+                self.fields[name].disabled = True
+
+
 class AwardInline(admin.StackedInline):
     model = Award
+    form = AwardInlineForm
     formset = AwardInlineFormSet
     extra = 0
     fields = (
@@ -110,15 +139,20 @@ class CeremonyAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("fair")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("fair")
+            .annotate(awards_total=Count("awards"), grants_sum=Sum("awards__grant_amount"))
+        )
 
-    @admin.display(description=_("awards"))
+    @admin.display(description=_("awards"), ordering="awards_total")
     def awards_count(self, obj):
-        return obj.awards.count()
+        return obj.awards_total
 
-    @admin.display(description=_("grants, KZT"))
+    @admin.display(description=_("grants, KZT"), ordering="grants_sum")
     def grants_total(self, obj):
-        return obj.awards.aggregate(total=Sum("grant_amount"))["total"] or 0
+        return obj.grants_sum or 0
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Award:
@@ -127,7 +161,7 @@ class CeremonyAdmin(admin.ModelAdmin):
         # deletions of existing ones are plain.
         instances = formset.save(commit=False)
         for award in formset.deleted_objects:
-            award.delete()
+            services.award_revoke(award=award, actor=request.user)
         for award in instances:
             if award.pk:
                 award.save()
@@ -204,7 +238,10 @@ class CeremonyAdmin(admin.ModelAdmin):
         ceremony = self._ceremony(request, pk)
         per_nomination = request.GET.get("scope", request.POST.get("scope", "nomination")) == "nomination"
         if request.method == "POST":
-            project = get_object_or_404(Project, pk=request.POST.get("project"), fair_id=ceremony.fair_id)
+            project_id = request.POST.get("project", "")
+            project = get_object_or_404(
+                Project, pk=project_id if project_id.isdecimal() else 0, fair_id=ceremony.fair_id
+            )
             try:
                 services.peoples_choice_confirm(
                     ceremony=ceremony, project=project, per_nomination=per_nomination, actor=request.user
@@ -266,10 +303,33 @@ class AwardAdmin(admin.ModelAdmin):
     search_fields = ("title_kk", "title_ru", "title_en", "project__title", "project__organisation__name")
     list_select_related = ("project", "nomination", "ceremony__fair")
     raw_id_fields = ("project",)
-    actions = ["export_csv", "export_xlsx"]
+    actions = ["export_csv", "export_xlsx", "revoke_selected"]
+    # Who received what, and at which ceremony, is decided when the award is given; a mistake is
+    # removed (revoke) and given again, so the project's state follows.
+    readonly_fields = ("ceremony", "project", "kind")
 
     def has_add_permission(self, request):
         return False  # awards are given on their ceremony's page, through the service
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # deletions go through the service: revoke_selected
+        return actions
+
+    def delete_model(self, request, obj):
+        services.award_revoke(award=obj, actor=request.user)
+
+    @admin.action(description=_("Revoke the selected awards"), permissions=["delete"])
+    def revoke_selected(self, request, queryset):
+        count = 0
+        for award in queryset.select_related("project"):
+            services.award_revoke(award=award, actor=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d award revoked.", "%(count)d awards revoked.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Export the selected winners as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

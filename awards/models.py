@@ -159,6 +159,16 @@ class Award(models.Model):
                 name="awards_award_one_participant_award_per_project",
                 violation_error_message=_("This project already has a participant award."),
             ),
+            # One people's choice per nomination (or per fair): on a tie the organiser picks one.
+            models.UniqueConstraint(
+                fields=["ceremony", "nomination"],
+                condition=Q(kind="peoples_choice"),
+                nulls_distinct=False,
+                name="awards_award_one_peoples_choice_per_nomination",
+                violation_error_message=_(
+                    "The people's choice award of this nomination has already been given."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(place__isnull=True) | Q(place__gte=1, place__lte=3),
                 name="awards_award_place_1_to_3",

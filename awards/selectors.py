@@ -14,7 +14,12 @@ KIND_ORDER = [
 
 
 def public_awards() -> QuerySet[Award]:
-    return Award.objects.public().select_related("ceremony__fair", "nomination", "project__organisation")
+    """Published ceremonies' awards of projects the public may see (a later decision can hide one)."""
+    return (
+        Award.objects.public()
+        .filter(project__in=Project.objects.public())
+        .select_related("ceremony__fair", "nomination", "project__organisation")
+    )
 
 
 def published_ceremony(fair: Fair) -> Ceremony | None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import Award, AwardKind, Ceremony
 from projects.models import Fair, Project, ProjectState
-from projects.services import project_mark_awarded
+from projects.services import project_mark_awarded, project_mark_finalist
 from voting import selectors as voting_selectors
 
 AWARDABLE_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
@@ -36,7 +36,7 @@ def award_give(
     *, ceremony: Ceremony, project: Project, kind: str, actor, nomination=None, place=None, **fields
 ) -> Award:
     """Record an award for a finalist (or for a winner receiving another one)."""
-    if not actor.has_perm("awards.add_award"):
+    if not actor.has_perm("awards.add_award") or not actor.has_perm("projects.change_project_state"):
         raise PermissionDenied
     project = Project.objects.select_for_update().select_related("fair").get(pk=project.pk)
     if project.state not in AWARDABLE_STATES:
@@ -75,6 +75,19 @@ def award_participants(*, ceremony: Ceremony, actor) -> int:
     # A concurrent run: the unique constraint keeps one award per project, the other is skipped.
     Award.objects.bulk_create(awards, ignore_conflicts=True)
     return len(awards)
+
+
+@transaction.atomic
+def award_revoke(*, award: Award, actor) -> None:
+    """Remove an award given by mistake. A winner whose last prize goes becomes a finalist again
+    (through the state service: history and e-mail)."""
+    if not actor.has_perm("awards.delete_award") or not actor.has_perm("projects.change_project_state"):
+        raise PermissionDenied
+    project = Project.objects.select_for_update().get(pk=award.project_id)
+    award.delete()
+    prizes_left = Award.objects.filter(project=project).exclude(kind=AwardKind.PARTICIPANT).exists()
+    if project.state == ProjectState.AWARDED and not prizes_left:
+        project_mark_finalist(project=project, actor=actor)
 
 
 # ---------------------------------------------------------------- the people's choice

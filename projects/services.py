@@ -41,7 +41,8 @@ MAX_OPEN_INVITATIONS = 20
 # NGO never resubmitted can still be turned down, so nothing stays stuck.
 ORGANISER_TRANSITIONS: dict[str, set[str]] = {
     ProjectState.RETURNED: {ProjectState.SUBMITTED},
-    ProjectState.FINALIST: {ProjectState.SUBMITTED, ProjectState.NOT_SELECTED},
+    # From "winner" only when its last prize is withdrawn (awards.services.award_revoke).
+    ProjectState.FINALIST: {ProjectState.SUBMITTED, ProjectState.NOT_SELECTED, ProjectState.AWARDED},
     ProjectState.NOT_SELECTED: {ProjectState.SUBMITTED, ProjectState.FINALIST, ProjectState.RETURNED},
     # Given by the awards app when a finalist receives a prize at the ceremony.
     ProjectState.AWARDED: {ProjectState.FINALIST},

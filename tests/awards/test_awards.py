@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -441,3 +442,55 @@ def test_the_winners_export_totals_grants_per_fair(client, ceremony, nomination,
     assert rows[0][:3] == ["Fair", "Nomination", "Award"]
     assert rows[-1][2] == "Grants in total"
     assert rows[-1][7] == "5000000"
+
+
+def test_revoking_the_last_prize_makes_the_winner_a_finalist_again(ceremony, nomination, organiser):
+    project = finalist(ceremony.fair, nomination, "A")
+    prize = give(ceremony, project, organiser, nomination=nomination, place=1)
+    mention = give(ceremony, project, organiser, kind=AwardKind.SPECIAL_MENTION)
+
+    services.award_revoke(award=prize, actor=organiser)
+    project.refresh_from_db()
+    assert project.state == ProjectState.AWARDED  # the special mention remains
+
+    services.award_revoke(award=mention, actor=organiser)
+    project.refresh_from_db()
+    assert project.state == ProjectState.FINALIST
+    assert ProjectStateChange.objects.filter(project=project, to_state=ProjectState.FINALIST).exists()
+
+
+def test_an_awarded_project_that_is_no_longer_public_shows_no_award(client, awarded, organiser):
+    from projects.services import project_change_state
+
+    project = awarded.project
+    services.award_revoke(award=awarded, actor=organiser)
+    kept = give(awarded.ceremony, project, organiser, kind=AwardKind.PARTICIPANT)
+    project_change_state(project=project, to_state=ProjectState.NOT_SELECTED, actor=organiser)
+
+    assert client.get(url("awards:certificate", kept.pk)).status_code == 404
+
+
+def test_one_peoples_choice_per_nomination(ceremony, nomination, organiser):
+    a, b = finalist(ceremony.fair, nomination, "A"), finalist(ceremony.fair, nomination, "B")
+    votes(a, 3)
+    votes(b, 3)  # a tie: the organiser picks one
+    services.peoples_choice_confirm(ceremony=ceremony, project=a, per_nomination=True, actor=organiser)
+    with pytest.raises(ValidationError, match="already been given"):
+        services.peoples_choice_confirm(ceremony=ceremony, project=b, per_nomination=True, actor=organiser)
+
+
+def test_giving_a_prize_needs_the_right_to_decide_on_projects(ceremony, nomination):
+    from django.contrib.auth.models import Permission
+
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="add_award"))
+    with pytest.raises(PermissionDenied):
+        give(ceremony, finalist(ceremony.fair, nomination, "A"), clerk)
+    assert not Award.objects.exists()
+
+
+def test_an_existing_awards_recipient_and_kind_cannot_be_edited(client, awarded, organiser):
+    client.force_login(organiser)
+    html = client.get(url("admin:awards_ceremony_change", awarded.ceremony_id)).content.decode()
+    assert re.search(r'name="awards-0-project"[^>]*disabled', html)
+    assert re.search(r'name="awards-0-kind"[^>]*disabled', html)
