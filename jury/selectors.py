@@ -187,17 +187,46 @@ class RankedProject:
         return max(self.counted_marks, default=None)
 
 
-def juror_mark(values: dict[int, int | None], criteria: dict[int, Criterion]) -> Fraction | None:
-    """One juror's weighted mean for one project on the 1–10 scale; None if nothing was assessed."""
-    total = weights = Fraction(0)
+@dataclass(frozen=True)
+class ScaleTable:
+    """Per criterion, the integers that put a score on 1–10 and weigh it, over one common
+    denominator, so a juror's mark is a single exact fraction (thousands of them per ranking:
+    fraction arithmetic per score would dominate the page)."""
+
+    terms: dict[int, tuple[int, int, int]]  # criterion id → (weight × 100, highest − 1, lcm / (highest − 1))
+    common: int  # lcm of every (highest − 1)
+
+    @classmethod
+    def of(cls, criteria: Iterable[Criterion]) -> "ScaleTable":
+        criteria = list(criteria)
+        common = math.lcm(*(criterion.scale_max - 1 for criterion in criteria)) if criteria else 1
+        return cls(
+            {
+                criterion.pk: (
+                    int(criterion.weight * 100),
+                    criterion.scale_max - 1,
+                    common // (criterion.scale_max - 1),
+                )
+                for criterion in criteria
+            },
+            common,
+        )
+
+
+def juror_mark(values: dict[int, int | None], criteria: dict[int, Criterion] | ScaleTable) -> Fraction | None:
+    """One juror's weighted mean for one project on the 1–10 scale; None if nothing was assessed.
+
+    A score v of 1…highest counts as 1 + (v − 1) × 9 / (highest − 1).
+    """
+    table = criteria if isinstance(criteria, ScaleTable) else ScaleTable.of(criteria.values())
+    numerator = denominator = 0
     for criterion_id, value in values.items():
         if value is None:
             continue
-        criterion = criteria[criterion_id]
-        weight = Fraction(criterion.weight)
-        total += weight * (1 + Fraction((value - 1) * (SCALE - 1), criterion.scale_max - 1))
-        weights += weight
-    return total / weights if weights else None
+        weight, span, multiplier = table.terms[criterion_id]
+        numerator += weight * (span + (value - 1) * (SCALE - 1)) * multiplier
+        denominator += weight * span * multiplier
+    return Fraction(numerator, denominator) if denominator else None
 
 
 def assign_ranks(rows: list[RankedProject]) -> list[RankedProject]:
@@ -228,9 +257,7 @@ def ranking(
     review: Review, *, nomination: Nomination | None = None, criteria: Iterable[Criterion] | None = None
 ) -> list[RankedProject]:
     """Every ranked project of the review (or of one nomination), best first; five queries."""
-    criteria = {
-        criterion.pk: criterion for criterion in (criteria if criteria is not None else criteria_of(review))
-    }
+    table = ScaleTable.of(criteria if criteria is not None else criteria_of(review))
     projects = Project.objects.filter(fair_id=review.fair_id, state__in=RANKED_STATES).select_related(
         "organisation", "nomination"
     )
@@ -271,7 +298,7 @@ def ranking(
         comments[(juror_id, project_id)] = comment
     for (juror_id, project_id), answers in sorted(values.items()):
         rows[project_id].marks.append(
-            JurorMark(juror_id, juror_mark(answers, criteria), answers, comments[(juror_id, project_id)])
+            JurorMark(juror_id, juror_mark(answers, table), answers, comments[(juror_id, project_id)])
         )
     return assign_ranks(list(rows.values()))
 
