@@ -251,9 +251,10 @@ class Score(models.Model):
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("evaluation")
     )
-    # PROTECT: deleting a criterion that was scored would silently change every mean.
+    # RESTRICT: deleting a scored criterion alone would silently change every mean (refused), but
+    # a whole review, fair or juror goes with its scores.
     criterion = models.ForeignKey(
-        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+        Criterion, on_delete=models.RESTRICT, related_name="scores", verbose_name=_("criterion")
     )
     value = models.PositiveSmallIntegerField(
         _("score"), null=True, blank=True, help_text=_("Empty: cannot assess.")

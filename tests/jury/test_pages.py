@@ -465,3 +465,33 @@ def test_the_shortlist_needs_the_right_to_decide_on_projects(client, review):
     client.force_login(staff)
     assert client.get(url("admin:jury_review_ranking", review.pk)).status_code == 200
     assert client.get(url("admin:jury_review_shortlist", review.pk)).status_code == 403
+
+
+def test_deleting_a_scored_criterion_in_the_admin_is_refused_with_a_message(
+    client, review, projects, criteria, juror, organiser
+):
+    client.force_login(juror.user)
+    client.post(url("jury:project", review.fair.slug, projects[0].pk), scoring_data(criteria, 5, 5, 3))
+    client.force_login(organiser)
+    local = timezone.localtime
+    data = {
+        "opens_at_0": local(review.opens_at).strftime("%Y-%m-%d"),
+        "opens_at_1": local(review.opens_at).strftime("%H:%M:%S"),
+        "closes_at_0": local(review.closes_at).strftime("%Y-%m-%d"),
+        "closes_at_1": local(review.closes_at).strftime("%H:%M:%S"),
+        "criteria-TOTAL_FORMS": str(len(criteria)),
+        "criteria-INITIAL_FORMS": str(len(criteria)),
+    }
+    for index, criterion in enumerate(criteria):
+        for field in ("title_kk", "title_ru", "title_en", "weight", "scale_max", "position"):
+            data[f"criteria-{index}-{field}"] = str(getattr(criterion, field))
+        data[f"criteria-{index}-id"] = str(criterion.pk)
+        data[f"criteria-{index}-review"] = str(review.pk)
+        data[f"criteria-{index}-allow_cannot_assess"] = "on" if criterion.allow_cannot_assess else ""
+    data["criteria-0-DELETE"] = "on"
+
+    response = client.post(url("admin:jury_review_change", review.pk), data)
+
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in response.content.decode()
+    assert Criterion.objects.filter(pk=criteria[0].pk).exists()

@@ -330,3 +330,16 @@ def test_the_scale_of_a_scored_criterion_cannot_change(review, criteria, project
     significance.scale_max = 8
     with pytest.raises(ValidationError, match="scale cannot change"):
         significance.full_clean()
+
+
+def test_a_scored_criterion_cannot_be_deleted_alone_but_a_review_goes_with_its_scores(
+    review, criteria, projects, juror
+):
+    from django.db.models import RestrictedError
+
+    score(juror, projects[0], criteria, 5, 5, 3)
+    with pytest.raises(RestrictedError):
+        criteria[0].delete()
+
+    review.delete()
+    assert not Score.objects.exists()
