@@ -10,6 +10,7 @@ from functools import cache
 
 import ttf_opensans
 from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
@@ -24,6 +25,7 @@ from awards.models import Award
 REGULAR, BOLD = "OpenSans", "OpenSans-Bold"
 INK = HexColor("#00618a")  # the site's brand blue
 GOLD = HexColor("#c99a2e")
+CITATION_CHARS = 360
 
 
 @cache
@@ -83,7 +85,8 @@ def certificate_pdf(award: Award) -> bytes:
     if award.prize:
         y = _centred(pdf, award.prize, y - 1 * mm, REGULAR, 12, text_width)
     if award.citation:
-        _centred(pdf, award.citation, y - 5 * mm, REGULAR, 11, text_width)
+        # Four lines at most, so a long citation never runs into the footer; the web page has it all.
+        _centred(pdf, Truncator(award.citation).chars(CITATION_CHARS), y - 5 * mm, REGULAR, 11, text_width)
 
     ceremony = award.ceremony
     pdf.setFont(REGULAR, 12)
