@@ -114,6 +114,11 @@ class AwardInline(admin.StackedInline):
     )
     raw_id_fields = ("project",)
     show_change_link = True
+    verbose_name_plural = _("awards (participant awards are listed under Awards)")
+
+    def get_queryset(self, request):
+        # Every finalist has a participant award: fifty such forms would bury the prizes.
+        return super().get_queryset(request).exclude(kind=AwardKind.PARTICIPANT)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -153,6 +158,29 @@ class CeremonyAdmin(admin.ModelAdmin):
     @admin.display(description=_("grants, KZT"), ordering="grants_sum")
     def grants_total(self, obj):
         return obj.grants_sum or 0
+
+    def save_model(self, request, obj, form, change):
+        publishing = obj.is_published and (not change or "is_published" in form.changed_data)
+        if publishing:
+            obj.is_published = False  # the service publishes, and makes the winners, together
+        super().save_model(request, obj, form, change)
+        self._publish_after_save = publishing
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if getattr(self, "_publish_after_save", False):
+            count = services.ceremony_publish(ceremony=form.instance, actor=request.user)
+            if count:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Published: %(count)d project is now a winner.",
+                        "Published: %(count)d projects are now winners.",
+                        count,
+                    )
+                    % {"count": count},
+                    messages.SUCCESS,
+                )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Award:
@@ -259,18 +287,29 @@ class CeremonyAdmin(admin.ModelAdmin):
             error = None
         except ValidationError as exc:
             proposal, error = {}, " ".join(exc.messages)
-        given = set(
+        awarded = list(
             Award.objects.filter(ceremony=ceremony, kind=AwardKind.PEOPLES_CHOICE).values_list(
-                "project_id", flat=True
+                "project_id", "nomination_id"
             )
         )
+        given = {project_id for project_id, _nomination in awarded}
+        given_groups = {nomination_id for _project, nomination_id in awarded}
+        # Once one scope has its award(s), the other offers none: one or the other, never both.
+        other_scope_used = any((nomination_id is None) == per_nomination for nomination_id in given_groups)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": ceremony,
             "title": gettext("People's choice"),
             "subtitle": str(ceremony.fair),
-            "groups": list(proposal.items()),
+            "groups": [
+                (
+                    nomination,
+                    candidates,
+                    other_scope_used or (nomination.pk if nomination else None) in given_groups,
+                )
+                for nomination, candidates in proposal.items()
+            ],
             "error": error,
             "per_nomination": per_nomination,
             "given": given,

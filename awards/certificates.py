@@ -77,7 +77,9 @@ def certificate_pdf(award: Award) -> bytes:
         details.append(award.nomination.title)
     y = _centred(pdf, " · ".join(details), y - 2 * mm, REGULAR, 13, text_width)
     y = _centred(pdf, _("is awarded to the project"), y - 8 * mm, REGULAR, 13, text_width)
-    y = _centred(pdf, f"«{project.title}»", y - 1 * mm, BOLD, 22, text_width)
+    # Titles often carry their own «quotes» already («Бірге» шеберханасы); never wrap them twice.
+    title = project.title if "«" in project.title else f"«{project.title}»"
+    y = _centred(pdf, title, y - 3 * mm, BOLD, 22, text_width)
     y = _centred(pdf, project.organisation.name, y - 1 * mm, REGULAR, 16, text_width)
     if award.grant_amount:
         amount = formats.number_format(award.grant_amount, force_grouping=True)

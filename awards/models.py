@@ -189,5 +189,7 @@ class Award(models.Model):
             raise ValidationError({"project": _("Choose a project of this fair.")})
         if self.nomination_id and fair_id and self.nomination.fair_id != fair_id:
             raise ValidationError({"nomination": _("Choose a nomination of this fair.")})
+        if self.place and self.kind not in (AwardKind.JURY_PRIZE, AwardKind.GRANT):
+            raise ValidationError({"place": _("Only jury prizes and grants have places.")})
         if self.nomination_id and self.project_id and self.project.nomination_id != self.nomination_id:
             raise ValidationError({"project": _("This project is in another nomination.")})

@@ -68,11 +68,12 @@ def participant_count(fair: Fair) -> int:
 
 
 def awards_of_project(project: Project) -> QuerySet[Award]:
-    return public_awards().filter(project=project).exclude(kind=AwardKind.PARTICIPANT)
+    """All of them, participant awards included: each NGO can reach its own certificates."""
+    return public_awards().filter(project=project)
 
 
 def awards_of_organisation(organisation: Organisation) -> QuerySet[Award]:
-    return public_awards().filter(project__organisation=organisation).exclude(kind=AwardKind.PARTICIPANT)
+    return public_awards().filter(project__organisation=organisation)
 
 
 def public_award(pk: int) -> Award | None:

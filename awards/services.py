@@ -54,9 +54,35 @@ def award_give(
         raise ValidationError(
             _("This place in this nomination has already been awarded."), code="taken"
         ) from error
-    if kind != AwardKind.PARTICIPANT and project.state == ProjectState.FINALIST:
-        project_mark_awarded(project=project, actor=actor, note=award.title)
+    if ceremony.is_published:
+        _make_winner(project, kind, actor)
     return award
+
+
+def _make_winner(project: Project, kind: str, actor) -> None:
+    # No note: the NGO's e-mail says "winner" in its own language; the award's title is on the site.
+    if kind != AwardKind.PARTICIPANT and project.state == ProjectState.FINALIST:
+        project_mark_awarded(project=project, actor=actor)
+
+
+@transaction.atomic
+def ceremony_publish(*, ceremony: Ceremony, actor) -> int:
+    """Publish the ceremony: only now do its prize winners become "winners" (history, e-mails),
+    so nothing announces them before the organisers do. Returns how many became winners."""
+    if not actor.has_perm("awards.change_ceremony") or not actor.has_perm("projects.change_project_state"):
+        raise PermissionDenied
+    Ceremony.objects.filter(pk=ceremony.pk).update(is_published=True)
+    ceremony.is_published = True
+    made = 0
+    for project in Project.objects.filter(
+        pk__in=Award.objects.filter(ceremony=ceremony)
+        .exclude(kind=AwardKind.PARTICIPANT)
+        .values("project_id"),
+        state=ProjectState.FINALIST,
+    ).select_for_update():
+        project_mark_awarded(project=project, actor=actor)
+        made += 1
+    return made
 
 
 @transaction.atomic
@@ -138,6 +164,15 @@ def peoples_choice_confirm(
     key = project.nomination if per_nomination else None
     if project.pk not in {candidate.project.pk for candidate in proposal.get(key, [])}:
         raise ValidationError(_("This project does not have the most valid votes."), code="not_first")
+    # Either one people's choice for the whole fair or one per nomination, never both.
+    given = Award.objects.filter(ceremony=ceremony, kind=AwardKind.PEOPLES_CHOICE)
+    if given.filter(nomination__isnull=per_nomination).exists():
+        raise ValidationError(
+            _(
+                "The people's choice has already been given for the other scope (whole fair or each nomination)."
+            ),
+            code="other_scope",
+        )
     return award_give(
         ceremony=ceremony,
         project=project,

@@ -494,3 +494,80 @@ def test_an_existing_awards_recipient_and_kind_cannot_be_edited(client, awarded,
     html = client.get(url("admin:awards_ceremony_change", awarded.ceremony_id)).content.decode()
     assert re.search(r'name="awards-0-project"[^>]*disabled', html)
     assert re.search(r'name="awards-0-kind"[^>]*disabled', html)
+
+
+def test_prizes_of_an_unpublished_ceremony_make_winners_only_when_it_is_published(
+    client, ceremony, nomination, organiser, django_capture_on_commit_callbacks
+):
+    Ceremony.objects.filter(pk=ceremony.pk).update(is_published=False)
+    ceremony.refresh_from_db()
+    project = finalist(ceremony.fair, nomination, "A")
+    MembershipFactory(organisation=project.organisation, user=UserFactory(email="ngo@ngo.kz"))
+    with django_capture_on_commit_callbacks(execute=True):
+        give(ceremony, project, organiser, nomination=nomination, place=1)
+    project.refresh_from_db()
+    assert project.state == ProjectState.FINALIST  # nothing announced yet
+    assert mail.outbox == []
+
+    client.force_login(organiser)
+    data = {
+        "fair": ceremony.fair_id,
+        "held_at_0": timezone.localtime(ceremony.held_at).strftime("%Y-%m-%d"),
+        "held_at_1": "15:00:00",
+        "venue_kk": ceremony.venue_kk,
+        "venue_ru": ceremony.venue_ru,
+        "city_kk": ceremony.city_kk,
+        "city_ru": ceremony.city_ru,
+        "is_published": "on",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "awards-TOTAL_FORMS": "0",
+        "awards-INITIAL_FORMS": "0",
+    }
+    # The inline lists the prize; posting it unchanged keeps it.
+    award = Award.objects.get()
+    data.update(
+        {
+            "awards-TOTAL_FORMS": "1",
+            "awards-INITIAL_FORMS": "1",
+            "awards-0-id": award.pk,
+            "awards-0-ceremony": ceremony.pk,
+            "awards-0-place": "1",
+            "awards-0-nomination": nomination.pk,
+            "awards-0-title_kk": award.title_kk,
+            "awards-0-title_ru": award.title_ru,
+            "awards-0-title_en": award.title_en,
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("admin:awards_ceremony_change", ceremony.pk), data)
+
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.state == ProjectState.AWARDED
+    assert [m.to for m in mail.outbox] == [["ngo@ngo.kz"]]
+
+
+def test_only_prizes_have_places(ceremony, nomination, organiser):
+    with pytest.raises(ValidationError, match="have places"):
+        give(
+            ceremony, finalist(ceremony.fair, nomination, "A"), organiser, kind=AwardKind.PARTICIPANT, place=1
+        )
+
+
+def test_the_peoples_choice_is_for_the_whole_fair_or_per_nomination_not_both(ceremony, nomination, organiser):
+    a = finalist(ceremony.fair, nomination, "A")
+    votes(a, 3)
+    services.peoples_choice_confirm(ceremony=ceremony, project=a, per_nomination=True, actor=organiser)
+    with pytest.raises(ValidationError, match="other scope"):
+        services.peoples_choice_confirm(ceremony=ceremony, project=a, per_nomination=False, actor=organiser)
+
+
+def test_a_finalists_participant_certificate_is_on_its_page(client, ceremony, nomination, organiser):
+    project = finalist(ceremony.fair, nomination, "A")
+    services.award_participants(ceremony=ceremony, actor=organiser)
+    award = Award.objects.get(project=project)
+    assert (
+        url("awards:certificate", award.pk)
+        in client.get(url("catalogue:project_detail", project.pk)).content.decode()
+    )
