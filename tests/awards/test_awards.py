@@ -571,3 +571,22 @@ def test_a_finalists_participant_certificate_is_on_its_page(client, ceremony, no
         url("awards:certificate", award.pk)
         in client.get(url("catalogue:project_detail", project.pk)).content.decode()
     )
+
+
+def test_the_peoples_choice_page_offers_the_award_until_it_is_given(client, ceremony, nomination, organiser):
+    a, b = finalist(ceremony.fair, nomination, "A"), finalist(ceremony.fair, nomination, "B")
+    votes(a, 4)
+    votes(b, 4)  # tied first
+    client.force_login(organiser)
+    page_url = url("admin:awards_ceremony_peoples_choice", ceremony.pk)
+
+    html = client.get(page_url).content.decode()
+    assert html.count('name="project"') == 2
+    assert "(tie)" in html
+
+    response = client.post(page_url, {"project": a.pk, "scope": "nomination"})
+    assert response.status_code == 302
+    html = client.get(page_url).content.decode()
+    assert 'name="project"' not in html  # the tie is decided: no second button
+    assert Award.objects.get(kind=AwardKind.PEOPLES_CHOICE).project == a
+    assert 'name="project"' not in client.get(page_url + "?scope=fair").content.decode()
