@@ -68,7 +68,11 @@ def _next_to_score(juror: Juror, after: Project) -> Project | None:
     """The next project in the list still waiting for scores, wrapping round to the start."""
     items, _progress = selectors.worklist(juror)
     projects = [item.project for item in items]
-    waiting = {item.project.pk for item in items if item.status in (selectors.WorkStatus.TO_SCORE, selectors.WorkStatus.INCOMPLETE)}
+    waiting = {
+        item.project.pk
+        for item in items
+        if item.status in (selectors.WorkStatus.TO_SCORE, selectors.WorkStatus.INCOMPLETE)
+    }
     start = next((index for index, project in enumerate(projects) if project.pk == after.pk), -1) + 1
     ordered = projects[start:] + projects[:start]
     return next((project for project in ordered if project.pk in waiting and project.pk != after.pk), None)
