@@ -9,6 +9,7 @@ Services call `hit()` directly; views use the `ratelimit` decorator, a thin wrap
 
 import functools
 import hashlib
+import ipaddress
 import logging
 import math
 import re
@@ -77,6 +78,21 @@ def client_ip(request: HttpRequest) -> str:
     if len(forwarded) < proxies or not forwarded[-proxies]:
         return remote_addr
     return forwarded[-proxies]
+
+
+def network_of(ip: str) -> str:
+    """The IPv4 /24 or IPv6 /64 around an address, as text ("" for a non-address).
+
+    One household, office or mobile subscriber gets a whole IPv6 /64, so limits per single IPv6
+    address are no limits at all; an IPv4 /24 is the usual unit an attacker rents. Limits keyed by
+    network stack *beside* per-address ones, never instead of them.
+    """
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ""
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def hit(key: str, *, limit: int, period: int, now: datetime | None = None) -> RateLimitResult:

@@ -6,7 +6,6 @@ The same person must not get a second vote by writing "A.Li+x@GMail.com" instead
 
 import hashlib
 import hmac
-import ipaddress
 import secrets
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from fairportal import ratelimit
 from projects.validators import normalize_kz_phone
 
 # Providers that ignore dots in the local part and deliver "name+tag" to "name".
@@ -105,10 +105,5 @@ def ip_digest(ip: str) -> str:
 
 
 def network_of(ip: str) -> str:
-    """The /24 (IPv4) or /48 (IPv6) around an address: enough to see bursts, not to name a person."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return ""
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+    """The /24 (IPv4) or /64 (IPv6) around an address: enough to see bursts, not to name a person."""
+    return ratelimit.network_of(ip)

@@ -68,7 +68,7 @@ def test_receipts_are_unambiguous():
 
 @pytest.mark.parametrize(
     ("ip", "network"),
-    [("203.0.113.77", "203.0.113.0/24"), ("2001:db8:abcd:12::1", "2001:db8:abcd::/48"), ("junk", "")],
+    [("203.0.113.77", "203.0.113.0/24"), ("2001:db8:abcd:12::1", "2001:db8:abcd:12::/64"), ("junk", "")],
 )
 def test_networks_group_neighbouring_addresses(ip, network):
     assert identity.network_of(ip) == network
