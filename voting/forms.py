@@ -1,3 +1,5 @@
+import secrets
+
 from django import forms
 from django.core import signing
 from django.utils import timezone
@@ -5,12 +7,26 @@ from django.utils.translation import gettext_lazy as _
 
 # Bots fill forms in well under this; people need longer to read and type an address.
 MIN_FILL_SECONDS = 3
+# A stamp older than this is refused (with a fresh one for the next try): a page left open over
+# night is no use to anyone, and a stamp harvested once must not work for days.
+STAMP_MAX_AGE = 2 * 3600
+SESSION_NONCE = "vote_form_nonce"
 _STAMP_SALT = "voting.form-started"
 
 
-def started_stamp(timestamp: float) -> str:
-    """The signed "form shown at" value; the form refuses submissions faster than a person."""
-    return signing.dumps(timestamp, salt=_STAMP_SALT)
+def issue_stamp(session, *, started: float | None = None) -> str:
+    """The signed "form shown at" value, bound to this session by a nonce it holds.
+
+    The nonce is dropped once a code is requested (`spend_stamp`), so one stamp serves one
+    request in one session: replaying it, or using it from another session, is refused.
+    """
+    nonce = session.get(SESSION_NONCE) or secrets.token_urlsafe(12)
+    session[SESSION_NONCE] = nonce
+    return signing.dumps([started or timezone.now().timestamp(), nonce], salt=_STAMP_SALT)
+
+
+def spend_stamp(session) -> None:
+    session.pop(SESSION_NONCE, None)
 
 
 class VoteRequestForm(forms.Form):
@@ -27,8 +43,9 @@ class VoteRequestForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     started = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, sms: bool = False, **kwargs):
+    def __init__(self, *args, session, sms: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.session = session
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         if sms:
             # Either channel: the service tells an address from a number and checks each.
@@ -41,27 +58,33 @@ class VoteRequestForm(forms.Form):
                 widget=forms.TextInput(attrs={"autocomplete": "email"}),
             )
         if not self.is_bound:
-            self.initial["started"] = started_stamp(timezone.now().timestamp())
+            self.initial["started"] = issue_stamp(session)
 
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("website"):
             raise forms.ValidationError(_("Something went wrong. Please try again."), code="honeypot")
+        now = timezone.now().timestamp()
         try:
-            # No max_age: a form left open for hours is slow, not suspicious.
-            started = signing.loads(cleaned_data.get("started", ""), salt=_STAMP_SALT)
-        except signing.BadSignature:
-            started = None
-        if started is None or timezone.now().timestamp() - started < MIN_FILL_SECONDS:
-            # Give a fresh stamp so an honest, fast person succeeds on the next try.
-            self.data = self.data.copy()
-            self.data["started"] = signing.dumps(
-                timezone.now().timestamp() - MIN_FILL_SECONDS, salt=_STAMP_SALT
+            started, nonce = signing.loads(
+                cleaned_data.get("started", ""), salt=_STAMP_SALT, max_age=STAMP_MAX_AGE
             )
-            raise forms.ValidationError(
+        except (signing.BadSignature, TypeError, ValueError):
+            started, nonce = None, None
+        if started is None or nonce != self.session.get(SESSION_NONCE):
+            error = forms.ValidationError(
+                _("This form has expired. Please check it and send it again."), code="stale"
+            )
+        elif now - started < MIN_FILL_SECONDS:
+            error = forms.ValidationError(
                 _("That was very fast. Please check the form and send it again."), code="too_fast"
             )
-        return cleaned_data
+        else:
+            return cleaned_data
+        # A fresh stamp, already old enough, so an honest person succeeds on the next try.
+        self.data = self.data.copy()
+        self.data["started"] = issue_stamp(self.session, started=now - MIN_FILL_SECONDS)
+        raise error
 
 
 class CodeForm(forms.Form):

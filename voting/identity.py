@@ -7,6 +7,7 @@ The same person must not get a second vote by writing "A.Li+x@GMail.com" instead
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
@@ -18,33 +19,87 @@ from django.utils.translation import gettext_lazy as _
 from fairportal import ratelimit
 from projects.validators import normalize_kz_phone
 
-# Providers that ignore dots in the local part and deliver "name+tag" to "name".
-DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+# Providers whose several domains deliver to one mailbox, and how each folds the local part.
+# Sources: each provider's help pages (Gmail ignores dots; Yandex treats "." and "-" alike and
+# serves every national domain; Apple's @icloud.com, @me.com and @mac.com are one account).
+GMAIL, YANDEX, ICLOUD = "gmail.com", "yandex.ru", "icloud.com"
+PROVIDER_ALIASES = {
+    "gmail.com": GMAIL,
+    "googlemail.com": GMAIL,
+    **dict.fromkeys(("yandex.ru", "yandex.kz", "yandex.by", "yandex.com", "yandex.ua", "ya.ru"), YANDEX),
+    **dict.fromkeys(("icloud.com", "me.com", "mac.com"), ICLOUD),
+}
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
 @dataclass(frozen=True)
 class Identity:
-    normalised: str  # never stored
+    normalised: str  # the canonical form; never stored
     digest: str
     masked: str
     domain: str
+    deliver_to: str  # where the code goes; erased once sent
 
 
 def _hmac(value: str) -> str:
     return hmac.new(settings.VOTER_HASH_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
-def normalise_email(address: str) -> str:
-    """Lower case, trimmed, "+tag" removed, Gmail's dots removed; raises ValidationError."""
-    address = (address or "").strip().lower()
-    validate_email(address)
-    local, _at, domain = address.rpartition("@")
-    local = local.split("+", 1)[0]
-    if domain in DOTLESS_DOMAINS:
-        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
+def _invalid() -> ValidationError:
+    return ValidationError(_("Enter a valid email address."), code="invalid")
+
+
+def _split_email(address: str) -> tuple[str, str]:
+    """(local part NFKC'd as typed, domain as an IDNA A-label); raises ValidationError.
+
+    NFKC first, so full-width "ｇmail" is the "gmail" that Django's mail sending produces when it
+    IDNA-encodes the domain: an identity is where the mail lands, not how it was typed. Quoted
+    local parts and IP-literal domains are legal but no real voter needs them, and each has many
+    spellings of one mailbox, so they are refused.
+    """
+    address = unicodedata.normalize("NFKC", address or "").strip()
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain or '"' in local or domain.startswith("["):
+        raise _invalid()
+    domain = a_label(domain)
+    validate_email(f"{local}@{domain}")
+    return local, domain
+
+
+def a_label(domain: str) -> str:
+    """A domain as the mail server sees it: NFKC, lower case, IDNA A-labels; raises ValidationError.
+
+    Python's IDNA codec is the one Django's mail sending uses; decoding first folds an A-label
+    typed by hand ("xn--…") into the same Unicode form before encoding again.
+    """
+    try:
+        domain = unicodedata.normalize("NFKC", domain).lower().encode("idna").decode("ascii")
+        return domain.encode("ascii").decode("idna").encode("idna").decode("ascii")
+    except UnicodeError:
+        raise _invalid() from None
+
+
+def canonical_domain(domain: str) -> str:
+    """The provider's one domain for a mailbox ("ya.ru" → "yandex.ru"); raises ValidationError."""
+    domain = a_label(domain)
+    return PROVIDER_ALIASES.get(domain, domain)
+
+
+def canonical_email(address: str) -> str:
+    """The one spelling every rule, quota and hash compares; raises ValidationError.
+
+    NFKC, trimmed, lower case, domain as an IDNA A-label, "+tag" dropped, provider aliases folded
+    (Gmail/Googlemail without dots; Yandex's domains with "-" for "."; iCloud/me/mac).
+    """
+    local, domain = _split_email(address)
+    local = local.lower().split("+", 1)[0]
+    domain = PROVIDER_ALIASES.get(domain, domain)  # already an A-label
+    if domain == GMAIL:
+        local = local.replace(".", "")
+    elif domain == YANDEX:
+        local = local.replace(".", "-")
     if not local:
-        raise ValidationError(_("Enter a valid email address."), code="invalid")
+        raise _invalid()
     return f"{local}@{domain}"
 
 
@@ -60,7 +115,7 @@ def mask_email(normalised: str) -> str:
 
 
 def email_identity(address: str) -> Identity:
-    normalised = normalise_email(address)
+    normalised = canonical_email(address)
     domain = normalised.partition("@")[2]
     if is_disposable(domain):
         raise ValidationError(
@@ -69,7 +124,12 @@ def email_identity(address: str) -> Identity:
             ),
             code="disposable",
         )
-    return Identity(normalised, _hmac(f"email:{normalised}"), mask_email(normalised), domain)
+    # Mail goes to the address as typed (NFKC, A-label domain): not every provider delivers
+    # "+tag" to the bare name. The canonical form only decides who counts as the same voter.
+    local, ascii_domain = _split_email(address)
+    return Identity(
+        normalised, _hmac(f"email:{normalised}"), mask_email(normalised), domain, f"{local}@{ascii_domain}"
+    )
 
 
 def mask_phone(normalised: str) -> str:
@@ -79,20 +139,26 @@ def mask_phone(normalised: str) -> str:
 def phone_identity(phone: str) -> Identity:
     """A Kazakhstani mobile number, as +7XXXXXXXXXX; raises ValidationError."""
     normalised = normalize_kz_phone(phone)
-    return Identity(normalised, _hmac(f"phone:{normalised}"), mask_phone(normalised), "")
+    return Identity(normalised, _hmac(f"phone:{normalised}"), mask_phone(normalised), "", normalised)
 
 
-def new_code() -> str:
-    return f"{secrets.randbelow(10**6):06d}"
+def new_code_secret() -> str:
+    return secrets.token_hex(16)
 
 
-def code_digest(code_id: int, code: str) -> str:
-    # Tied to the challenge: the same digits sent twice never share a hash.
-    return _hmac(f"code:{code_id}:{code}")
+def code_for(code_id: int, secret: str) -> str:
+    """The six digits of a code, derived from its row's secret with the server's key.
+
+    A database dump alone reveals no code (the key lives in the environment); with the key, a
+    stored hash of six digits would fall to 10⁶ guesses anyway, so deriving costs no secrecy and
+    lets a resend repeat the code the person may already have, rather than replace it.
+    """
+    value = int(_hmac(f"code:{code_id}:{secret}"), 16) % 10**6
+    return f"{value:06d}"
 
 
-def codes_match(stored_digest: str, code_id: int, code: str) -> bool:
-    return bool(stored_digest) and hmac.compare_digest(stored_digest, code_digest(code_id, code.strip()))
+def codes_match(code_id: int, secret: str, typed: str) -> bool:
+    return bool(secret) and hmac.compare_digest(code_for(code_id, secret), typed.strip())
 
 
 def new_receipt() -> str:

@@ -12,10 +12,12 @@ class Channel(models.TextChoices):
 
 
 class VoteCode(models.Model):
-    """A one-time code sent to a visitor who wants to vote for a project.
+    """The one live code of an identity in a fair, proving the visitor reads that mailbox or phone.
 
-    Only a keyed hash of the code is stored. The clear address is kept just long enough
-    to send the code and is erased once the code is used, replaced or expired.
+    The code itself is never stored: it is derived from `code_secret` with the server's
+    `VOTER_HASH_KEY` (`identity.code_for`), so a resend repeats the same code and a request
+    from someone else can never invalidate the code the owner already holds. The clear address
+    is kept just long enough to send the code and is erased once it is sent.
     """
 
     fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="+", verbose_name=_("fair"))
@@ -26,11 +28,15 @@ class VoteCode(models.Model):
     voter_digest = models.CharField(_("voter"), max_length=64, db_index=True)
     voter_masked = models.CharField(_("address (masked)"), max_length=100)
     address = models.CharField(_("address"), max_length=254, blank=True)
-    code_digest = models.CharField(_("code"), max_length=64)
+    code_secret = models.CharField(_("code secret"), max_length=64, default="")
     language = models.CharField(_("language"), max_length=8)
     created_at = models.DateTimeField(_("sent"))
     expires_at = models.DateTimeField(_("expires"))
     attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    sends = models.PositiveSmallIntegerField(_("times sent"), default=0)
+    # The network that asked first: only a request from there may replace the code early.
+    network = models.CharField(_("network"), max_length=50, blank=True)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
 
@@ -38,6 +44,15 @@ class VoteCode(models.Model):
         verbose_name = _("voting code")
         verbose_name_plural = _("voting codes")
         indexes = [models.Index(fields=["voter_digest", "created_at"], name="voting_code_voter_recent")]
+        constraints = [
+            # One live code per identity and fair, whatever the number of concurrent requests:
+            # the loser of the race re-reads the winner's code instead of sending a second one.
+            models.UniqueConstraint(
+                fields=["fair", "voter_digest"],
+                condition=Q(used_at__isnull=True, replaced_at__isnull=True),
+                name="voting_votecode_one_live_per_voter",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.voter_masked

@@ -20,11 +20,18 @@ from voting.models import Channel, Vote, VoteCode
 from voting.tasks import send_vote_code
 
 CODE_VALIDITY = timedelta(minutes=10)
-MAX_WRONG_ATTEMPTS = 5
+# Wrong codes, per code, from one network and from all: a stranger's guesses use up only their
+# own network's tries, while the total still bounds guessing from many networks (15 in 10⁶).
+MAX_WRONG_PER_NETWORK = 5
+MAX_WRONG_ATTEMPTS = 15
+# A request for the live code mails it again at most this often and this many times.
 RESEND_AFTER = timedelta(seconds=60)
-# Wrong codes per address and hour, across codes, before the address is locked for the hour.
+MAX_SENDS_PER_CODE = 4
+# Mail to one address: per requesting network, and in all (the cap a mail-bomber meets).
+MAILS_PER_ADDRESS_AND_NETWORK = (5, 3600)  # (limit, seconds)
+MAILS_PER_ADDRESS = (20, 3600)
+# Wrong codes per address and network in an hour before that network is refused for the hour.
 LOCKOUT_FAILURES = 10
-CODES_PER_ADDRESS = (5, 3600)  # (limit, seconds)
 
 
 class VotingError(ValidationError):
@@ -66,13 +73,54 @@ def existing_vote(fair: Fair, project: Project, voter_digest: str) -> Vote | Non
     )
 
 
+def _is_usable(challenge: VoteCode, now: datetime) -> bool:
+    return (
+        challenge.used_at is None
+        and challenge.replaced_at is None
+        and now < challenge.expires_at
+        and challenge.attempts < MAX_WRONG_ATTEMPTS
+    )
+
+
+def _mail_quota_keys(voter_digest: str, network: str) -> list[tuple[str, tuple[int, int]]]:
+    return [
+        (f"voting.mails:{voter_digest}:{network}", MAILS_PER_ADDRESS_AND_NETWORK),
+        (f"voting.mails:{voter_digest}", MAILS_PER_ADDRESS),
+    ]
+
+
+def _mail_allowed(voter_digest: str, network: str, now: datetime) -> bool:
+    return not any(
+        ratelimit.is_over(key, limit=limit, period=period, now=now)
+        for key, (limit, period) in _mail_quota_keys(voter_digest, network)
+    )
+
+
+def _queue_send(challenge: VoteCode, *, deliver_to: str, network: str, now: datetime) -> None:
+    challenge.address = deliver_to
+    challenge.sends += 1
+    challenge.last_sent_at = now
+    challenge.save(update_fields=["address", "sends", "last_sent_at"])
+    for key, (limit, period) in _mail_quota_keys(challenge.voter_digest, network):
+        ratelimit.hit(key, limit=limit, period=period, now=now)
+    transaction.on_commit(lambda: send_vote_code.enqueue(challenge.pk), robust=True)
+
+
+def _network_key(network: str) -> str:
+    return network or "unknown"
+
+
 def vote_request_code(
     *, project: Project, address: str, ip: str, language: str, now: datetime | None = None
 ) -> VoteCode:
-    """Queue a one-time code for `address`; the answer never says whether it has voted.
+    """Give the visitor the identity's one live code in this fair; the answer is always the same.
 
-    Replaces any earlier unused code of the same person in this fair (a resend), so only
-    the newest code works.
+    Locks the live `VoteCode` row of (fair, identity) — `voting_votecode_one_live_per_voter`
+    makes a second live row impossible, so concurrent first requests end with one code. A live,
+    usable code is never replaced by a request: whoever asks (the owner or a stranger), the
+    same code is mailed again at most once a minute and `MAX_SENDS_PER_CODE` times, so nobody
+    can invalidate the code the owner holds. Only an expired or used-up code is replaced.
+    Nothing here looks at votes: the reply cannot tell whether the address has voted.
     """
     now = now or timezone.now()
     _check_votable(project, now)
@@ -80,95 +128,118 @@ def vote_request_code(
         channel, voter = Channel.SMS, identity.phone_identity(address)
     else:
         channel, voter = Channel.EMAIL, identity.email_identity(address)
-    quota_key = f"voting.codes:{voter.digest}"
-    if ratelimit.is_over(quota_key, limit=CODES_PER_ADDRESS[0], period=CODES_PER_ADDRESS[1], now=now):
-        raise VotingError(
-            _("Too many codes were requested for this address. Please try again in an hour."), code="too_many"
-        )
-    if ratelimit.is_over(f"voting.failures:{voter.digest}", limit=LOCKOUT_FAILURES, period=3600, now=now):
+    network = _network_key(identity.network_of(ip))
+    if ratelimit.is_over(
+        f"voting.failures:{voter.digest}:{network}", limit=LOCKOUT_FAILURES, period=3600, now=now
+    ):
         raise VotingError(
             _("Too many wrong codes were entered for this address. Please try again in an hour."),
             code="locked",
         )
     with transaction.atomic():
-        latest = (
-            VoteCode.objects.select_for_update()
-            .filter(
-                fair=project.fair, voter_digest=voter.digest, used_at__isnull=True, replaced_at__isnull=True
-            )
-            .order_by("-created_at")
-            .first()
-        )
-        # A locked code may be replaced at once: waiting would only punish the person.
-        if latest and now - latest.created_at < RESEND_AFTER and latest.attempts < MAX_WRONG_ATTEMPTS:
+        live = _live_code(project.fair, voter.digest)
+        if live and _is_usable(live, now) and not _spent_by_its_own_network(live, network, now):
+            if (
+                now - (live.last_sent_at or live.created_at) >= RESEND_AFTER
+                and live.sends < MAX_SENDS_PER_CODE
+                and _mail_allowed(voter.digest, network, now)
+            ):
+                _queue_send(live, deliver_to=voter.deliver_to, network=network, now=now)
+            return live
+        if not _mail_allowed(voter.digest, network, now):
             raise VotingError(
-                _("A code was sent less than a minute ago. Please check your mail, or wait a minute."),
-                code="too_soon",
+                _("Too many codes were requested for this address. Please try again in an hour."),
+                code="too_many",
             )
-        VoteCode.objects.filter(
-            fair=project.fair, voter_digest=voter.digest, used_at__isnull=True, replaced_at__isnull=True
-        ).update(replaced_at=now, address="")
-        challenge = VoteCode.objects.create(
-            fair=project.fair,
-            project=project,
-            channel=channel,
-            voter_digest=voter.digest,
-            voter_masked=voter.masked,
-            # Mail goes to the address as typed: not every provider delivers "+tag" to the
-            # bare name. The normalised form only decides who counts as the same voter.
-            address=voter.normalised if channel == Channel.SMS else address.strip(),
-            language=language,
-            created_at=now,
-            expires_at=now + CODE_VALIDITY,
-        )
-        transaction.on_commit(lambda: send_vote_code.enqueue(challenge.pk), robust=True)
-        # Only codes actually issued count against the address's hourly quota.
-        ratelimit.hit(quota_key, limit=CODES_PER_ADDRESS[0], period=CODES_PER_ADDRESS[1], now=now)
+        if live:
+            live.replaced_at, live.address = now, ""
+            live.save(update_fields=["replaced_at", "address"])
+        try:
+            with transaction.atomic():
+                challenge = VoteCode.objects.create(
+                    fair=project.fair,
+                    project=project,
+                    channel=channel,
+                    voter_digest=voter.digest,
+                    voter_masked=voter.masked,
+                    code_secret=identity.new_code_secret(),
+                    network=network,
+                    language=language,
+                    created_at=now,
+                    expires_at=now + CODE_VALIDITY,
+                )
+        except IntegrityError:
+            # A concurrent request created the live code first: this visitor shares it.
+            winner = _live_code(project.fair, voter.digest)
+            if winner is None:
+                raise
+            return winner
+        _queue_send(challenge, deliver_to=voter.deliver_to, network=network, now=now)
     return challenge
 
 
-def vote_verify(*, code_id: int, code: str, ip: str, now: datetime | None = None) -> Vote:
-    """Check the code and cast the vote; raises VotingError or AlreadyVoted.
+def _spent_by_its_own_network(challenge: VoteCode, network: str, now: datetime) -> bool:
+    """Whoever asked for the code first mistyped it too often: they may get a fresh one.
+
+    A stranger on another network who guesses wrong only uses up their own tries, and cannot
+    replace the code of the network that asked for it.
+    """
+    return challenge.network == network and ratelimit.is_over(
+        _code_tries_key(challenge, network), limit=MAX_WRONG_PER_NETWORK, period=3600, now=now
+    )
+
+
+def _code_tries_key(challenge: VoteCode, network: str) -> str:
+    return f"voting.code-failures:{challenge.pk}:{network}"
+
+
+def _live_code(fair: Fair, voter_digest: str) -> VoteCode | None:
+    return (
+        VoteCode.objects.select_for_update()
+        .filter(fair=fair, voter_digest=voter_digest, used_at__isnull=True, replaced_at__isnull=True)
+        .first()
+    )
+
+
+def _unusable() -> VotingError:
+    # One answer whatever happened to the code (used, replaced, expired, guessed at): what
+    # became of someone's code is theirs to know, and it could tell a stranger they voted.
+    return VotingError(_("This code can no longer be used. Ask for a new code."), code="unusable")
+
+
+def vote_verify(*, code_id: int, code: str, project: Project, ip: str, now: datetime | None = None) -> Vote:
+    """Check the code and cast the vote for `project` (the visitor's own choice, from their
+    session — not the project whoever requested the code chose); raises VotingError or AlreadyVoted.
 
     The code row is locked (`select_for_update`) so that a double submit checks and uses it
-    once; a wrong attempt is committed before the refusal, so counting survives any session.
+    once. Which project an identity voted for is told (AlreadyVoted) only after a correct code;
+    every other refusal is the same generic one. Wrong attempts are counted per network in
+    autocommit, so counting survives any session and a stranger's guesses use up only their
+    network's tries.
     """
     now = now or timezone.now()
-    failure = already = None
+    network = _network_key(identity.network_of(ip))
+    already = None
     with transaction.atomic():
-        challenge = (
-            VoteCode.objects.select_for_update().select_related("fair", "project").filter(pk=code_id).first()
-        )
-        if challenge is None:
-            raise VotingError(
-                _("This code has been replaced by a newer one. Use the latest code."), code="replaced"
-            )
-        usable = not (challenge.used_at or challenge.replaced_at) and now < challenge.expires_at
-        if not usable or challenge.attempts >= MAX_WRONG_ATTEMPTS:
-            # Whatever happened to this code, a person who has voted meanwhile (from another
-            # phone, say) learns that, rather than being sent round in circles.
-            if vote := existing_vote(challenge.fair, challenge.project, challenge.voter_digest):
-                raise AlreadyVoted(vote)
-            raise _unusable(challenge, now)
-        if not identity.codes_match(challenge.code_digest, challenge.pk, code):
+        challenge = VoteCode.objects.select_for_update().select_related("fair").filter(pk=code_id).first()
+        if challenge is None or not _is_usable(challenge, now):
+            raise _unusable()
+        network_tries = _code_tries_key(challenge, network)
+        if ratelimit.is_over(network_tries, limit=MAX_WRONG_PER_NETWORK, period=3600, now=now):
+            raise VotingError(_("Too many wrong attempts. Ask for a new code."), code="locked")
+        if not identity.codes_match(challenge.pk, challenge.code_secret, code):
             challenge.attempts += 1
             challenge.save(update_fields=["attempts"])
-            left = MAX_WRONG_ATTEMPTS - challenge.attempts
-            failure = (
-                VotingError(
-                    _("The code is not right. Attempts left: %(left)s.") % {"left": left}, code="wrong"
-                )
-                if left
-                else VotingError(_("Too many wrong attempts. Ask for a new code."), code="locked")
-            )
         else:
-            _check_votable(challenge.project, now)
+            if project.fair_id != challenge.fair_id:
+                raise _unusable()
+            _check_votable(project, now)
             challenge.used_at = now
             challenge.address = ""
             challenge.save(update_fields=["used_at", "address"])
             try:
                 return vote_cast(
-                    project=challenge.project,
+                    project=project,
                     voter_digest=challenge.voter_digest,
                     voter_masked=challenge.voter_masked,
                     email_domain=challenge.voter_masked.partition("@")[2],
@@ -181,20 +252,14 @@ def vote_verify(*, code_id: int, code: str, ip: str, now: datetime | None = None
     if already:
         raise already
     # Outside the transaction: the attempt above is committed whatever happens next.
-    ratelimit.hit(f"voting.failures:{challenge.voter_digest}", limit=LOCKOUT_FAILURES, period=3600, now=now)
-    raise failure
-
-
-def _unusable(challenge: VoteCode, now: datetime) -> VotingError:
-    if challenge.replaced_at:
-        return VotingError(
-            _("This code has been replaced by a newer one. Use the latest code."), code="replaced"
-        )
-    if challenge.used_at:
-        return VotingError(_("This code has already been used."), code="used")
-    if now >= challenge.expires_at:
-        return VotingError(_("This code has expired. Ask for a new one."), code="expired")
-    return VotingError(_("Too many wrong attempts. Ask for a new code."), code="locked")
+    tries = ratelimit.hit(network_tries, limit=MAX_WRONG_PER_NETWORK, period=3600, now=now)
+    ratelimit.hit(
+        f"voting.failures:{challenge.voter_digest}:{network}", limit=LOCKOUT_FAILURES, period=3600, now=now
+    )
+    left = min(MAX_WRONG_PER_NETWORK - tries.count, MAX_WRONG_ATTEMPTS - challenge.attempts)
+    if left > 0:
+        raise VotingError(_("The code is not right. Attempts left: %(left)s.") % {"left": left}, code="wrong")
+    raise VotingError(_("Too many wrong attempts. Ask for a new code."), code="locked")
 
 
 def vote_cast(

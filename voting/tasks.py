@@ -1,7 +1,7 @@
 """Sending voting codes outside the request.
 
-The task itself draws the code, stores only its keyed hash and mails it, so the clear code
-exists in the e-mail alone — not in the task queue, the database or a log.
+The task derives the code from the row's secret (`identity.code_for`) and mails it, so the
+clear code exists in the e-mail alone — not in the task queue, the database or a log.
 """
 
 import logging
@@ -27,9 +27,7 @@ def send_vote_code(code_id: int, attempt: int = 1) -> None:
         challenge = VoteCode.objects.select_for_update().select_related("project").filter(pk=code_id).first()
         if challenge is None or challenge.used_at or challenge.replaced_at or not challenge.address:
             return  # replaced or used before the worker got to it: nothing to send
-        code = identity.new_code()
-        challenge.code_digest = identity.code_digest(challenge.pk, code)
-        challenge.save(update_fields=["code_digest"])
+        code = identity.code_for(challenge.pk, challenge.code_secret)
         address, language, project = challenge.address, challenge.language, challenge.project
         channel = challenge.channel
         minutes = int((challenge.expires_at - challenge.created_at).total_seconds() // 60)
@@ -52,7 +50,7 @@ def send_vote_code(code_id: int, attempt: int = 1) -> None:
         if attempt >= MAX_SEND_ATTEMPTS:
             VoteCode.objects.filter(pk=code_id).update(address="")
         else:
-            # A new code on retry: the one drawn above was never delivered. Queued backends wait
+            # The same code on retry (it is derived, not drawn). Queued backends wait
             # a little before retrying; the immediate one (development) retries at once.
             retry = send_vote_code
             if task_backends[retry.backend].supports_defer:

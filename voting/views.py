@@ -12,10 +12,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from fairportal.ratelimit import client_ip, ratelimit
+from fairportal.ratelimit import client_ip, network_of, ratelimit
 from projects import selectors as project_selectors
 from voting import selectors, services
-from voting.forms import CodeForm, VoteRequestForm
+from voting.forms import CodeForm, VoteRequestForm, spend_stamp
 
 SESSION_CODE = "vote_code_id"
 SESSION_MASKED = "vote_masked"
@@ -34,14 +34,21 @@ def _already_voted(request: HttpRequest, vote) -> HttpResponse:
     return render(request, "voting/already_voted.html", {"vote": vote}, status=200)
 
 
+def client_network(request: HttpRequest) -> str:
+    return network_of(client_ip(request))
+
+
 @never_cache
-# Generous per network: a venue's Wi-Fi or a carrier's NAT puts many honest voters behind one
-# address; each address and each code have their own, strict limits in the service.
+# Generous per address and per network (/24, /64): a venue's Wi-Fi or a carrier's NAT puts many
+# honest voters behind one address; each identity and each code have strict limits in the service.
 @ratelimit(group="voting.request", key="ip", rate="100/h")
+@ratelimit(group="voting.request", key=client_network, rate="300/h")
 def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
     project = _public_project(pk)
     now = timezone.now()
-    form = VoteRequestForm(request.POST or None, sms=services.sms_voting_allowed(project.fair))
+    form = VoteRequestForm(
+        request.POST or None, session=request.session, sms=services.sms_voting_allowed(project.fair)
+    )
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,6 +66,7 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ValidationError as error:
             form.add_error("email", error)
         else:
+            spend_stamp(request.session)
             request.session[SESSION_CODE] = challenge.pk
             request.session[SESSION_MASKED] = challenge.voter_masked
             request.session[SESSION_PROJECT] = project.pk
@@ -78,6 +86,7 @@ def _voting_unavailable_message(project, now) -> str:
 
 @never_cache
 @ratelimit(group="voting.verify", key="ip", rate="60/10m")
+@ratelimit(group="voting.verify", key=client_network, rate="600/10m")
 def vote_verify(request: HttpRequest) -> HttpResponse:
     code_id = request.session.get(SESSION_CODE)
     project_id = request.session.get(SESSION_PROJECT)
@@ -89,7 +98,7 @@ def vote_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             vote = services.vote_verify(
-                code_id=code_id, code=form.cleaned_data["code"], ip=client_ip(request)
+                code_id=code_id, code=form.cleaned_data["code"], project=project, ip=client_ip(request)
             )
         except services.AlreadyVoted as already:
             # No session write here: in a double submit the winning request is replacing

@@ -79,7 +79,7 @@ def test_a_visitor_votes_with_a_phone_number(
         )
     message = json.loads(settings.SMS_FILE_PATH.read_text().splitlines()[-1])
     code = re.search(r"\b\d{6}\b", message["text"]).group(0)
-    vote = services.vote_verify(code_id=challenge.pk, code=code, ip="198.51.100.7")
+    vote = services.vote_verify(code_id=challenge.pk, code=code, project=finalist, ip="198.51.100.7")
 
     assert message["to"] == "+77011234567"
     assert vote.channel == "sms"

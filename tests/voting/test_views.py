@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.voting.conftest import last_code
-from voting.forms import started_stamp
+from voting.forms import issue_stamp
 from voting.models import Vote, VoteCode
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +22,23 @@ def url(name, lang="en", *args):
         return reverse(name, args=args or None)
 
 
-def start_data(email, **changes):
-    data = {"email": email, "consent": "on", "website": "", "started": started_stamp(time.time() - 10)}
+def stamp(client, seconds_ago=10):
+    """The form's "started" value, as the vote page gave it to this client `seconds_ago`."""
+    session = client.session  # creates and saves a session (and its cookie) when there is none
+    value = issue_stamp(session, started=time.time() - seconds_ago)
+    session.save()
+    return value
+
+
+def start_data(client, email, **changes):
+    data = {"email": email, "consent": "on", "website": "", "started": stamp(client)}
     data.update(changes)
     return data
 
 
 def ask_for_code(client, project, email, capture, lang="en"):
     with capture(execute=True):
-        return client.post(url("voting:start", lang, project.pk), start_data(email))
+        return client.post(url("voting:start", lang, project.pk), start_data(client, email))
 
 
 def test_a_visitor_votes_and_gets_a_receipt(client, finalist, django_capture_on_commit_callbacks):
@@ -106,12 +114,12 @@ def test_the_answer_to_send_me_a_code_reveals_nothing(client, finalist, django_c
         ({"email": "x@mailinator.com"}, "temporary mail services"),
         ({"consent": ""}, "Please accept the voting rules"),
         ({"website": "http://spam.example"}, "Something went wrong"),
-        ({"started": "forged"}, "That was very fast"),
+        ({"started": "forged"}, "This form has expired"),
         ({"email": "not-an-address"}, "Enter a valid email address."),
     ],
 )
 def test_bad_requests_get_a_clear_message_and_keep_the_address(client, finalist, data, message):
-    response = client.post(url("voting:start", "en", finalist.pk), start_data("keep@mail.kz") | data)
+    response = client.post(url("voting:start", "en", finalist.pk), start_data(client, "keep@mail.kz") | data)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -134,9 +142,9 @@ def test_no_vote_form_outside_the_window(client, finalist):
 
 def test_requests_for_codes_are_rate_limited_per_network(client, finalist):
     for n in range(100):
-        client.post(url("voting:start", "en", finalist.pk), start_data(f"v{n}@mailinator.com"))
+        client.post(url("voting:start", "en", finalist.pk), start_data(client, f"v{n}@mailinator.com"))
 
-    response = client.post(url("voting:start", "en", finalist.pk), start_data("late@mail.kz"))
+    response = client.post(url("voting:start", "en", finalist.pk), start_data(client, "late@mail.kz"))
 
     assert response.status_code == 429
     assert response["Retry-After"]
@@ -161,7 +169,9 @@ def test_results_stay_hidden_until_voting_closes(client, finalist, django_captur
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_submits_of_one_code_cast_exactly_one_vote(finalist):
     visitor = Client()
-    visitor.post(url("voting:start", "en", finalist.pk), start_data("racer@mail.kz"))  # commits: mail sent
+    visitor.post(
+        url("voting:start", "en", finalist.pk), start_data(visitor, "racer@mail.kz")
+    )  # commits: mail sent
     code, cookie = last_code("racer@mail.kz"), visitor.cookies["sessionid"].value
     barrier = threading.Barrier(20)
     statuses = []

@@ -1,0 +1,184 @@
+"""Issue 11's attacks on the vote, each reproduced as an attacker would run it.
+
+Every test here failed on the code before the fix (see the issue's closing note for figures).
+"""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from tests.projects.factories import ProjectFactory
+from tests.voting.conftest import last_code
+from tests.voting.test_views import start_data, url
+from voting import services
+from voting.forms import STAMP_MAX_AGE
+from voting.models import Vote, VoteCode
+
+pytestmark = pytest.mark.django_db
+
+VICTIM_IP, ATTACKER_IP = "198.51.100.7", "203.0.113.66"
+
+
+def wrong_code(address):
+    return f"{(int(last_code(address)) + 1) % 10**6:06d}"
+
+
+def test_one_mailbox_gets_one_vote_however_its_address_is_spelled(
+    finalist, django_capture_on_commit_callbacks
+):
+    spellings = ["name@gmail.com", "name@ｇmail.com", "name@ＧＭＡＩＬ.ｃｏｍ", "n.a.m.e@googlemail.com"]
+    outcomes = []
+    for n, spelling in enumerate(spellings):
+        later = timezone.now() + timedelta(minutes=11 * n)  # each code expired: a fresh one each time
+        with django_capture_on_commit_callbacks(execute=True):
+            challenge = services.vote_request_code(
+                project=finalist, address=spelling, ip=f"192.0.{n}.1", language="en", now=later
+            )
+        # Every spelling's code lands in the one inbox, as the mail server sees the address.
+        assert mail.outbox[-1].to == [spelling.replace("ｇ", "g").replace("ＧＭＡＩＬ.ｃｏｍ", "gmail.com")]
+        try:
+            outcomes.append(
+                services.vote_verify(
+                    code_id=challenge.pk,
+                    code=last_code(mail.outbox[-1].to[0]),
+                    project=finalist,
+                    ip=VICTIM_IP,
+                    now=later,
+                )
+            )
+        except services.AlreadyVoted as already:
+            outcomes.append(already)
+
+    assert Vote.objects.count() == 1
+    assert sum(isinstance(outcome, services.AlreadyVoted) for outcome in outcomes) == 3
+
+
+def test_a_stranger_never_learns_how_an_address_voted(finalist, django_capture_on_commit_callbacks):
+    victim = Client(REMOTE_ADDR=VICTIM_IP)
+    with django_capture_on_commit_callbacks(execute=True):
+        victim.post(url("voting:start", "en", finalist.pk), start_data(victim, "victim@mail.kz"))
+    victim.post(url("voting:verify"), {"code": last_code("victim@mail.kz")})
+    assert Vote.objects.count() == 1
+
+    attacker = Client(REMOTE_ADDR=ATTACKER_IP)
+    later_project = ProjectFactory(fair=finalist.fair, nomination=finalist.nomination, state=finalist.state)
+    with django_capture_on_commit_callbacks(execute=True):
+        attacker.post(url("voting:start", "en", later_project.pk), start_data(attacker, "victim@mail.kz"))
+    pages = [
+        attacker.post(url("voting:verify"), {"code": wrong_code("victim@mail.kz")}).content.decode()
+        for _ in range(7)
+    ]
+
+    for html in pages:
+        assert finalist.title not in html
+        assert "already voted" not in html.lower()
+        assert Vote.objects.get().receipt not in html
+
+
+def test_a_stranger_on_another_network_cannot_stop_a_person_voting(
+    finalist, django_capture_on_commit_callbacks
+):
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(6):  # code requests for the victim's address, each after the minute's wait
+            attack = services.vote_request_code(
+                project=finalist,
+                address="victim@mail.kz",
+                ip=ATTACKER_IP,
+                language="en",
+                now=now + timedelta(seconds=61 * n),
+            )
+    for _ in range(12):  # and wrong codes, far past every limit
+        with pytest.raises(services.VotingError):
+            services.vote_verify(
+                code_id=attack.pk,
+                code=wrong_code("victim@mail.kz"),
+                project=finalist,
+                ip=ATTACKER_IP,
+                now=now + timedelta(minutes=6),
+            )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = services.vote_request_code(
+            project=finalist,
+            address="victim@mail.kz",
+            ip=VICTIM_IP,
+            language="en",
+            now=now + timedelta(minutes=7),
+        )
+    vote = services.vote_verify(
+        code_id=mine.pk,
+        code=last_code("victim@mail.kz"),
+        project=finalist,
+        ip=VICTIM_IP,
+        now=now + timedelta(minutes=7),
+    )
+
+    assert vote.project == finalist
+    # Mail to the address stayed capped: the owner's inbox got at most a handful of codes.
+    assert len(mail.outbox) <= services.MAX_SENDS_PER_CODE + 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_first_requests_leave_one_live_code(finalist):
+    barrier, errors = threading.Barrier(10), []
+
+    def request():
+        try:
+            barrier.wait()
+            services.vote_request_code(project=finalist, address="racer@mail.kz", ip=VICTIM_IP, language="en")
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert VoteCode.objects.filter(used_at__isnull=True, replaced_at__isnull=True).count() == 1
+
+
+def test_a_form_stamp_serves_one_request_in_one_session(finalist, django_capture_on_commit_callbacks):
+    visitor = Client(REMOTE_ADDR=VICTIM_IP)
+    data = start_data(visitor, "first@mail.kz")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert visitor.post(url("voting:start", "en", finalist.pk), data).status_code == 302
+
+    replayed = visitor.post(url("voting:start", "en", finalist.pk), data | {"email": "second@mail.kz"})
+    elsewhere = Client(REMOTE_ADDR=VICTIM_IP).post(
+        url("voting:start", "en", finalist.pk), data | {"email": "third@mail.kz"}
+    )
+
+    for response in (replayed, elsewhere):
+        assert response.status_code == 200
+        assert "This form has expired" in response.content.decode()
+    assert VoteCode.objects.count() == 1
+
+
+def test_an_old_form_stamp_is_refused_and_keeps_what_was_typed(finalist):
+    from tests.voting.test_views import stamp
+
+    visitor = Client(REMOTE_ADDR=VICTIM_IP)
+    past = time.time() - STAMP_MAX_AGE - 60
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(time, "time", lambda: past)  # the page was shown (and signed) long ago
+        old = stamp(visitor, seconds_ago=0)
+
+    response = visitor.post(
+        url("voting:start", "en", finalist.pk), start_data(visitor, "late@mail.kz") | {"started": old}
+    )
+
+    html = response.content.decode()
+    assert "This form has expired" in html
+    assert 'value="late@mail.kz"' in html
+    assert not VoteCode.objects.exists()
