@@ -110,7 +110,7 @@ class FairAdmin(admin.ModelAdmin):
         (_("Kazakh"), {"fields": ("title_kk", "organiser_kk", "description_kk")}),
         (_("Russian"), {"fields": ("title_ru", "organiser_ru", "description_ru")}),
         (_("English"), {"fields": ("title_en", "organiser_en", "description_en")}),
-        (_("Public voting"), {"fields": ("vote_policy", "sms_voting", "live_results")}),
+        (_("Public voting"), {"fields": ("vote_policy", "voting_channels", "live_results")}),
         (
             _("Schedule"),
             {

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -10,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fairportal.fields import ChoiceArrayField
 from fairportal.i18n_fields import TranslatedText
 from projects.media import validate_video_url
 from projects.validators import validate_bin, validate_kz_phone
@@ -25,6 +27,17 @@ class Phase(models.TextChoices):
     RESULTS = "results", _("Results")
     CEREMONY = "ceremony", _("Award ceremony")
     ARCHIVED = "archived", _("Archive")
+
+
+class IdentityChannel(models.TextChoices):
+    """How a voter proves who they are; `voting.channels` implements each one."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+def default_voting_channels() -> list[str]:
+    return [IdentityChannel.EMAIL]
 
 
 class Fair(models.Model):
@@ -51,11 +64,14 @@ class Fair(models.Model):
     vote_policy = models.CharField(
         _("voting rule"), max_length=12, choices=VotePolicy.choices, default=VotePolicy.PER_FAIR
     )
-    sms_voting = models.BooleanField(
-        _("voting codes also by SMS"),
-        default=False,
+    voting_channels = ChoiceArrayField(
+        models.CharField(max_length=8, choices=IdentityChannel.choices),
+        verbose_name=_("how voters prove who they are"),
+        default=default_voting_channels,
         help_text=_(
-            "Visitors may give a Kazakhstani mobile number instead of an e-mail (needs an SMS gateway)."
+            "Each person votes once per identity: an e-mail address is cheap to obtain, a mobile "
+            "number needs a real SIM card. Choose SMS only for fairs with a large prize (needs an "
+            "SMS gateway). Fixed once voting opens."
         ),
     )
     live_results = models.BooleanField(
@@ -92,10 +108,27 @@ class Fair(models.Model):
                     "voting opens, voting closes, ceremony, archive."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(voting_channels__len__gte=1)
+                & Q(voting_channels__contained_by=IdentityChannel.values),
+                name="projects_fair_voting_channels_known",
+                violation_error_message=_("Choose at least one way for voters to prove who they are."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        super().clean()
+        if IdentityChannel.SMS in (self.voting_channels or []) and not settings.SMS_BACKEND:
+            raise ValidationError(
+                {
+                    "voting_channels": _(
+                        "No SMS gateway is configured (SMS_BACKEND), so SMS codes cannot be sent."
+                    )
+                }
+            )
 
     def phase_at(self, now: datetime) -> Phase:
         """The one place that turns the schedule into a phase; callers pass the clock."""

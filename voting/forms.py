@@ -43,12 +43,19 @@ class VoteRequestForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     started = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, session, sms: bool = False, **kwargs):
+    def __init__(self, *args, session, channels=("email",), **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        if sms:
-            # Either channel: the service tells an address from a number and checks each.
+        # The service tells an address from a number and checks each against the fair's channels.
+        if set(channels) == {"sms"}:
+            self.fields["email"] = forms.CharField(
+                label=_("Your mobile number"),
+                help_text=_("We send a one-time code to it by SMS. The number is not kept after you vote."),
+                max_length=30,
+                widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            )
+        elif "sms" in channels:
             self.fields["email"] = forms.CharField(
                 label=_("Your e-mail address or mobile number"),
                 help_text=_(

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fairportal import ratelimit
 from projects.models import Fair, Project, ProjectState
-from voting import identity, sms
-from voting.models import Channel, Vote, VoteCode
+from voting import channels, identity
+from voting.models import Vote, VoteCode
 from voting.tasks import send_vote_code
 
 CODE_VALIDITY = timedelta(minutes=10)
@@ -47,8 +47,9 @@ def can_vote_for(project: Project, now: datetime) -> bool:
     return project.state == ProjectState.FINALIST and project.fair.voting_open_at(now)
 
 
-def sms_voting_allowed(fair: Fair) -> bool:
-    return fair.sms_voting and sms.sms_available()
+def offered_channels(fair: Fair) -> list[str]:
+    """The kinds of identity this fair takes here and now, e.g. ["email", "sms"]."""
+    return [channel.kind for channel in channels.channels_for(fair)]
 
 
 def _check_votable(project: Project, now: datetime) -> None:
@@ -124,10 +125,7 @@ def vote_request_code(
     """
     now = now or timezone.now()
     _check_votable(project, now)
-    if "@" not in address and sms_voting_allowed(project.fair):
-        channel, voter = Channel.SMS, identity.phone_identity(address)
-    else:
-        channel, voter = Channel.EMAIL, identity.email_identity(address)
+    channel, voter = channels.identify(project.fair, address)
     network = _network_key(identity.network_of(ip))
     if ratelimit.is_over(
         f"voting.failures:{voter.digest}:{network}", limit=LOCKOUT_FAILURES, period=3600, now=now
@@ -159,7 +157,7 @@ def vote_request_code(
                 challenge = VoteCode.objects.create(
                     fair=project.fair,
                     project=project,
-                    channel=channel,
+                    channel=channel.kind,
                     voter_digest=voter.digest,
                     voter_masked=voter.masked,
                     code_secret=identity.new_code_secret(),

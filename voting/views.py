@@ -46,9 +46,8 @@ def client_network(request: HttpRequest) -> str:
 def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
     project = _public_project(pk)
     now = timezone.now()
-    form = VoteRequestForm(
-        request.POST or None, session=request.session, sms=services.sms_voting_allowed(project.fair)
-    )
+    channels = services.offered_channels(project.fair)
+    form = VoteRequestForm(request.POST or None, session=request.session, channels=channels)
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,7 +72,8 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("voting:verify")
     elif not services.can_vote_for(project, now):
         refusal = _voting_unavailable_message(project, now)
-    return render(request, "voting/vote_start.html", {"project": project, "form": form, "refusal": refusal})
+    context = {"project": project, "form": form, "refusal": refusal, "channels": ",".join(channels)}
+    return render(request, "voting/vote_start.html", context)
 
 
 def _voting_unavailable_message(project, now) -> str:

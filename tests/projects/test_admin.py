@@ -729,6 +729,7 @@ def fair_form(**overrides) -> dict:
         "organiser_ru": "Акимат",
         "organiser_en": "Akimat",
         "vote_policy": "fair",
+        "voting_channels": "email",
         "nominations-TOTAL_FORMS": 1,
         "nominations-INITIAL_FORMS": 0,
         "nominations-0-title_kk": "Денсаулық",
@@ -937,5 +938,5 @@ def test_organiser_sets_the_voting_rules_of_a_fair(client, superuser):
 
     html = client.get(reverse("admin:projects_fair_change", args=[fair.pk])).content.decode()
 
-    for field in ("vote_policy", "sms_voting", "live_results"):
+    for field in ("vote_policy", "voting_channels", "live_results"):
         assert f'name="{field}"' in html

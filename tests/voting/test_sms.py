@@ -70,7 +70,7 @@ def test_a_visitor_votes_with_a_phone_number(
 ):
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = tmp_path / "sms.log"
-    finalist.fair.sms_voting = True
+    finalist.fair.voting_channels = ["email", "sms"]
     finalist.fair.save()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,3 +95,43 @@ def test_phone_numbers_are_refused_where_the_fair_has_no_sms(settings, finalist)
         services.vote_request_code(project=finalist, address="+77011234567", ip="198.51.100.7", language="kk")
 
     assert not Vote.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_sms_only_fair_takes_phone_numbers_and_says_so(settings, tmp_path, client, finalist):
+    from django.urls import reverse
+
+    from tests.voting.test_views import start_data
+
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = tmp_path / "sms.log"
+    finalist.fair.voting_channels = ["sms"]
+    finalist.fair.save()
+    page = reverse("voting:start", args=[finalist.pk])
+
+    form = client.get(page).content.decode()
+    refused = client.post(page, start_data(client, "voter@mail.kz")).content.decode()
+
+    assert "Your mobile number" in form
+    assert 'inputmode="tel"' in form
+    assert "SMS only" in refused
+    assert 'value="voter@mail.kz"' in refused
+    assert not VoteCode.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_fair_needs_a_channel_and_a_gateway_for_sms(settings):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from tests.projects.factories import FairFactory
+
+    fair = FairFactory()
+    settings.SMS_BACKEND = ""
+    fair.voting_channels = ["sms"]
+    with pytest.raises(ValidationError) as error:
+        fair.full_clean()
+    assert "SMS_BACKEND" in str(error.value)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(fair).objects.filter(pk=fair.pk).update(voting_channels=[])
