@@ -6,7 +6,6 @@ channels a fair's stakes call for (`Fair.voting_channels`; frozen once voting op
 printed fair-floor cards and an eGov / ЭЦП channel plug in here (docs/identity.md).
 """
 
-from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
@@ -27,10 +26,9 @@ class Channel(Protocol):
     def parse(self, raw: str) -> identity.Identity: ...
 
 
-@dataclass(frozen=True)
 class EmailChannel:
-    kind: str = IdentityChannel.EMAIL
-    cost_of_second_identity: Promise = _("nothing: anyone with a domain can create addresses")
+    kind = IdentityChannel.EMAIL
+    cost_of_second_identity = _("nothing: anyone with a domain can create addresses")
 
     def available(self) -> bool:
         return True
@@ -42,10 +40,9 @@ class EmailChannel:
         return identity.email_identity(raw)
 
 
-@dataclass(frozen=True)
 class SmsChannel:
-    kind: str = IdentityChannel.SMS
-    cost_of_second_identity: Promise = _("a real SIM card with a Kazakhstani number")
+    kind = IdentityChannel.SMS
+    cost_of_second_identity = _("a real SIM card with a Kazakhstani number")
 
     def available(self) -> bool:
         return sms.sms_available()
