@@ -3,6 +3,7 @@
 Every test here failed on the code before the fix (see the issue's closing note for figures).
 """
 
+import re
 import threading
 import time
 from datetime import timedelta
@@ -40,16 +41,11 @@ def test_one_mailbox_gets_one_vote_however_its_address_is_spelled(
             challenge = services.vote_request_code(
                 project=finalist, address=spelling, ip=f"192.0.{n}.1", language="en", now=later
             )
-        # Every spelling's code lands in the one inbox, as the mail server sees the address.
-        assert mail.outbox[-1].to == [spelling.replace("ｇ", "g").replace("ＧＭＡＩＬ.ｃｏｍ", "gmail.com")]
+        code = re.search(r"^(\d{6})$", mail.outbox[-1].body, re.M).group(1)
         try:
             outcomes.append(
                 services.vote_verify(
-                    code_id=challenge.pk,
-                    code=last_code(mail.outbox[-1].to[0]),
-                    project=finalist,
-                    ip=VICTIM_IP,
-                    now=later,
+                    code_id=challenge.pk, code=code, project=finalist, ip=VICTIM_IP, now=later
                 )
             )
         except services.AlreadyVoted as already:
@@ -57,6 +53,8 @@ def test_one_mailbox_gets_one_vote_however_its_address_is_spelled(
 
     assert Vote.objects.count() == 1
     assert sum(isinstance(outcome, services.AlreadyVoted) for outcome in outcomes) == 3
+    # Every spelling's code went to the one inbox, as the mail server sees the address.
+    assert {message.to[0].lower() for message in mail.outbox} <= {"name@gmail.com", "n.a.m.e@googlemail.com"}
 
 
 def test_a_stranger_never_learns_how_an_address_voted(finalist, django_capture_on_commit_callbacks):
@@ -127,25 +125,32 @@ def test_a_stranger_on_another_network_cannot_stop_a_person_voting(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_first_requests_leave_one_live_code(finalist):
-    barrier, errors = threading.Barrier(10), []
+    # Five rounds of ten racing requests: before the unique index most rounds left extra codes.
+    errors = []
 
-    def request():
+    def request(address, barrier):
         try:
             barrier.wait()
-            services.vote_request_code(project=finalist, address="racer@mail.kz", ip=VICTIM_IP, language="en")
+            services.vote_request_code(project=finalist, address=address, ip=VICTIM_IP, language="en")
         except Exception as error:
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=request) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for round_ in range(5):
+        barrier = threading.Barrier(10)
+        threads = [
+            threading.Thread(target=request, args=(f"racer{round_}@mail.kz", barrier)) for _ in range(10)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
     assert errors == []
-    assert VoteCode.objects.filter(used_at__isnull=True, replaced_at__isnull=True).count() == 1
+    live = VoteCode.objects.filter(used_at__isnull=True, replaced_at__isnull=True)
+    assert sorted(live.values_list("voter_masked", flat=True)) == ["r***@mail.kz"] * 5
+    assert live.values("voter_digest").distinct().count() == 5
 
 
 def test_a_form_stamp_serves_one_request_in_one_session(finalist, django_capture_on_commit_callbacks):
