@@ -215,6 +215,13 @@ if not VOTER_HASH_KEY:
         raise ImproperlyConfigured("VOTER_HASH_KEY must be set when DJANGO_DEBUG is false.")
     VOTER_HASH_KEY = "local-development-voter-key"
 
+# The browser check (ALTCHA proof of work) on the vote form: "auto" switches it on while a fair's
+# code requests spike beyond VOTING_CHALLENGE_SPIKE in five minutes; "always"; "off".
+VOTING_CHALLENGE = env.str("VOTING_CHALLENGE", default="auto")
+if VOTING_CHALLENGE not in ("auto", "always", "off"):
+    raise ImproperlyConfigured("VOTING_CHALLENGE must be auto, always or off.")
+VOTING_CHALLENGE_SPIKE = env.int("VOTING_CHALLENGE_SPIKE", default=100)
+
 # Voting codes by SMS, for fairs that allow it: "" (off), console, file or http (voting/sms.py).
 SMS_BACKEND = env.str("SMS_BACKEND", default="")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")

@@ -28,6 +28,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from fairportal.spreadsheets import CSV_CONTENT_TYPE, EXPORT_TIME_ZONE, neutralise
 from projects.models import Fair, Project, ProjectState
 from voting import selectors, services
-from voting.models import Vote
+from voting.models import Vote, VotingAlert
 
 HIDDEN_UNTIL_CLOSED = _("hidden until voting closes")
 # The states `selectors.tally` counts: the projects people could vote for.
@@ -585,3 +586,48 @@ def counts_csv_response(fair: Fair) -> HttpResponse:
         ]
         writer.writerow([neutralise(cell) for cell in row])
     return response
+
+
+# ---------------------------------------------------------------- alerts
+
+
+@admin.register(VotingAlert)
+class VotingAlertAdmin(admin.ModelAdmin):
+    """Clusters that crossed a threshold (`voting.abuse`); organisers look, then acknowledge."""
+
+    list_display = ("kind", "key", "fair", "first_at", "last_at", "times", "is_open", "votes_link")
+    list_filter = ("fair", "kind", ("acknowledged_at", admin.EmptyFieldListFilter))
+    list_select_related = ("fair",)
+    readonly_fields = [field.name for field in VotingAlert._meta.fields]
+    actions = ["acknowledge"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # "Change" is the right to acknowledge (an action); the fields themselves stay read-only.
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(boolean=True, description=_("open"))
+    def is_open(self, alert: VotingAlert) -> bool:
+        return alert.acknowledged_at is None
+
+    @admin.display(description=_("votes"))
+    def votes_link(self, alert: VotingAlert) -> str:
+        query = {"fair__id__exact": alert.fair_id}
+        if alert.kind == VotingAlert.Kind.DOMAIN:
+            query[EmailDomainFilter.parameter_name] = alert.key
+        elif alert.kind == VotingAlert.Kind.NETWORK:
+            query["network"] = alert.key
+        return format_html(
+            '<a href="{}?{}">{}</a>', reverse("admin:voting_vote_changelist"), urlencode(query), _("votes")
+        )
+
+    @admin.action(description=_("Acknowledge the selected alerts"), permissions=["change"])
+    def acknowledge(self, request, queryset):
+        for alert in queryset:
+            services.alert_acknowledge(alert=alert, actor=request.user)
+        self.message_user(request, _("Alerts acknowledged."), messages.SUCCESS)

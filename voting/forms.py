@@ -5,6 +5,8 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from voting import proof
+
 # Bots fill forms in well under this; people need longer to read and type an address.
 MIN_FILL_SECONDS = 3
 # A stamp older than this is refused (with a fresh one for the next try): a page left open over
@@ -42,10 +44,13 @@ class VoteRequestForm(forms.Form):
     # Invisible to people (hidden by CSS and from screen readers); bots fill every field.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     started = forms.CharField(widget=forms.HiddenInput)
+    # The browser check's answer (voting.proof), filled in by static/js/vote-proof.js.
+    proof = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
-    def __init__(self, *args, session, channels=("email",), **kwargs):
+    def __init__(self, *args, session, channels=("email",), challenge: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
+        self.challenge = challenge
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         # The service tells an address from a number and checks each against the fair's channels.
         if set(channels) == {"sms"}:
@@ -85,6 +90,19 @@ class VoteRequestForm(forms.Form):
         elif now - started < MIN_FILL_SECONDS:
             error = forms.ValidationError(
                 _("That was very fast. Please check the form and send it again."), code="too_fast"
+            )
+        elif self.challenge and not (
+            proof.solution_valid(cleaned_data.get("proof", "")) or now - started >= proof.WAIT_INSTEAD_SECONDS
+        ):
+            # The stamp stays as it is: the wait counts from when the page was first shown.
+            raise forms.ValidationError(
+                _(
+                    "Many people are voting right now, so we check that this is a person's browser. "
+                    "Please wait %(seconds)s seconds and press “Send me a code” again (with "
+                    "JavaScript on, your browser does the check by itself)."
+                ),
+                params={"seconds": proof.WAIT_INSTEAD_SECONDS},
+                code="challenge",
             )
         else:
             return cleaned_data

@@ -119,3 +119,45 @@ class Vote(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.invalidated_at is None
+
+
+class VotingAlert(models.Model):
+    """A cluster of code requests that crossed a threshold: organisers are told once, then look.
+
+    One row per (fair, kind, key), raised again (count, last seen) while the cluster goes on;
+    organisers acknowledge it in the admin. Keys are domains, networks (/24, /64) or "" for a
+    spike of the whole fair — never an address or a person.
+    """
+
+    class Kind(models.TextChoices):
+        DOMAIN = "domain", _("many new addresses at one domain")
+        NETWORK = "network", _("many new addresses from one network")
+        SPIKE = "spike", _("a spike of code requests (browser check switched on)")
+
+    fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="+", verbose_name=_("fair"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("domain or network"), max_length=253, blank=True)
+    first_at = models.DateTimeField(_("first seen"))
+    last_at = models.DateTimeField(_("last seen"))
+    times = models.PositiveIntegerField(_("times the threshold was crossed"), default=1)
+    notified_at = models.DateTimeField(_("organisers e-mailed"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+
+    class Meta:
+        verbose_name = _("voting alert")
+        verbose_name_plural = _("voting alerts")
+        ordering = ["-last_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "kind", "key"], name="voting_alert_once_per_cluster")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.key}" if self.key else str(self.get_kind_display())

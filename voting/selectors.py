@@ -1,7 +1,7 @@
 from django.db.models import Count, Q
 
 from projects.models import Fair, Project, ProjectState
-from voting.models import Vote
+from voting.models import Vote, VotingAlert
 
 
 def vote_by_receipt(receipt: str) -> Vote | None:
@@ -60,3 +60,12 @@ def tally_by_nomination(fair: Fair) -> list[dict]:
 
 def valid_vote_count(fair: Fair) -> int:
     return Vote.objects.valid().filter(fair=fair).count()
+
+
+def open_alerts(user):
+    """Alerts not yet acknowledged, for the admin banner of someone who may see them."""
+    if not user.has_perm("voting.view_votingalert"):
+        return VotingAlert.objects.none()
+    return (
+        VotingAlert.objects.filter(acknowledged_at__isnull=True).select_related("fair").order_by("-last_at")
+    )

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fairportal import ratelimit
 from projects.models import Fair, Project, ProjectState
-from voting import channels, identity
-from voting.models import Vote, VoteCode
+from voting import abuse, channels, identity
+from voting.models import Vote, VoteCode, VotingAlert
 from voting.tasks import send_vote_code
 
 CODE_VALIDITY = timedelta(minutes=10)
@@ -127,6 +127,7 @@ def vote_request_code(
     _check_votable(project, now)
     channel, voter = channels.identify(project.fair, address)
     network = _network_key(identity.network_of(ip))
+    abuse.note_code_request(fair=project.fair, now=now)
     if ratelimit.is_over(
         f"voting.failures:{voter.digest}:{network}", limit=LOCKOUT_FAILURES, period=3600, now=now
     ):
@@ -134,6 +135,11 @@ def vote_request_code(
             _("Too many wrong codes were entered for this address. Please try again in an hour."),
             code="locked",
         )
+    if not _has_usable_code(project.fair, voter.digest, network, now):
+        try:
+            abuse.admit_new_identity(fair=project.fair, domain=voter.domain, network=network, now=now)
+        except abuse.VelocityExceeded:
+            raise VotingError(abuse.DOMAIN_BUSY_MESSAGE, code="domain_busy") from None
     with transaction.atomic():
         live = _live_code(project.fair, voter.digest)
         if live and _is_usable(live, now) and not _spent_by_its_own_network(live, network, now):
@@ -189,6 +195,14 @@ def _spent_by_its_own_network(challenge: VoteCode, network: str, now: datetime) 
 
 def _code_tries_key(challenge: VoteCode, network: str) -> str:
     return f"voting.code-failures:{challenge.pk}:{network}"
+
+
+def _has_usable_code(fair: Fair, voter_digest: str, network: str, now: datetime) -> bool:
+    # A pre-check without a lock: it only decides whether this request counts as a new identity.
+    live = VoteCode.objects.filter(
+        fair=fair, voter_digest=voter_digest, used_at__isnull=True, replaced_at__isnull=True
+    ).first()
+    return live is not None and _is_usable(live, now) and not _spent_by_its_own_network(live, network, now)
 
 
 def _live_code(fair: Fair, voter_digest: str) -> VoteCode | None:
@@ -315,3 +329,14 @@ def vote_invalidate(*, vote: Vote, actor, reason: str, now: datetime | None = No
         vote.invalidation_reason = reason.strip()
         vote.save(update_fields=["invalidated_at", "invalidated_by", "invalidation_reason"])
     return vote
+
+
+def alert_acknowledge(*, alert: VotingAlert, actor, now: datetime | None = None) -> VotingAlert:
+    """An organiser has looked at the cluster: the banner goes until it crosses its threshold again."""
+    if not actor.has_perm("voting.change_votingalert"):
+        raise PermissionDenied
+    VotingAlert.objects.filter(pk=alert.pk).update(
+        acknowledged_at=now or timezone.now(), acknowledged_by=actor
+    )
+    alert.refresh_from_db()
+    return alert

@@ -59,3 +59,26 @@ def send_vote_code(code_id: int, attempt: int = 1) -> None:
     else:
         # Handed to the mail server or gateway: the clear address is no longer needed anywhere.
         VoteCode.objects.filter(pk=code_id).update(address="")
+
+
+@task()
+def send_voting_alert(alert_id: int) -> None:
+    """E-mail the people who watch the vote (staff who may see votes) about a new cluster."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    from fairportal.mail import send_to_users
+    from voting.models import VotingAlert
+
+    alert = VotingAlert.objects.select_related("fair").filter(pk=alert_id).first()
+    if alert is None:
+        return
+    permission = Permission.objects.get(content_type__app_label="voting", codename="view_vote")
+    watchers = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__permissions=permission) | Q(user_permissions=permission))
+        .distinct()
+    )
+    send_to_users(template_prefix="voting/email/alert", context={"alert": alert}, users=watchers)

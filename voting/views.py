@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from fairportal.ratelimit import client_ip, network_of, ratelimit
 from projects import selectors as project_selectors
-from voting import selectors, services
+from voting import abuse, proof, selectors, services
 from voting.forms import CodeForm, VoteRequestForm, spend_stamp
 
 SESSION_CODE = "vote_code_id"
@@ -47,7 +47,10 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
     project = _public_project(pk)
     now = timezone.now()
     channels = services.offered_channels(project.fair)
-    form = VoteRequestForm(request.POST or None, session=request.session, channels=channels)
+    challenge = abuse.challenge_required(fair=project.fair, now=now)
+    form = VoteRequestForm(
+        request.POST or None, session=request.session, channels=channels, challenge=challenge
+    )
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +75,14 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("voting:verify")
     elif not services.can_vote_for(project, now):
         refusal = _voting_unavailable_message(project, now)
-    context = {"project": project, "form": form, "refusal": refusal, "channels": ",".join(channels)}
+    context = {
+        "project": project,
+        "form": form,
+        "refusal": refusal,
+        "channels": ",".join(channels),
+        "proof_challenge": proof.new_challenge(now) if challenge and not refusal else "",
+        "wait_seconds": proof.WAIT_INSTEAD_SECONDS,
+    }
     return render(request, "voting/vote_start.html", context)
 
 

@@ -1,0 +1,68 @@
+"""The vote form's browser check: an ALTCHA proof of work, served and checked by the portal.
+
+No third-party service: the `altcha` package (PyPI) makes a signed challenge — find the number
+n ≤ POW_MAX_NUMBER with SHA-256(salt + n) = challenge — and verifies the answer; our own small
+script (`static/js/vote-proof.js`) solves it in the browser while the visitor types, which
+costs a phone well under a second but a bot farm real CPU per attempt. Each solution works
+once (a PostgreSQL counter keyed by its salt), for ten minutes.
+
+Visitors without JavaScript or with a screen reader are never locked out: the form also takes
+a plain wait (`WAIT_INSTEAD_SECONDS` since the page was shown, from the session-bound stamp),
+which the page tells them about in words.
+"""
+
+import base64
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+from altcha import ChallengeOptionsV1, create_challenge_v1, verify_solution_v1
+from django.conf import settings
+from django.utils import timezone
+
+from fairportal import ratelimit
+
+POW_MAX_NUMBER = 50_000  # about 25 000 hashes on average: a fraction of a second on a phone
+POW_VALIDITY = timedelta(minutes=10)
+WAIT_INSTEAD_SECONDS = 20
+
+
+def _key() -> str:
+    # Its own key, derived from the voter key, so a leaked challenge signature reveals nothing else.
+    return hashlib.sha256(f"vote-proof:{settings.VOTER_HASH_KEY}".encode()).hexdigest()
+
+
+def new_challenge(now: datetime | None = None) -> str:
+    """The challenge as JSON for the page's `data-challenge` attribute."""
+    challenge = create_challenge_v1(
+        ChallengeOptionsV1(
+            hmac_key=_key(), max_number=POW_MAX_NUMBER, expires=(now or timezone.now()) + POW_VALIDITY
+        )
+    )
+    return json.dumps(
+        {
+            "algorithm": challenge.algorithm,
+            "challenge": challenge.challenge,
+            "maxnumber": challenge.max_number,
+            "salt": challenge.salt,
+            "signature": challenge.signature,
+        }
+    )
+
+
+def solution_valid(payload: str, now: datetime | None = None) -> bool:
+    """A correct, unexpired solution never used before (the use is recorded)."""
+    if not payload or len(payload) > 2000:
+        return False
+    ok, _error = verify_solution_v1(payload, _key(), check_expires=True)
+    if not ok:
+        return False
+    # Single use across every process, keyed by the challenge's salt (unique per challenge, and
+    # the same however the answer is re-encoded). A solution lives at most one period, so a
+    # reuse lands in the same window or the next one: both are checked.
+    salt = json.loads(base64.b64decode(payload))["salt"]
+    now = now or timezone.now()
+    period = int(POW_VALIDITY.total_seconds())
+    replay_key = f"voting.proof:{hashlib.sha256(salt.encode()).hexdigest()}"
+    first_use = ratelimit.hit(replay_key, limit=1, period=period, now=now).allowed
+    return first_use and not ratelimit.is_over(replay_key, limit=1, period=period, now=now - POW_VALIDITY)
