@@ -11,6 +11,15 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
 
 
+class DeliveryStatus(models.TextChoices):
+    """What became of an SMS code; e-mail codes keep "" (mail servers report nothing back)."""
+
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")  # accepted by the gateway, no final report yet
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+
+
 class VoteCode(models.Model):
     """A one-time code sent to a visitor who wants to vote for a project.
 
@@ -33,11 +42,28 @@ class VoteCode(models.Model):
     attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+    delivery_status = models.CharField(
+        _("delivery"), max_length=10, choices=DeliveryStatus.choices, blank=True, default=""
+    )
+    # Which gateway accepted the message and its id there: the status is asked of that
+    # gateway even if SMS_BACKEND changes in between.
+    gateway = models.CharField(_("SMS gateway"), max_length=16, blank=True)
+    gateway_message_id = models.CharField(_("gateway message id"), max_length=64, blank=True)
+    gateway_status = models.CharField(_("gateway status"), max_length=32, blank=True)
+    delivery_checked_at = models.DateTimeField(_("delivery checked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("voting code")
         verbose_name_plural = _("voting codes")
-        indexes = [models.Index(fields=["voter_digest", "created_at"], name="voting_code_voter_recent")]
+        indexes = [
+            models.Index(fields=["voter_digest", "created_at"], name="voting_code_voter_recent"),
+            # poll_sms_status asks only about messages still waiting for a final report.
+            models.Index(
+                fields=["created_at"],
+                name="voting_code_delivery_pending",
+                condition=Q(delivery_status="sent"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.voter_masked

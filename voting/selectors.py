@@ -1,7 +1,7 @@
 from django.db.models import Count, Q
 
 from projects.models import Fair, Project, ProjectState
-from voting.models import Vote
+from voting.models import Channel, DeliveryStatus, Vote, VoteCode
 
 
 def vote_by_receipt(receipt: str) -> Vote | None:
@@ -60,3 +60,12 @@ def tally_by_nomination(fair: Fair) -> list[dict]:
 
 def valid_vote_count(fair: Fair) -> int:
     return Vote.objects.valid().filter(fair=fair).count()
+
+
+def code_delivery_failed(code_id: int | None) -> bool:
+    """Whether the SMS carrying this code could not be sent or the gateway reported it undelivered."""
+    if not code_id:
+        return False
+    return VoteCode.objects.filter(
+        pk=code_id, channel=Channel.SMS, delivery_status=DeliveryStatus.FAILED
+    ).exists()
