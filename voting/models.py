@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Fair, Nomination, Project
 
@@ -14,10 +15,10 @@ class Channel(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     """What became of an SMS code; e-mail codes keep "" (mail servers report nothing back)."""
 
-    QUEUED = "queued", _("queued")
-    SENT = "sent", _("sent")  # accepted by the gateway, no final report yet
-    DELIVERED = "delivered", _("delivered")
-    FAILED = "failed", _("failed")
+    QUEUED = "queued", pgettext_lazy("delivery status", "queued")
+    SENT = "sent", pgettext_lazy("delivery status", "sent")  # accepted by the gateway, no final report yet
+    DELIVERED = "delivered", pgettext_lazy("delivery status", "delivered")
+    FAILED = "failed", pgettext_lazy("delivery status", "failed")
 
 
 class VoteCode(models.Model):
