@@ -221,12 +221,21 @@ VOTING_CHALLENGE = env.str("VOTING_CHALLENGE", default="auto")
 if VOTING_CHALLENGE not in ("auto", "always", "off"):
     raise ImproperlyConfigured("VOTING_CHALLENGE must be auto, always or off.")
 VOTING_CHALLENGE_SPIKE = env.int("VOTING_CHALLENGE_SPIKE", default=100)
-
-# Voting codes by SMS, for fairs that allow it: "" (off), console, file or http (voting/sms.py).
+# Voting codes by SMS, for fairs that allow it: "" (off), console, file, http, mobizon or smsc
+# (voting/sms.py). mobizon and smsc report delivery: run `manage.py poll_sms_status` every minute.
 SMS_BACKEND = env.str("SMS_BACKEND", default="")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "var" / "sms.log")
+# The sender name (alpha name) registered with the gateway; empty = the account's default.
+SMS_SENDER = env.str("SMS_SENDER", default="")
+SMS_MOBIZON_API_KEY = env.str("SMS_MOBIZON_API_KEY", default="")
+SMS_MOBIZON_URL = env.str("SMS_MOBIZON_URL", default="https://api.mobizon.kz/service")
+SMS_SMSC_LOGIN = env.str("SMS_SMSC_LOGIN", default="")
+SMS_SMSC_PASSWORD = env.str("SMS_SMSC_PASSWORD", default="")
+SMS_SMSC_URL = env.str("SMS_SMSC_URL", default="https://smsc.kz/sys")
+# Short: the task retries, and a worker stuck on a slow gateway delays every other code.
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=5.0)
 
 # ---------------------------------------------------------------- rate limits
 # How many reverse proxies in front of the app append to X-Forwarded-For. 0 means the

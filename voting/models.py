@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Fair, Nomination, Project
 
@@ -9,6 +10,15 @@ from projects.models import Fair, Nomination, Project
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+
+
+class DeliveryStatus(models.TextChoices):
+    """What became of an SMS code; e-mail codes keep "" (mail servers report nothing back)."""
+
+    QUEUED = "queued", pgettext_lazy("delivery status", "queued")
+    SENT = "sent", pgettext_lazy("delivery status", "sent")  # accepted by the gateway, no final report yet
+    DELIVERED = "delivered", pgettext_lazy("delivery status", "delivered")
+    FAILED = "failed", pgettext_lazy("delivery status", "failed")
 
 
 class VoteCode(models.Model):
@@ -39,11 +49,28 @@ class VoteCode(models.Model):
     last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     replaced_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+    delivery_status = models.CharField(
+        _("delivery"), max_length=10, choices=DeliveryStatus.choices, blank=True, default=""
+    )
+    # Which gateway accepted the message and its id there: the status is asked of that
+    # gateway even if SMS_BACKEND changes in between.
+    gateway = models.CharField(_("SMS gateway"), max_length=16, blank=True)
+    gateway_message_id = models.CharField(_("gateway message id"), max_length=64, blank=True)
+    gateway_status = models.CharField(_("gateway status"), max_length=32, blank=True)
+    delivery_checked_at = models.DateTimeField(_("delivery checked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("voting code")
         verbose_name_plural = _("voting codes")
-        indexes = [models.Index(fields=["voter_digest", "created_at"], name="voting_code_voter_recent")]
+        indexes = [
+            models.Index(fields=["voter_digest", "created_at"], name="voting_code_voter_recent"),
+            # poll_sms_status asks only about messages still waiting for a final report.
+            models.Index(
+                fields=["created_at"],
+                name="voting_code_delivery_pending",
+                condition=Q(delivery_status="sent"),
+            ),
+        ]
         constraints = [
             # One live code per identity and fair, whatever the number of concurrent requests:
             # the loser of the race re-reads the winner's code instead of sending a second one.

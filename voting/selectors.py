@@ -1,7 +1,7 @@
 from django.db.models import Count, Q
 
 from projects.models import Fair, Project, ProjectState
-from voting.models import Vote, VotingAlert
+from voting.models import Channel, DeliveryStatus, Vote, VoteCode, VotingAlert
 
 
 def vote_by_receipt(receipt: str) -> Vote | None:
@@ -69,3 +69,12 @@ def open_alerts(user):
     return (
         VotingAlert.objects.filter(acknowledged_at__isnull=True).select_related("fair").order_by("-last_at")
     )
+
+
+def code_delivery_failed(code_id: int | None) -> bool:
+    """Whether the SMS carrying this code could not be sent or the gateway reported it undelivered."""
+    if not code_id:
+        return False
+    return VoteCode.objects.filter(
+        pk=code_id, channel=Channel.SMS, delivery_status=DeliveryStatus.FAILED
+    ).exists()

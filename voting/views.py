@@ -126,7 +126,12 @@ def vote_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "voting/vote_verify.html",
-        {"project": project, "form": form, "masked": request.session.get(SESSION_MASKED, "")},
+        {
+            "project": project,
+            "form": form,
+            "masked": request.session.get(SESSION_MASKED, ""),
+            "delivery_failed": selectors.code_delivery_failed(code_id),
+        },
     )
 
 
