@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import ratelimit
+from fairportal import audit, ratelimit
 from projects.models import Fair, Project, ProjectState
 from voting import identity, sms
 from voting.models import Channel, Vote, VoteCode
@@ -251,4 +251,5 @@ def vote_invalidate(*, vote: Vote, actor, reason: str, now: datetime | None = No
         vote.invalidated_by = actor
         vote.invalidation_reason = reason.strip()
         vote.save(update_fields=["invalidated_at", "invalidated_by", "invalidation_reason"])
+        audit.record(actor=actor, action="vote.invalidated", target=vote, reason=vote.invalidation_reason)
     return vote
