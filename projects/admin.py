@@ -184,7 +184,13 @@ class FairAdmin(admin.ModelAdmin):
             },
         ),
     )
-    inlines = [NominationInline, FairScheduleChangeInline]
+    inlines = [NominationInline]
+
+    def get_inlines(self, request, obj):
+        # Only where there is something to show: the form then needs no data for it.
+        if obj is not None and obj.schedule_changes.exists():
+            return [NominationInline, FairScheduleChangeInline]
+        return [NominationInline]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

@@ -5,10 +5,12 @@ results" during voting and the running tally was public at once, and the voting 
 silently.
 """
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -296,3 +298,67 @@ def test_schedule_changes_are_never_deleted(superuser):
 
     with pytest.raises(Exception, match="append-only"):
         FairScheduleChange.objects.filter(pk=change.pk).delete()
+
+
+# ---------------------------------------------------------------- two organisers at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_organisers_moving_the_close_at_once_are_serialised_by_the_fair_row_lock():
+    """The second waits for the first and records the first's new time as its "from".
+
+    Without the lock both would read the original close, and the public page would show two
+    moves from the same time, hiding the first.
+    """
+    first_actor = User.objects.create_superuser(email="a@fair.kz", password="x-pass-phrase-1")
+    second_actor = User.objects.create_superuser(email="b@fair.kz", password="x-pass-phrase-2")
+    fair = fair_in_voting()
+    original = fair.voting_closes_at
+    first_close, second_close = original + timedelta(days=1), original + timedelta(days=2)
+    first_saved, release, errors = threading.Event(), threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                services.fair_update(
+                    fair=fair, changes={"voting_closes_at": first_close}, actor=first_actor, reason="One"
+                )
+                first_saved.set()
+                release.wait()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            services.fair_update(
+                fair=fair, changes={"voting_closes_at": second_close}, actor=second_actor, reason="Two"
+            )
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    first_saved.wait()
+    two = threading.Thread(target=second)
+    two.start()
+    # Let the first commit only once the second is waiting for the fair row.
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+    release.set()
+    one.join()
+    two.join()
+
+    assert errors == []
+    changes = list(FairScheduleChange.objects.order_by("at", "id").values_list("old_value", "new_value"))
+    assert changes == [(original, first_close), (first_close, second_close)]
+    fair.refresh_from_db()
+    assert fair.voting_closes_at == second_close
