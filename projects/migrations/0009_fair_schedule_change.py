@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from fairportal import group_permissions
+
 
 APPEND_ONLY_SQL = """
 CREATE FUNCTION projects_fairschedulechange_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -27,6 +29,19 @@ REVERSE_APPEND_ONLY_SQL = """
 DROP TRIGGER IF EXISTS projects_fairschedulechange_append_only ON projects_fairschedulechange;
 DROP FUNCTION IF EXISTS projects_fairschedulechange_append_only();
 """
+
+
+def grant_view(apps, schema_editor):
+    # Organisers see the moves on the fair's admin page; nobody edits or deletes them.
+    group_permissions.grant(
+        apps, schema_editor, group_name="Organisers", app_label="projects", codenames=["view_fairschedulechange"]
+    )
+
+
+def revoke_view(apps, schema_editor):
+    group_permissions.revoke(
+        apps, schema_editor, group_name="Organisers", app_label="projects", codenames=["view_fairschedulechange"]
+    )
 
 
 class Migration(migrations.Migration):
@@ -57,4 +72,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(APPEND_ONLY_SQL, REVERSE_APPEND_ONLY_SQL),
+        migrations.RunPython(grant_view, revoke_view),
     ]

@@ -303,7 +303,7 @@ def test_schedule_changes_are_never_deleted(superuser):
 # ---------------------------------------------------------------- two organisers at once
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_organisers_moving_the_close_at_once_are_serialised_by_the_fair_row_lock():
     """The second waits for the first and records the first's new time as its "from".
 
