@@ -329,4 +329,4 @@ def test_the_audit_admin_is_translated(client, superuser):
     client.force_login(superuser)
     with translation.override("ru"):
         html = client.get(reverse("admin:fairportal_auditevent_changelist")).content.decode()
-    assert "Проект показан на сайте" in html
+    assert "Проект показан на публичном сайте" in html
