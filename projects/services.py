@@ -90,13 +90,10 @@ AUDIT_BY_NAME_ONLY = (
 )
 # Fields whose change is a change of the fair's rules or schedule ("fair.rules_changed").
 FAIR_RULE_FIELDS = (
+    *RULES_FROZEN_WHEN_VOTING_OPENS,
     "is_published",
-    "vote_policy",
-    "sms_voting",
-    "live_results",
     "submission_opens_at",
     "submission_closes_at",
-    "voting_opens_at",
     "voting_closes_at",
     "ceremony_at",
     "archived_at",
