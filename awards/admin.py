@@ -18,8 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from awards import exports, services
 from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto
+from fairportal import audit
 from projects.media import reencode_image
 from projects.models import Nomination, Project
+
+audit.register_actions({"export.winners": _("Winners exported")})
 
 
 class CeremonyPhotoForm(forms.ModelForm):
@@ -372,8 +375,16 @@ class AwardAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected winners as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
+        audit.record(
+            actor=request.user, action="export.winners", details={"format": "csv", "awards": queryset.count()}
+        )
         return exports.csv_response(queryset)
 
     @admin.action(description=_("Export the selected winners as XLSX"), permissions=["view"])
     def export_xlsx(self, request, queryset):
+        audit.record(
+            actor=request.user,
+            action="export.winners",
+            details={"format": "xlsx", "awards": queryset.count()},
+        )
         return exports.xlsx_response(queryset)

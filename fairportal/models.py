@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,3 +28,56 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M:%S}: {self.count}"
+
+
+class AuditEvent(models.Model):
+    """One thing an organiser did: who, when, what to, and why. Written by `fairportal.audit.record`.
+
+    Domain-free on purpose: the target is any model (content type + id, plus its name at the
+    time, which survives the target's deletion), the action is a code the caller chooses, and
+    `fair_id` is a bare number so this app depends on none of the others. PostgreSQL keeps the
+    table append-only (migration 0002): nothing edits or deletes a row, except that deleting a
+    user or a content type empties the link to it.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Who it was even after the account is gone.
+    actor_label = models.CharField(_("by (as recorded)"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=64)
+    target_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kind of target"),
+    )
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=300, blank=True)
+    fair_id = models.PositiveIntegerField(_("fair id"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    # The IPv4 /24 or IPv6 /64 of the request, never the address itself.
+    ip_network = models.CharField(_("network"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at"], name="fairportal_audit_at"),
+            models.Index(fields=["action", "-at"], name="fairportal_audit_action"),
+            models.Index(fields=["fair_id", "-at"], name="fairportal_audit_fair"),
+            models.Index(fields=["target_type", "target_id"], name="fairportal_audit_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"

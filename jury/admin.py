@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from fairportal import audit
 from jury import exports, permissions, selectors, services
 from jury.models import Criterion, Evaluation, Juror, Recusal, Review, Score
 from projects.models import Nomination
@@ -32,6 +33,9 @@ SORTS = {
     "recusals": (lambda row: -row.recusals, _("recusals")),
     "title": (lambda row: row.project.title.casefold(), _("title")),
 }
+
+
+audit.register_actions({"export.jury_ranking": _("Jury ranking exported")})
 
 
 class CriterionInline(admin.StackedInline):
@@ -240,11 +244,17 @@ class ReviewAdmin(admin.ModelAdmin):
     def export_view(self, request, pk, fmt):
         review = self._review(request, pk)
         nomination = self._nomination(request, review)
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        audit.record(
+            actor=request.user,
+            action="export.jury_ranking",
+            target=review,
+            details={"format": fmt, "nomination": nomination.pk if nomination else None},
+        )
         if fmt == "csv":
             return exports.csv_response(review, nomination)
-        if fmt == "xlsx":
-            return exports.xlsx_response(review, nomination)
-        raise Http404
+        return exports.xlsx_response(review, nomination)
 
     def shortlist_view(self, request, pk):
         review = self._review(request, pk)

@@ -27,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from fairportal import audit
 from projects import exports, services
 from projects.forms import (
     ORGANISATION_PROFILE_FIELDS,
@@ -38,6 +39,7 @@ from projects.media import reencode_image, validate_pdf
 from projects.models import (
     MAX_IMAGES_PER_PROJECT,
     Fair,
+    FairScheduleChange,
     Invitation,
     Membership,
     Nomination,
@@ -87,6 +89,61 @@ class NominationInline(admin.StackedInline):
     extra = 0
 
 
+class FairAdminForm(forms.ModelForm):
+    """The fair, plus the reason for a change of schedule; refuses what `services.fair_update` would."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_(
+            "Required when you move the close of voting after voting has opened: it is shown on the "
+            "fair's public page with the old and the new time. Otherwise optional; kept in the audit trail."
+        ),
+    )
+
+    class Meta:
+        model = Fair
+        # Whatever the fair has (the admin's fieldsets choose what shows).
+        fields = [
+            field.name for field in Fair._meta.concrete_fields if field.editable and not field.primary_key
+        ]
+
+    checked_at = None
+
+    @property
+    def model_fields(self) -> set[str]:
+        return {field.name for field in Fair._meta.concrete_fields}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        self.checked_at = timezone.now()
+        changes = {
+            name: cleaned_data[name]
+            for name in self.changed_data
+            if name in self.model_fields and name in cleaned_data
+        }
+        errors = services.fair_check_update(
+            fair=self.instance, changes=changes, reason=cleaned_data.get("reason", ""), now=self.checked_at
+        )
+        for field, field_errors in errors.items():
+            self.add_error(field if field in self.fields else None, field_errors)
+        return cleaned_data
+
+
+class FairScheduleChangeInline(ReadOnlyInline):
+    """Dates moved after voting opened, as the public page shows them."""
+
+    model = FairScheduleChange
+    fields = ("at", "field", "old_value", "new_value", "reason", "actor")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
 @admin.register(Fair)
 class FairAdmin(admin.ModelAdmin):
     list_display = (
@@ -102,6 +159,7 @@ class FairAdmin(admin.ModelAdmin):
     list_filter = ("is_published",)
     search_fields = ("title_kk", "title_ru", "title_en", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
+    form = FairAdminForm
     readonly_fields = ("created_at",)
     # Every date is in the form, so the model's schedule constraint is validated by the
     # form and its message shown next to the fields instead of an IntegrityError.
@@ -128,9 +186,50 @@ class FairAdmin(admin.ModelAdmin):
     )
     inlines = [NominationInline]
 
+    def get_inlines(self, request, obj):
+        # Only where there is something to show: the form then needs no data for it.
+        if obj is not None and obj.schedule_changes.exists():
+            return [NominationInline, FairScheduleChangeInline]
+        return [NominationInline]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        # The reason goes with the schedule it explains; a new fair has nothing to explain.
+        return tuple(
+            (
+                name,
+                {**options, "fields": (*options["fields"], "reason")} if name == _("Schedule") else options,
+            )
+            for name, options in self.fieldsets
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, which lock the fair, re-check its rules and record the change.
+
+        The form has already asked `services.fair_check_update` under the same lock (the change
+        view is one transaction) and at the same moment, so this cannot refuse what it accepted.
+        """
+        if not change:
+            services.fair_create(fair=obj, actor=request.user)
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form.model_fields}
+        services.fair_update(
+            fair=obj,
+            changes=changes,
+            actor=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            now=form.checked_at,
+        )
+
     @admin.display(description=_("current phase"))
     def current_phase(self, obj: Fair) -> str:
         return obj.phase_at(timezone.now()).label
+
+
+audit.register_fair_choices(
+    lambda: [(fair.pk, str(fair)) for fair in Fair.objects.order_by("-voting_opens_at")]
+)
 
 
 # ---------------------------------------------------------------- reference lists
@@ -566,7 +665,7 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _export(self, request, respond: Callable):
+    def _export(self, request, fmt: str):
         """Export what the change list shows for this querystring (filters, search, order), every page."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
@@ -575,10 +674,15 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
         except IncorrectLookupParameters:
             url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
             return HttpResponseRedirect(f"{url}?{ERROR_FLAG}=1")
-        return respond(changelist.get_queryset(request))
+        return exports.export_projects(
+            queryset=changelist.get_queryset(request),
+            fmt=fmt,
+            actor=request.user,
+            details={"filters": request.GET.urlencode()},
+        )
 
     def export_csv_view(self, request):
-        return self._export(request, exports.csv_response)
+        return self._export(request, "csv")
 
     def export_xlsx_view(self, request):
-        return self._export(request, exports.xlsx_response)
+        return self._export(request, "xlsx")

@@ -588,3 +588,42 @@ class ProjectStateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.from_state} → {self.to_state}"
+
+
+class FairScheduleChange(models.Model):
+    """A date of the fair that organisers moved after voting opened: shown on the fair's page.
+
+    Written only by `services.fair_update`, which requires the reason; PostgreSQL keeps the
+    table append-only (migration 0009), and a fair with such a change cannot be deleted.
+    """
+
+    class Field(models.TextChoices):
+        VOTING_CLOSES_AT = "voting_closes_at", _("close of voting")
+
+    fair = models.ForeignKey(
+        Fair, on_delete=models.PROTECT, related_name="schedule_changes", verbose_name=_("fair")
+    )
+    field = models.CharField(_("date"), max_length=30, choices=Field.choices)
+    old_value = models.DateTimeField(_("from"))
+    new_value = models.DateTimeField(_("to"))
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("schedule change")
+        verbose_name_plural = _("schedule changes")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="projects_fairschedulechange_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fair}: {self.get_field_display()} {self.old_value:%Y-%m-%d %H:%M} → {self.new_value:%Y-%m-%d %H:%M}"

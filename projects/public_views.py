@@ -39,6 +39,8 @@ def fair_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "phase": fair.phase_at(now),
             "nominations": selectors.nominations_with_public_counts(fair),
             "finalists": finalists.order_by("nomination__position", "title")[:12],
+            # Dates moved after voting opened: the public learns of every one, with its reason.
+            "schedule_changes": list(fair.schedule_changes.all()),
         },
     )
 

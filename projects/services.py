@@ -13,9 +13,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import ratelimit
+from fairportal import audit, ratelimit
 from fairportal.mail import send_to_addresses, send_to_users
 from projects import permissions
 from projects.media import reencode_image, validate_pdf
@@ -23,6 +24,7 @@ from projects.models import (
     INVITATION_VALIDITY,
     MAX_IMAGES_PER_PROJECT,
     Fair,
+    FairScheduleChange,
     Invitation,
     Membership,
     Organisation,
@@ -68,8 +70,185 @@ REQUIRED_FOR_SUBMISSION = (
 )
 
 
+# Once public voting has opened these cannot change: they decide what a cast vote means (the
+# policy, the identity channels), who sees the running tally (live results) and which votes
+# count (the opening). The one list of them: rename a field here and the admin follows.
+RULES_FROZEN_WHEN_VOTING_OPENS = ("vote_policy", "voting_channels", "live_results", "voting_opens_at")
+# Phases in which the fair's rules may still change freely.
+BEFORE_VOTING = {Phase.DRAFT, Phase.SUBMISSION, Phase.REVIEW}
+# Changes recorded in the audit trail as field names only (long texts).
+AUDIT_BY_NAME_ONLY = (
+    "title_kk",
+    "title_ru",
+    "title_en",
+    "organiser_kk",
+    "organiser_ru",
+    "organiser_en",
+    "description_kk",
+    "description_ru",
+    "description_en",
+)
+# Fields whose change is a change of the fair's rules or schedule ("fair.rules_changed").
+FAIR_RULE_FIELDS = (
+    *RULES_FROZEN_WHEN_VOTING_OPENS,
+    "is_published",
+    "submission_opens_at",
+    "submission_closes_at",
+    "voting_closes_at",
+    "ceremony_at",
+    "archived_at",
+)
+
+audit.register_actions(
+    {
+        "fair.created": _("Fair created"),
+        "fair.changed": _("Fair edited"),
+        "fair.rules_changed": _("Fair rules or schedule changed"),
+        "fair.voting_close_moved": _("Close of voting moved during voting"),
+        "project.state_changed": _("Project state changed"),
+        "project.shown": _("Project shown on the public site"),
+        "project.hidden": _("Project hidden from the public site"),
+        "export.projects": _("Projects exported"),
+    }
+)
+
+
 class TransitionNotAllowed(ValidationError):
     pass
+
+
+# ---------------------------------------------------------------- fairs
+
+
+def _voting_has_opened(fair: Fair, now: datetime) -> bool:
+    """Whatever the fair's publication: unpublishing must not reopen the rules for a change."""
+    return fair.phase_at(now) not in BEFORE_VOTING
+
+
+def _changed(stored: Fair, changes: dict) -> dict:
+    return {name: value for name, value in changes.items() if getattr(stored, name) != value}
+
+
+def fair_update_errors(*, fair: Fair, changes: dict, reason: str = "", now: datetime) -> dict[str, list]:
+    """Why `fair_update` would refuse these changes to the stored `fair`, per field (empty: it would not).
+
+    Before voting opens everything may change. Once it has opened the rules are frozen, and the
+    close of voting may move only while voting lasts, to a moment still in the future (earlier or
+    later), with a reason that the fair's public page shows.
+    """
+    changed = _changed(fair, changes)
+    if not _voting_has_opened(fair, now):
+        return {}
+    errors: dict[str, list] = {}
+    opened = date_format(timezone.localtime(fair.voting_opens_at), "DATETIME_FORMAT")
+    for name in RULES_FROZEN_WHEN_VOTING_OPENS:
+        if name in changed:
+            errors[name] = [
+                ValidationError(
+                    _("This cannot change once voting has opened (it opened on %(opened)s)."),
+                    code="frozen",
+                    params={"opened": opened},
+                )
+            ]
+    if "voting_closes_at" in changed:
+        new_close = changed["voting_closes_at"]
+        if now >= fair.voting_closes_at:
+            errors["voting_closes_at"] = [
+                ValidationError(_("Voting has closed: its close can no longer be moved."), code="closed")
+            ]
+        else:
+            if new_close is None or new_close <= now:
+                errors["voting_closes_at"] = [
+                    ValidationError(
+                        _("The new close of voting must be in the future: voting is under way."),
+                        code="close_in_past",
+                    )
+                ]
+            if not (reason or "").strip():
+                errors["reason"] = [
+                    ValidationError(
+                        _(
+                            "Say why the close of voting moves: the reason is shown on the fair's public page."
+                        ),
+                        code="reason_required",
+                    )
+                ]
+    return errors
+
+
+def fair_check_update(*, fair: Fair, changes: dict, reason: str = "", now: datetime) -> dict[str, list]:
+    """`fair_update_errors` against the stored row, for a form to show before saving.
+
+    Inside a transaction (the admin's change view is one) the fair row is locked here already,
+    so the answer still holds when `fair_update` saves in the same transaction.
+    """
+    stored = Fair.objects.all()
+    if transaction.get_connection().in_atomic_block:
+        stored = stored.select_for_update()
+    return fair_update_errors(fair=stored.get(pk=fair.pk), changes=changes, reason=reason, now=now)
+
+
+def _audit_value(name: str, value):
+    return None if name in AUDIT_BY_NAME_ONLY else value
+
+
+@transaction.atomic
+def fair_create(*, fair: Fair, actor) -> Fair:
+    if not actor.has_perm("projects.add_fair"):
+        raise PermissionDenied
+    fair.full_clean()
+    fair.save()
+    audit.record(actor=actor, action="fair.created", target=fair)
+    return fair
+
+
+@transaction.atomic
+def fair_update(*, fair: Fair, changes: dict, actor, reason: str = "", now: datetime | None = None) -> Fair:
+    """Change a fair's fields (`changes`: name → new value) unless its rules forbid it.
+
+    Locks the fair row (`select_for_update`) and reads the clock after the lock, so the check
+    sees what another organiser committed a moment ago and cannot be raced. Moving the close of
+    voting during voting leaves a `FairScheduleChange`, shown on the public page; every change
+    leaves one audit event, in this transaction.
+    """
+    if not actor.has_perm("projects.change_fair"):
+        raise PermissionDenied
+    stored = Fair.objects.select_for_update().get(pk=fair.pk)
+    now = now or timezone.now()
+    errors = fair_update_errors(fair=stored, changes=changes, reason=reason, now=now)
+    if errors:
+        raise ValidationError(errors)
+    changed = _changed(stored, changes)
+    if not changed:
+        return stored
+    old = {name: getattr(stored, name) for name in changed}
+    close_moved_in_public = "voting_closes_at" in changed and _voting_has_opened(stored, now)
+    for name, value in changed.items():
+        setattr(stored, name, value)
+    stored.full_clean()
+    stored.save()
+    details: dict = {
+        "changes": {
+            name: [_audit_value(name, old[name]), _audit_value(name, changed[name])] for name in changed
+        }
+    }
+    action = "fair.changed"
+    if any(name in FAIR_RULE_FIELDS for name in changed):
+        action = "fair.rules_changed"
+    if close_moved_in_public:
+        schedule_change = FairScheduleChange.objects.create(
+            fair=stored,
+            field=FairScheduleChange.Field.VOTING_CLOSES_AT,
+            old_value=old["voting_closes_at"],
+            new_value=changed["voting_closes_at"],
+            reason=reason.strip(),
+            actor=actor,
+            at=now,
+        )
+        details["schedule_change"] = schedule_change.pk
+        action = "fair.voting_close_moved"
+    audit.record(actor=actor, action=action, target=stored, reason=reason, details=details)
+    return stored
 
 
 # ---------------------------------------------------------------- organisations
@@ -425,7 +604,17 @@ def project_change_state(*, project: Project, to_state: str, actor, note: str = 
             % {"project": project.title},
             code="transition_not_allowed",
         )
-    return _record_transition(project=project, to_state=to_state, actor=actor, note=note.strip())
+    from_state = project.state
+    change = _record_transition(project=project, to_state=to_state, actor=actor, note=note.strip())
+    # The history row holds the decision; the audit event points at it for the organisers' trail.
+    audit.record(
+        actor=actor,
+        action="project.state_changed",
+        target=project,
+        reason=change.note,
+        details={"from": from_state, "to": to_state, "state_change": change.pk},
+    )
+    return change
 
 
 def project_return_for_changes(*, project: Project, actor, message: str) -> ProjectStateChange:
@@ -460,6 +649,9 @@ def project_set_public(*, project: Project, actor, public: bool) -> Project:
             % {"project": project.title, "state": project.get_state_display()},
             code="not_showable",
         )
+    if project.is_public == public:
+        return project  # nothing changes, nothing to record
     Project.objects.filter(pk=project.pk).update(is_public=public, updated_at=timezone.now())
     project.is_public = public
+    audit.record(actor=actor, action="project.shown" if public else "project.hidden", target=project)
     return project

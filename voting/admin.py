@@ -33,6 +33,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from fairportal import audit
 from fairportal.spreadsheets import CSV_CONTENT_TYPE, EXPORT_TIME_ZONE, neutralise
 from projects.models import Fair, Project, ProjectState
 from voting import selectors, services
@@ -49,6 +50,15 @@ CLUSTER_DEFAULT_WINDOW = 10
 CLUSTER_DEFAULT_MIN_VOTES = 5
 CLUSTERS_PER_KIND = 100
 INVALIDATE_LISTED = 100  # votes listed by receipt on the confirmation page; the rest are counted
+
+
+audit.register_actions(
+    {
+        "vote.invalidated": _("Vote invalidated"),
+        "export.vote_counts": _("Vote counts exported"),
+        "voting_alert.acknowledged": _("Voting alert acknowledged"),
+    }
+)
 
 
 def results_visible(fair: Fair, now: datetime | None = None) -> bool:
@@ -551,6 +561,7 @@ class VoteAdmin(admin.ModelAdmin):
         if not results_visible(fair):
             self.message_user(request, gettext("Counts are hidden until voting closes."), messages.WARNING)
             return HttpResponseRedirect(self._changelist_url())
+        audit.record(actor=request.user, action="export.vote_counts", target=fair, details={"format": "csv"})
         return counts_csv_response(fair)
 
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import ratelimit
+from fairportal import audit, ratelimit
 from projects.models import Fair, Project, ProjectState
 from voting import abuse, channels, identity
 from voting.models import Vote, VoteCode, VotingAlert
@@ -328,6 +328,7 @@ def vote_invalidate(*, vote: Vote, actor, reason: str, now: datetime | None = No
         vote.invalidated_by = actor
         vote.invalidation_reason = reason.strip()
         vote.save(update_fields=["invalidated_at", "invalidated_by", "invalidation_reason"])
+        audit.record(actor=actor, action="vote.invalidated", target=vote, reason=vote.invalidation_reason)
     return vote
 
 
@@ -335,8 +336,10 @@ def alert_acknowledge(*, alert: VotingAlert, actor, now: datetime | None = None)
     """An organiser has looked at the cluster: the banner goes until it crosses its threshold again."""
     if not actor.has_perm("voting.change_votingalert"):
         raise PermissionDenied
-    VotingAlert.objects.filter(pk=alert.pk).update(
-        acknowledged_at=now or timezone.now(), acknowledged_by=actor
-    )
-    alert.refresh_from_db()
+    with transaction.atomic():
+        VotingAlert.objects.filter(pk=alert.pk).update(
+            acknowledged_at=now or timezone.now(), acknowledged_by=actor
+        )
+        alert.refresh_from_db()
+        audit.record(actor=actor, action="voting_alert.acknowledged", target=alert)
     return alert

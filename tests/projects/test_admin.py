@@ -632,6 +632,9 @@ ORGANISER_PERMISSIONS = {
     # Added by voting's migration 0002: organisers audit votes and invalidate suspicious ones.
     "voting.view_vote",
     "voting.invalidate_vote",
+    # Added by voting's migration 0005: they see voting alerts and acknowledge them.
+    "voting.view_votingalert",
+    "voting.change_votingalert",
     # Added by jury's migration 0002: they set up reviews, seat jurors, may lift a recusal and
     # remove a criterion or a juror, read evaluations and see the ranking.
     *(f"jury.{action}_review" for action in ("view", "add", "change")),
@@ -646,6 +649,10 @@ ORGANISER_PERMISSIONS = {
     *(f"awards.{action}_ceremony" for action in ("view", "add", "change")),
     *(f"awards.{action}_ceremonyphoto" for action in ("view", "add", "change", "delete")),
     *(f"awards.{action}_award" for action in ("view", "add", "change", "delete")),
+    # Added by fairportal's migration 0002 and projects' 0010: the audit trail and the public
+    # schedule changes, to read only.
+    "fairportal.view_auditevent",
+    "projects.view_fairschedulechange",
 }
 
 
@@ -674,7 +681,10 @@ def test_the_group_migration_is_idempotent_and_reversible():
     assert Group.objects.filter(name="Organisers").count() == 1
     # This migration sets the projects part; voting's and jury's own migrations add theirs afterwards.
     assert group_permissions() == {
-        p for p in ORGANISER_PERMISSIONS if not p.startswith(("voting.", "jury.", "awards."))
+        p
+        for p in ORGANISER_PERMISSIONS
+        if not p.startswith(("voting.", "jury.", "awards.", "fairportal."))
+        and p != "projects.view_fairschedulechange"
     }
 
     organisers_migration.remove_group(global_apps, schema_editor)

@@ -187,6 +187,9 @@ def test_open_alerts_show_on_every_admin_page_until_acknowledged(client, finalis
     assert "Review the alerts" not in client.get(reverse("admin:index")).content.decode()
     alert.refresh_from_db()
     assert alert.acknowledged_by == organiser
+    from fairportal.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="voting_alert.acknowledged", actor=organiser).count() == 1
     NGO = UserFactory()
     client.force_login(NGO)
     assert client.get(reverse("admin:voting_votingalert_changelist")).status_code == 302
