@@ -145,10 +145,18 @@ class Enrolment:
     recovery_codes: list[str]
 
 
-@dataclass(frozen=True)
-class Verification:
-    device: Device | None
-    locked_until: datetime | None = None  # django-otp's throttling delay after wrong codes
+class CodesThrottled(Exception):
+    """django-otp's own delay after wrong codes (doubling per failure, per device) has not passed."""
+
+    def __init__(self, locked_until: datetime):
+        super().__init__(locked_until)
+        self.locked_until = locked_until
+
+
+def _check_not_throttled(device: Device) -> None:
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        raise CodesThrottled((details or {}).get("locked_until") or timezone.now())
 
 
 def normalise_recovery_code(code: str) -> str:
@@ -171,7 +179,8 @@ def two_factor_enrolment_device(*, user: User) -> TOTPDevice:
 
 @transaction.atomic
 def two_factor_confirm_enrolment(*, user: User, code: str) -> Enrolment | None:
-    """Confirm the authenticator app with a code from it and create fresh recovery codes.
+    """Confirm the authenticator app with a code from it and create fresh recovery codes
+    (None for a wrong code; `CodesThrottled` while django-otp's delay after one runs).
 
     Locks the unconfirmed device row: of two concurrent confirmations one wins, the other finds
     no unconfirmed device and fails. Refuses (None) once the user has a confirmed app, so a
@@ -180,7 +189,10 @@ def two_factor_confirm_enrolment(*, user: User, code: str) -> Enrolment | None:
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return None
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None or not device.verify_token(normalise_totp_code(code)):
+    if device is None:
+        return None
+    _check_not_throttled(device)
+    if not device.verify_token(normalise_totp_code(code)):
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -193,8 +205,9 @@ def two_factor_confirm_enrolment(*, user: User, code: str) -> Enrolment | None:
 
 
 @transaction.atomic
-def two_factor_verify(*, user: User, code: str, recovery: bool) -> Verification:
-    """Check a code from the authenticator app, or a recovery code (used up by this check).
+def two_factor_verify(*, user: User, code: str, recovery: bool) -> Device | None:
+    """The device that accepts a code from the authenticator app, or a recovery code (used up
+    by this check); None for a wrong code. Raises `CodesThrottled` while django-otp's delay runs.
 
     The device row is locked (`select_for_update`), so one code cannot be accepted twice by
     concurrent requests; django-otp refuses a TOTP code at or before the last accepted step.
@@ -202,12 +215,10 @@ def two_factor_verify(*, user: User, code: str, recovery: bool) -> Verification:
     model = StaticDevice if recovery else TOTPDevice
     device = model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
     if device is None:
-        return Verification(device=None)
-    allowed, details = device.verify_is_allowed()
-    if not allowed:
-        return Verification(device=None, locked_until=(details or {}).get("locked_until"))
+        return None
+    _check_not_throttled(device)
     code = normalise_recovery_code(code) if recovery else normalise_totp_code(code)
-    return Verification(device=device if device.verify_token(code) else None)
+    return device if device.verify_token(code) else None
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 import functools
 import logging
+import math
 from base64 import b32encode
 
 import django_otp
@@ -208,6 +209,16 @@ class SecondFactorPageMixin(LoginRequiredMixin):
             return too_many_requests(request, lockout)
         return super().post(request, *args, **kwargs)
 
+    def throttled(self, form, throttled: services.CodesThrottled) -> HttpResponse:
+        wait = max(1, math.ceil((throttled.locked_until - timezone.now()).total_seconds()))
+        message = ngettext(
+            "Too many wrong codes in a row. Please wait %(seconds)d second and try again.",
+            "Too many wrong codes in a row. Please wait %(seconds)d seconds and try again.",
+            wait,
+        )
+        form.add_error("code", message % {"seconds": wait})
+        return self.form_invalid(form)
+
     def wrong_code(self, form, message) -> HttpResponse:
         services.two_factor_failure_record(user=self.request.user, ip=client_ip(self.request))
         form.add_error("code", message)
@@ -238,22 +249,13 @@ class TwoFactorVerifyView(SecondFactorPageMixin, FormView):
 
     def form_valid(self, form):
         user = self.request.user
-        outcome = services.two_factor_verify(
-            user=user, code=form.cleaned_data["code"], recovery=self.recovery
-        )
-        if outcome.locked_until is not None:
-            wait = max(1, int((outcome.locked_until - timezone.now()).total_seconds()) + 1)
-            form.add_error(
-                "code",
-                ngettext(
-                    "Too many wrong codes in a row. Please wait %(seconds)d second and try again.",
-                    "Too many wrong codes in a row. Please wait %(seconds)d seconds and try again.",
-                    wait,
-                )
-                % {"seconds": wait},
+        try:
+            device = services.two_factor_verify(
+                user=user, code=form.cleaned_data["code"], recovery=self.recovery
             )
-            return self.form_invalid(form)
-        if outcome.device is None:
+        except services.CodesThrottled as throttled:
+            return self.throttled(form, throttled)
+        if device is None:
             if self.recovery:
                 return self.wrong_code(form, _("This recovery code is not correct or has already been used."))
             return self.wrong_code(
@@ -263,7 +265,7 @@ class TwoFactorVerifyView(SecondFactorPageMixin, FormView):
                     "the time on your phone is set automatically."
                 ),
             )
-        django_otp.login(self.request, outcome.device)
+        django_otp.login(self.request, device)
         if self.recovery:
             left = selectors.recovery_codes_left(user)
             messages.warning(
