@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -193,7 +193,9 @@ class SecondFactorPageMixin(LoginRequiredMixin):
         wanted = self.request.POST.get("next") or self.request.GET.get("next", "")
         if next_url := safe_next(self.request, wanted):
             return next_url
-        return reverse("admin:index") if self.request.user.is_staff else settings.LOGIN_REDIRECT_URL
+        return (
+            reverse("admin:index") if self.request.user.is_staff else resolve_url(settings.LOGIN_REDIRECT_URL)
+        )
 
     def with_next(self, name: str) -> str:
         return f"{reverse(name)}?{urlencode({'next': self.get_next_url()})}"

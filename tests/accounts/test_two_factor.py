@@ -352,7 +352,7 @@ def test_after_a_reset_the_organiser_sets_up_a_new_app_at_the_next_log_in(client
     assert response["Location"].startswith(SETUP)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_recovery_code_is_accepted_once_by_concurrent_requests():
     user = User.objects.create_superuser(email="boss@fair.kz", password=PASSWORD)
     enrol(user, codes=("abcd2345",))
