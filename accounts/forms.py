@@ -82,3 +82,56 @@ class ResendConfirmationForm(forms.Form):
 
     def clean_email(self) -> str:
         return normalize_login_email(self.cleaned_data["email"])
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The six-digit code from the authenticator app (on the code and the set-up page)."""
+
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "spellcheck": "false",
+                "autocapitalize": "off",
+                "class": "form-control-lg",
+            }
+        ),
+        error_messages={"required": _("Enter the six-digit code.")},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("The code has six digits, for example 123456."), code="format")
+        return code
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the recovery codes shown when the second factor was set up; each works once."""
+
+    code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=20,
+        help_text=_("Eight letters and digits, for example abcd 2345. Each code works only once."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "spellcheck": "false",
+                "autocapitalize": "off",
+                "class": "form-control-lg",
+            }
+        ),
+        error_messages={"required": _("Enter one of your recovery codes.")},
+    )
+
+
+class RecoveryCodesSavedForm(forms.Form):
+    saved = forms.BooleanField(
+        label=_("I have saved these recovery codes somewhere safe"),
+        error_messages={"required": _("Please confirm that you have saved the recovery codes.")},
+    )

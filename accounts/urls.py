@@ -11,6 +11,12 @@ urlpatterns = [
     path("confirm/again/", views.ResendConfirmationView.as_view(), name="resend_confirmation"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path(
+        "two-factor/recovery/", views.TwoFactorVerifyView.as_view(recovery=True), name="two_factor_recovery"
+    ),
+    path("two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("two-factor/codes/", views.TwoFactorRecoveryCodesView.as_view(), name="two_factor_recovery_codes"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/done/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

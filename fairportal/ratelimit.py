@@ -133,17 +133,31 @@ def hit(key: str, *, limit: int, period: int, now: datetime | None = None) -> Ra
     return RateLimitResult(allowed=count <= limit, count=count, limit=limit, retry_after=retry_after)
 
 
-def is_over(key: str, *, limit: int, period: int, now: datetime | None = None) -> bool:
-    """Whether `key` has already used up its window, without counting a hit (a lockout check)."""
-    if not settings.RATELIMIT_ENABLED:
-        return False
+def peek(key: str, *, limit: int, period: int, now: datetime | None = None) -> RateLimitResult:
+    """The state of `key`'s current window without counting a hit.
+
+    For limits that count only failures: check before the attempt, `hit()` after a failure.
+    `allowed` is False once the window holds `limit` hits, so the next attempt is refused.
+    """
     now = now or timezone.now()
-    window_start = int(now.timestamp() // period) * period
+    epoch = now.timestamp()
+    window_start = int(epoch // period) * period
+    retry_after = max(1, math.ceil(window_start + period - epoch))
+    if not settings.RATELIMIT_ENABLED:
+        return RateLimitResult(allowed=True, count=0, limit=limit, retry_after=retry_after)
     if len(key) > _KEY_LENGTH:
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
-    return RateLimitCounter.objects.filter(
-        key=key, window_start=datetime.fromtimestamp(window_start, tz=UTC), count__gte=limit
-    ).exists()
+    count = (
+        RateLimitCounter.objects.filter(key=key, window_start=datetime.fromtimestamp(window_start, tz=UTC))
+        .values_list("count", flat=True)
+        .first()
+    ) or 0
+    return RateLimitResult(allowed=count < limit, count=count, limit=limit, retry_after=retry_after)
+
+
+def is_over(key: str, *, limit: int, period: int, now: datetime | None = None) -> bool:
+    """Whether `key` has already used up its window, without counting a hit (a lockout check)."""
+    return not peek(key, limit=limit, period=period, now=now).allowed
 
 
 def is_limited(key: str, *, limit: int, period: int) -> bool:
