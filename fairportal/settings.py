@@ -143,9 +143,23 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
-# Uploads are re-encoded or verified before they are stored, so the app may serve them
-# itself on small deployments; set false where a web server or object store does it.
-SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
+# Uploads are always served through fairportal/protected_media.py, which checks who may see a
+# draft's files. With a prefix (e.g. /protected-media/) it answers with X-Accel-Redirect and nginx
+# sends the file from an `internal` location; without one Django streams the file itself.
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("DJANGO_MEDIA_ACCEL_REDIRECT", default="")
+if MEDIA_ACCEL_REDIRECT_PREFIX and not (
+    MEDIA_ACCEL_REDIRECT_PREFIX.startswith("/") and MEDIA_ACCEL_REDIRECT_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_MEDIA_ACCEL_REDIRECT must start and end with '/', e.g. /protected-media/."
+    )
+# A web server that serves MEDIA_ROOT itself would show drafts' files to anyone: refuse the old
+# switch for that rather than let an upgrade silently keep such a set-up.
+if not env.bool("DJANGO_SERVE_MEDIA", default=True):
+    raise ImproperlyConfigured(
+        "DJANGO_SERVE_MEDIA is gone: uploads are always checked by the app. Let nginx send them with "
+        "DJANGO_MEDIA_ACCEL_REDIRECT (see the README) and stop serving the media directory directly."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
