@@ -312,7 +312,7 @@ class ProjectImageInline(admin.TabularInline):
         if not obj.thumbnail:
             return self.get_empty_value_display()
         return format_html(
-            '<a href="{}"><img src="{}" alt="{}" style="max-width: 160px; max-height: 120px;"></a>',
+            '<a href="{}"><img src="{}" alt="{}" class="fp-preview"></a>',
             obj.image.url,
             obj.thumbnail.url,
             obj.alt_text,
