@@ -16,6 +16,7 @@ injected inline script and style attribute are reported, so a silent run means s
 import json
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -163,6 +164,10 @@ def main():
             for line in result["violations"] + result["csp_console"] + result["broken_images"]:
                 print("        ", line[:220])
     print("TOTAL CSP violations:", total)
+    others = Counter(line for block in out for result in block["results"] for line in result["console"])
+    print("Console messages (all pages):", sum(others.values()))
+    for line, count in others.most_common():
+        print(f"{count:>6}  {line[:200]}")
     with open(BASE_DIR / "var" / "browser_csp.json", "w") as results_file:
         json.dump(out, results_file, indent=1)
 

@@ -238,14 +238,12 @@ CONTENT_SECURITY_POLICY = {
 }
 # Permissions-Policy (django-permissions-policy): the portal needs no device or payment API, so
 # nobody (no injected script, no embedded player) may ask the visitor for them. The players keep
-# what playing a video needs.
+# what playing a video needs. Only features Chromium knows: unknown ones print console warnings.
 PERMISSIONS_POLICY = {
     **{
         feature: []
         for feature in (
             "accelerometer",
-            "ambient-light-sensor",
-            "bluetooth",
             "browsing-topics",
             "camera",
             "display-capture",
