@@ -67,7 +67,7 @@ window.__csp = [];
 document.addEventListener('securitypolicyviolation', e => window.__csp.push(
   e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber));
 """
-BROKEN = "Array.from(document.images).filter(i => i.complete && i.naturalWidth === 0).map(i => i.src)"
+BROKEN = "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
 
 
 def visit(page, name, path, results):
@@ -79,7 +79,10 @@ def visit(page, name, path, results):
         button.click()
         page.wait_for_selector(".video-facade iframe", timeout=5000)
         page.wait_for_timeout(1500)
-    page.wait_for_timeout(300)
+    # Lazy images load only near the viewport: scroll through the page so each one is fetched.
+    page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_load_state("networkidle")
     images = page.evaluate("document.images.length")
     iframes = page.evaluate("Array.from(document.querySelectorAll('iframe')).map(f => f.src)")
     violations = page.evaluate("window.__csp")
