@@ -190,14 +190,25 @@ def sanitise_pdf(upload: File) -> ContentFile:
     so nothing else the uploader put in survives: no document JavaScript, no OpenAction or
     additional actions (/AA) on the document or its pages, no form fields, no embedded files
     or attachments, no outlines, no metadata, and nothing appended after the end of the file
-    (a ZIP or HTML polyglot). The result has a random name. Raises the same ValidationErrors.
+    (a ZIP or HTML polyglot). Page and resource dictionaries keep only the keys drawing needs;
+    inside fonts and images, pypdf copies what they reference, but no viewer runs anything from
+    there: actions fire only from the catalogue, pages and annotations, which are rebuilt.
+    The result has a random name. Raises the same ValidationErrors.
     """
     reader = _read_pdf(upload)
     try:
         writer = PdfWriter()
         for page in reader.pages:
             links = _web_links(page)
-            clean = writer.add_page(page, excluded_keys=_UNSAFE_PAGE_KEYS)
+            # Keys are kept by name, not removed by name: anything we do not know is dropped,
+            # along with whatever it points to (actions and files hung on made-up keys).
+            resources = page.get("/Resources")
+            resources = resources.get_object() if resources is not None else None
+            if isinstance(resources, DictionaryObject):
+                for key in [key for key in resources if key not in _RESOURCE_KEYS]:
+                    del resources[key]
+            unknown = [key for key in page if key not in _PAGE_KEYS]
+            clean = writer.add_page(page, excluded_keys=unknown)
             for rect, uri in links:
                 writer.add_annotation(clean, _link_annotation(rect, uri))
         buffer = BytesIO()
@@ -208,8 +219,15 @@ def sanitise_pdf(upload: File) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.pdf")
 
 
-# Page keys that can carry actions or hidden content; annotations are rebuilt from scratch.
-_UNSAFE_PAGE_KEYS = ("/AA", "/Annots", "/Metadata", "/PieceInfo", "/Thumb", "/B")
+# What a page needs to be drawn; everything else (/AA actions, /Annots — web links are rebuilt
+# from scratch —, /Metadata, /PieceInfo, made-up keys) stays behind. /Parent is pypdf's own.
+_PAGE_KEYS = frozenset(
+    {"/Type", "/Parent", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/Rotate"}
+    | {"/Resources", "/Contents", "/Group", "/UserUnit"}
+)
+_RESOURCE_KEYS = frozenset(
+    {"/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/Properties", "/ProcSet"}
+)
 _WEB_SCHEMES = ("http://", "https://", "mailto:")
 
 

@@ -70,6 +70,12 @@ def javascript_pdf() -> bytes:
     )
     page = writer.pages[0]
     page[_name("/AA")] = DictionaryObject({_name("/O"): action})
+    # Hung on made-up keys, where a copy that follows every reference would pick them up.
+    hidden_file = writer._add_object(
+        DictionaryObject({_name("/Type"): _name("/EmbeddedFile"), _name("/Payload"): action})
+    )
+    page[_name("/Smuggled")] = hidden_file
+    page["/Resources"].get_object()[_name("/Smuggled")] = hidden_file
     rect = ArrayObject([FloatObject(0), FloatObject(0), FloatObject(100), FloatObject(100)])
     writer.add_annotation(
         page,
