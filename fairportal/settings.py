@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 import xstatic.pkg.bootstrap as xstatic_bootstrap
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "fairportal",
     "accounts",
     "projects",
@@ -65,6 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Headers first, so every response gets them, static files and error pages included.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -159,9 +164,23 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
-# Uploads are re-encoded or verified before they are stored, so the app may serve them
-# itself on small deployments; set false where a web server or object store does it.
-SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=True)
+# Uploads are always served through fairportal/protected_media.py, which checks who may see a
+# draft's files. With a prefix (e.g. /protected-media/) it answers with X-Accel-Redirect and nginx
+# sends the file from an `internal` location; without one Django streams the file itself.
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("DJANGO_MEDIA_ACCEL_REDIRECT", default="")
+if MEDIA_ACCEL_REDIRECT_PREFIX and not (
+    MEDIA_ACCEL_REDIRECT_PREFIX.startswith("/") and MEDIA_ACCEL_REDIRECT_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_MEDIA_ACCEL_REDIRECT must start and end with '/', e.g. /protected-media/."
+    )
+# A web server that serves MEDIA_ROOT itself would show drafts' files to anyone: refuse the old
+# switch for that rather than let an upgrade silently keep such a set-up.
+if not env.bool("DJANGO_SERVE_MEDIA", default=True):
+    raise ImproperlyConfigured(
+        "DJANGO_SERVE_MEDIA is gone: uploads are always checked by the app. Let nginx send them with "
+        "DJANGO_MEDIA_ACCEL_REDIRECT (see the README) and stop serving the media directory directly."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -211,6 +230,59 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "fairportal.views.csrf_failure"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, so an
+# injected <script>, on*= handler or style attribute does nothing. No 'unsafe-inline' anywhere:
+# our templates and the Django admin (5.2) carry no inline script or style attribute
+# (tests/test_security_headers.py keeps it so). data: images are Bootstrap's and the admin's
+# SVG icons in CSS. Frames: only the video players the project page inserts on "play".
+VIDEO_FRAME_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": VIDEO_FRAME_ORIGINS,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): the portal needs no device or payment API, so
+# nobody (no injected script, no embedded player) may ask the visitor for them. The players keep
+# what playing a video needs. Only features Chromium knows: unknown ones print console warnings.
+PERMISSIONS_POLICY = {
+    **{
+        feature: []
+        for feature in (
+            "accelerometer",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        )
+    },
+    **{
+        feature: ["self", *VIDEO_FRAME_ORIGINS]
+        for feature in ("autoplay", "encrypted-media", "fullscreen", "picture-in-picture")
+    },
+}
 
 # ---------------------------------------------------------------- background tasks
 # Mail (voting codes above all) is sent by a task so a slow mail server never holds a request.

@@ -5,10 +5,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_page
 from django.views.generic import TemplateView
-from django.views.static import serve
 
 from accounts.views import rate_limited_login
-from fairportal import views
+from fairportal import protected_media, views
 from projects.sitemaps import SITEMAPS
 
 # Language-neutral URLs: machines ask for these without a language prefix.
@@ -47,12 +46,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.SERVE_MEDIA:
-    urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-            name="media",
-        )
-    ]
+# Uploads: every request is checked against who may see the file (fairportal/protected_media.py);
+# nginx only sends the file when told to by X-Accel-Redirect, never serves MEDIA_ROOT itself.
+urlpatterns += [
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", protected_media.serve, name="media"),
+]

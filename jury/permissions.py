@@ -31,6 +31,17 @@ def seat_covers(juror: Juror, project: Project) -> bool:
     ).exists()
 
 
+def can_review(user, project: Project) -> bool:
+    """The user holds a seat in a published fair that covers the project: they may read its
+    submission, uploads included (the same rule as the juror's project page)."""
+    if not can_act_as_juror(user):
+        return False
+    seats = Juror.objects.filter(
+        user=user, review__fair_id=project.fair_id, review__fair__is_published=True
+    ).prefetch_related("nominations")
+    return any(seat_covers(juror, project) for juror in seats)
+
+
 def can_change_scores(juror: Juror, now: datetime) -> bool:
     return juror.finalised_at is None and juror.review.is_open_at(now)
 

@@ -7,7 +7,6 @@ e-mail the NGO. Each selected project is changed in its own transaction, so one
 refusal does not undo the others.
 """
 
-import uuid
 from collections.abc import Callable
 
 from django import forms
@@ -35,7 +34,7 @@ from projects.forms import (
     MultilineTextField,
     portal_formfield,
 )
-from projects.media import reencode_image, validate_pdf
+from projects.media import reencode_image, sanitise_pdf
 from projects.models import (
     MAX_IMAGES_PER_PROJECT,
     Fair,
@@ -361,8 +360,8 @@ class ProjectAdminForm(forms.ModelForm):
     def clean_pdf(self):
         pdf = self.cleaned_data.get("pdf")
         if pdf and hasattr(pdf, "content_type"):  # a new upload, not the stored file
-            validate_pdf(pdf)
-            pdf.name = f"{uuid.uuid4().hex}.pdf"  # as services do: the original name may say too much
+            # As services do: rewritten (no scripts, attachments, appended data), randomly named.
+            return sanitise_pdf(pdf)
         return pdf
 
     def clean(self):
@@ -412,7 +411,7 @@ class ProjectImageInline(admin.TabularInline):
         if not obj.thumbnail:
             return self.get_empty_value_display()
         return format_html(
-            '<a href="{}"><img src="{}" alt="{}" style="max-width: 160px; max-height: 120px;"></a>',
+            '<a href="{}"><img src="{}" alt="{}" class="fp-preview"></a>',
             obj.image.url,
             obj.thumbnail.url,
             obj.alt_text,

@@ -1,8 +1,9 @@
 """Checks and clean-up for what NGOs upload with a project: photos, PDFs and video links.
 
 Uploaded files are untrusted: images are decoded and re-encoded from their pixels (so nothing the
-uploader smuggled into the file, and no EXIF/GPS metadata, reaches other visitors), PDFs must parse,
-and video links are reduced to a provider and an id, from which we build our own URLs.
+uploader smuggled into the file, and no EXIF/GPS metadata, reaches other visitors), PDFs must parse
+and are rewritten page by page (no scripts, actions, attachments or appended data survive), and
+video links are reduced to a provider and an id, from which we build our own URLs.
 """
 
 import re
@@ -17,7 +18,15 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PDF_BYTES = 10 * 1024 * 1024
@@ -171,6 +180,98 @@ def validate_pdf(upload: File) -> None:
 
     Codes: pdf_too_large, pdf_format, pdf_corrupt, pdf_encrypted, pdf_empty. Leaves the file rewound.
     """
+    _read_pdf(upload)
+
+
+def sanitise_pdf(upload: File) -> ContentFile:
+    """Check the upload like validate_pdf() and return the document rewritten page by page.
+
+    Only the pages (their content, resources and plain web links) are copied into a new file,
+    so nothing else the uploader put in survives: no document JavaScript, no OpenAction or
+    additional actions (/AA) on the document or its pages, no form fields, no embedded files
+    or attachments, no outlines, no metadata, and nothing appended after the end of the file
+    (a ZIP or HTML polyglot). Page and resource dictionaries keep only the keys drawing needs;
+    inside fonts and images, pypdf copies what they reference, but no viewer runs anything from
+    there: actions fire only from the catalogue, pages and annotations, which are rebuilt.
+    The result has a random name. Raises the same ValidationErrors.
+    """
+    reader = _read_pdf(upload)
+    try:
+        writer = PdfWriter()
+        for page in reader.pages:
+            links = _web_links(page)
+            # Keys are kept by name, not removed by name: anything we do not know is dropped,
+            # along with whatever it points to (actions and files hung on made-up keys).
+            resources = page.get("/Resources")
+            resources = resources.get_object() if resources is not None else None
+            if isinstance(resources, DictionaryObject):
+                for key in [key for key in resources if key not in _RESOURCE_KEYS]:
+                    del resources[key]
+            unknown = [key for key in page if key not in _PAGE_KEYS]
+            clean = writer.add_page(page, excluded_keys=unknown)
+            for rect, uri in links:
+                writer.add_annotation(clean, _link_annotation(rect, uri))
+        buffer = BytesIO()
+        writer.write(buffer)
+    except Exception as exc:
+        # A file pypdf could open may still break while its pages are copied.
+        raise _pdf_corrupt() from exc
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.pdf")
+
+
+# What a page needs to be drawn; everything else (/AA actions, /Annots — web links are rebuilt
+# from scratch —, /Metadata, /PieceInfo, made-up keys) stays behind. /Parent is pypdf's own.
+_PAGE_KEYS = frozenset(
+    {"/Type", "/Parent", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/Rotate"}
+    | {"/Resources", "/Contents", "/Group", "/UserUnit"}
+)
+_RESOURCE_KEYS = frozenset(
+    {"/Font", "/XObject", "/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/Properties", "/ProcSet"}
+)
+_WEB_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _web_links(page) -> list[tuple[list[float], str]]:
+    """(rectangle, address) of the page's links to web pages or e-mail; every other annotation goes."""
+    links = []
+    for annotation in page.get("/Annots") or []:
+        annotation = annotation.get_object()
+        action = annotation.get("/A")
+        action = action.get_object() if action is not None else None
+        if annotation.get("/Subtype") != "/Link" or not isinstance(action, DictionaryObject):
+            continue
+        uri = action.get("/URI")
+        if action.get("/S") != "/URI" or not isinstance(uri, (str, bytes)):
+            continue
+        uri = uri.decode("latin-1") if isinstance(uri, bytes) else str(uri)
+        rect = annotation.get("/Rect")
+        if uri.lower().startswith(_WEB_SCHEMES) and rect is not None and len(rect) == 4:
+            links.append(([float(value) for value in rect], uri))
+    return links
+
+
+def _link_annotation(rect: list[float], uri: str) -> DictionaryObject:
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([FloatObject(value) for value in rect]),
+            NameObject("/Border"): ArrayObject([NumberObject(0), NumberObject(0), NumberObject(0)]),
+            NameObject("/A"): DictionaryObject(
+                {NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject(uri)}
+            ),
+        }
+    )
+
+
+def _pdf_corrupt() -> ValidationError:
+    return ValidationError(
+        _("The PDF file is damaged or cannot be read. Please export it again and re-upload it."),
+        code="pdf_corrupt",
+    )
+
+
+def _read_pdf(upload: File) -> PdfReader:
     if upload.size > MAX_PDF_BYTES:
         raise ValidationError(
             _("The PDF is larger than %(limit)s MB."),
@@ -184,10 +285,6 @@ def validate_pdf(upload: File) -> None:
         upload.seek(0)
     if not data.startswith(b"%PDF-"):
         raise ValidationError(_("This file is not a PDF document."), code="pdf_format")
-    corrupt = ValidationError(
-        _("The PDF file is damaged or cannot be read. Please export it again and re-upload it."),
-        code="pdf_corrupt",
-    )
     try:
         reader = PdfReader(BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
@@ -195,7 +292,7 @@ def validate_pdf(upload: File) -> None:
         has_pages = encrypted or (len(reader.pages) > 0 and reader.pages[0].mediabox is not None)
     except Exception as exc:
         # pypdf, even in non-strict mode, raises assorted errors on broken files.
-        raise corrupt from exc
+        raise _pdf_corrupt() from exc
     if encrypted:
         raise ValidationError(
             _("The PDF is password-protected. Please upload a version without a password."),
@@ -203,6 +300,7 @@ def validate_pdf(upload: File) -> None:
         )
     if not has_pages:
         raise ValidationError(_("The PDF has no pages."), code="pdf_empty")
+    return reader
 
 
 # --- video links ------------------------------------------------------------------------------

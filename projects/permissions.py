@@ -66,3 +66,22 @@ def can_withdraw_project(user, project: Project, now: datetime) -> bool:
 
 def can_create_project(user, organisation: Organisation, fair, now: datetime) -> bool:
     return fair.is_published and fair.phase_at(now) == Phase.SUBMISSION and is_member(user, organisation)
+
+
+def is_organiser(user, permission: str = "projects.view_project") -> bool:
+    """Staff who may read this in the admin (the Organisers group, or a superuser)."""
+    return user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)
+
+
+def can_view_project_files(user, project: Project) -> bool:
+    """A project's uploads (images, PDF) before it is public: its NGO's members and the organisers.
+
+    Jurors are asked by `jury.permissions.can_review`; once the project is public
+    (`ProjectQuerySet.public()`), everyone may see them.
+    """
+    return is_member(user, project.organisation) or is_organiser(user, "projects.view_project")
+
+
+def can_view_organisation_files(user, organisation: Organisation) -> bool:
+    """An NGO's logo before it has a public project: its members and the organisers."""
+    return is_member(user, organisation) or is_organiser(user, "projects.view_organisation")

@@ -6,7 +6,6 @@ forgotten check in a view cannot open a hole. State changes lock the project row
 deadline, cannot both move the same project from the same state.
 """
 
-import uuid
 from datetime import datetime
 
 from django.core import signing
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from fairportal import audit, ratelimit
 from fairportal.mail import send_to_addresses, send_to_users
 from projects import permissions
-from projects.media import reencode_image, validate_pdf
+from projects.media import reencode_image, sanitise_pdf
 from projects.models import (
     INVITATION_VALIDITY,
     MAX_IMAGES_PER_PROJECT,
@@ -396,12 +395,14 @@ def _assign_project_fields(project: Project, data: dict) -> list:
         _delete_file_after_commit(project.pdf)
         project.pdf = ""
     elif pdf:
-        validate_pdf(pdf)
+        # Rewritten, so no script, action, attachment or appended file reaches readers; the new
+        # file has a random name: the original may say more than the NGO meant to publish.
+        try:
+            clean = sanitise_pdf(pdf)
+        except ValidationError as error:
+            raise ValidationError({"pdf": error}) from error
         _delete_file_after_commit(project.pdf)
-        # A random name: the file's own name may say more than the NGO meant to publish,
-        # and a draft's PDF must not be findable by guessing.
-        pdf.name = f"{uuid.uuid4().hex}.pdf"
-        project.pdf = pdf
+        project.pdf = clean
     return spheres
 
 

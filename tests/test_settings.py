@@ -113,3 +113,22 @@ def test_deploy_checks_pass_with_production_environment():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_nginx_sends_uploads_when_given_the_internal_prefix():
+    code = "from django.conf import settings as s; print(repr(s.MEDIA_ACCEL_REDIRECT_PREFIX))"
+    assert run_python(code, {}).stdout.strip() == "''"
+    result = run_python(code, {**PRODUCTION_ENV, "DJANGO_MEDIA_ACCEL_REDIRECT": "/protected-media/"})
+    assert result.stdout.strip() == "'/protected-media/'", result.stderr
+
+    result = run_python("import django; django.setup()", {"DJANGO_MEDIA_ACCEL_REDIRECT": "protected-media"})
+    assert result.returncode != 0
+    assert "must start and end with '/'" in result.stderr
+
+
+def test_the_old_switch_to_let_a_web_server_serve_media_directly_is_refused():
+    # With it, nginx served MEDIA_ROOT itself: every draft's files to anyone with the URL.
+    result = run_python("import django; django.setup()", {"DJANGO_SERVE_MEDIA": "false"})
+
+    assert result.returncode != 0
+    assert "DJANGO_MEDIA_ACCEL_REDIRECT" in result.stderr

@@ -590,3 +590,23 @@ def test_the_peoples_choice_page_offers_the_award_until_it_is_given(client, cere
     assert 'name="project"' not in html  # the tie is decided: no second button
     assert Award.objects.get(kind=AwardKind.PEOPLES_CHOICE).project == a
     assert 'name="project"' not in client.get(page_url + "?scope=fair").content.decode()
+
+
+def test_ceremony_photos_are_public_only_once_the_ceremony_is(client, ceremony, organiser):
+    from projects.media import reencode_image
+    from tests.projects.factories import jpeg_upload
+
+    processed = reencode_image(jpeg_upload())
+    photo = ceremony.photos.create(alt_text_kk="Сахна", alt_text_ru="Сцена", position=0)
+    photo.image.save(processed.image.name, processed.image, save=False)
+    photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail)
+    Ceremony.objects.filter(pk=ceremony.pk).update(is_published=False)
+
+    assert client.get(photo.thumbnail.url).status_code == 404
+    client.force_login(organiser)
+    assert client.get(photo.image.url).status_code == 200  # the admin's preview
+    client.logout()
+    Ceremony.objects.filter(pk=ceremony.pk).update(is_published=True)
+    response = client.get(photo.thumbnail.url)
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("public")
