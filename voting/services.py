@@ -137,9 +137,9 @@ def vote_request_code(
         )
     if not _has_usable_code(project.fair, voter.digest, network, now):
         try:
-            abuse.admit_new_identity(fair=project.fair, domain=voter.domain, network=network, now=now)
-        except abuse.VelocityExceeded:
-            raise VotingError(abuse.DOMAIN_BUSY_MESSAGE, code="domain_busy") from None
+            abuse.admit_new_identity(fair=project.fair, domain=voter.domain, network=network, ip=ip, now=now)
+        except abuse.VelocityExceeded as busy:
+            raise VotingError(busy.message, code="busy") from None
     with transaction.atomic():
         live = _live_code(project.fair, voter.digest)
         if live and _is_usable(live, now) and not _spent_by_its_own_network(live, network, now):
