@@ -1,12 +1,22 @@
 import pytest
+from asgiref.local import Local
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils.translation import trans_real
 
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
-    """Tests read the catalogs as users do, so compile any .po newer than its .mo."""
+    """Tests read the catalogs as users do, so compile any .po newer than its .mo.
+
+    Django may have loaded the old .mo files already (while collecting tests), so its cached
+    catalogs are dropped afterwards, as Django's own tests do when LOCALE_PATHS changes;
+    otherwise the first run after a catalog change sees yesterday's translations.
+    """
     call_command("compile_translations", verbosity=0)
+    trans_real._default = None
+    trans_real._active = Local()
+    trans_real._translations = {}
 
 
 @pytest.fixture(autouse=True)
