@@ -47,14 +47,14 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
     project = _public_project(pk)
     now = timezone.now()
     channels = services.offered_channels(project.fair)
-    challenge = abuse.challenge_required(fair=project.fair, now=now)
+    check_browser = abuse.challenge_required(fair=project.fair, now=now)
     form = VoteRequestForm(
-        request.POST or None, session=request.session, channels=channels, challenge=challenge
+        request.POST or None, session=request.session, channels=channels, challenge=check_browser
     )
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
-            challenge = services.vote_request_code(
+            code = services.vote_request_code(
                 project=project,
                 address=form.cleaned_data["email"],
                 ip=client_ip(request),
@@ -69,8 +69,8 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("email", error)
         else:
             spend_stamp(request.session)
-            request.session[SESSION_CODE] = challenge.pk
-            request.session[SESSION_MASKED] = challenge.voter_masked
+            request.session[SESSION_CODE] = code.pk
+            request.session[SESSION_MASKED] = code.voter_masked
             request.session[SESSION_PROJECT] = project.pk
             return redirect("voting:verify")
     elif not services.can_vote_for(project, now):
@@ -80,7 +80,7 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "refusal": refusal,
         "channels": ",".join(channels),
-        "proof_challenge": proof.new_challenge(now) if challenge and not refusal else "",
+        "proof_challenge": proof.new_challenge(now) if check_browser and not refusal else "",
         "wait_seconds": proof.WAIT_INSTEAD_SECONDS,
     }
     return render(request, "voting/vote_start.html", context)
