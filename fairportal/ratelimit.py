@@ -91,6 +91,8 @@ def network_of(ip: str) -> str:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return ""
+    if address.version == 6 and address.ipv4_mapped:  # "::ffff:203.0.113.7" on a dual-stack bind
+        address = address.ipv4_mapped
     prefix = 24 if address.version == 4 else 64
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
@@ -158,6 +160,19 @@ def peek(key: str, *, limit: int, period: int, now: datetime | None = None) -> R
 def is_over(key: str, *, limit: int, period: int, now: datetime | None = None) -> bool:
     """Whether `key` has already used up its window, without counting a hit (a lockout check)."""
     return not peek(key, limit=limit, period=period, now=now).allowed
+
+
+def first_use(key: str, *, lifetime: int, now: datetime | None = None) -> bool:
+    """True the first time `key` is used within `lifetime` seconds, in any process; then False.
+
+    For single-use tokens (a form stamp, a proof of work) that live at most `lifetime`: a reuse
+    lands in the same fixed window or the next one, so both are checked. Concurrent uses are
+    decided by the counter's row lock: exactly one wins.
+    """
+    now = now or timezone.now()
+    if not hit(key, limit=1, period=lifetime, now=now).allowed:
+        return False
+    return not is_over(key, limit=1, period=lifetime, now=now - timedelta(seconds=lifetime))
 
 
 def is_limited(key: str, *, limit: int, period: int) -> bool:

@@ -3,11 +3,14 @@
 An e-mail identity costs nothing to whoever owns a catch-all domain, and addresses come from
 networks. So, besides the per-identity and per-code limits in `voting.services`:
 
-- **per domain**: new codes for addresses at one domain that is not a large public provider
-  are capped per fair and ten minutes (`DOMAIN_VELOCITY`); a catch-all domain minting
-  addresses meets the cap, a company whose staff vote together rarely does;
+- **per domain**: verified votes of one registrable domain (subdomains count as their parent)
+  that is not a large public provider are capped per fair and ten minutes (`DOMAIN_VELOCITY`);
+  a catch-all owner minting addresses meets the cap, a company whose staff vote together
+  rarely does, and a stranger who cannot read the domain's mail cannot trigger it;
 - **per network** (IPv4 /24, IPv6 /64): views cap requests per network (`voting.views`), and
-  here a burst of new identities from one network raises an alert;
+  here a burst of code requests from one network raises an alert;
+- **per client address**: past a household's share of code requests the browser check switches
+  on for that address, and far past it the address waits (`REQUESTS_PER_ADDRESS`);
 - **a browser check** (ALTCHA proof of work, `voting.proof`) switches on by itself while a
   fair's code requests spike (`VOTING_CHALLENGE=auto`), or always / never by environment;
 - **alerts**: a cluster crossing its threshold is recorded once as a `VotingAlert` (admin
@@ -27,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fairportal import ratelimit
 from projects.models import Fair
+from voting import identity
 from voting.models import VotingAlert
 
 logger = logging.getLogger(__name__)
@@ -58,11 +62,15 @@ LARGE_PROVIDERS = frozenset(
     }
 )
 
-DOMAIN_VELOCITY = (20, 600)  # new codes per domain (outside LARGE_PROVIDERS), fair and 10 minutes
-NETWORK_CLUSTER = (30, 600)  # new codes per network, fair and 10 minutes, before an alert
-# New codes per client address and 10 minutes: a household or an office sends a few; a script
-# mailing arbitrary addresses (100 in 6 s was measured) meets this cap.
-NEW_IDS_PER_ADDRESS = (30, 600)
+# Verified votes per registrable domain (outside LARGE_PROVIDERS), fair and 10 minutes; beyond
+# it, new codes and verifications for the domain wait. Counting *verified* votes, not requests,
+# means a stranger who cannot read the domain's mail cannot shut its people out.
+DOMAIN_VELOCITY = (20, 600)
+NETWORK_CLUSTER = (30, 600)  # code requests per network, fair and 10 minutes, before an alert
+# Code requests per client address and 10 minutes: beyond the first number the browser check
+# switches on for that address (a venue's Wi-Fi, a carrier's NAT), beyond the second it refuses
+# (a script mailing arbitrary addresses: 100 in 6 s was measured).
+REQUESTS_PER_ADDRESS = (10, 60, 600)
 SPIKE_WINDOW = 300  # seconds; code requests per fair in one window beyond VOTING_CHALLENGE_SPIKE
 ALERT_MAIL_EVERY = timedelta(hours=1)
 
@@ -84,42 +92,69 @@ def note_code_request(*, fair: Fair, now: datetime) -> None:
         raise_alert(fair=fair, kind=VotingAlert.Kind.SPIKE, key="", now=now)
 
 
-def admit_new_identity(*, fair: Fair, domain: str, network: str, ip: str, now: datetime) -> None:
-    """Count a new code for `domain`, `network` and `ip`; raises VelocityExceeded over a cap.
+def _address_key(ip: str) -> str:
+    return f"voting.requests:ip:{ratelimit.digest(ip or 'unknown')}"
+
+
+def _domain_key(fair: Fair, domain: str) -> str:
+    return f"voting.verified:domain:{fair.pk}:{identity.registrable_domain(domain)}"
+
+
+def _capped_domain(domain: str) -> bool:
+    return bool(domain) and identity.registrable_domain(domain) not in LARGE_PROVIDERS
+
+
+def admit_request(*, fair: Fair, domain: str, network: str, ip: str, now: datetime) -> None:
+    """Count a code request from `ip` and `network`; raises VelocityExceeded over a cap.
 
     Call in autocommit, before the transaction that creates the code: a refusal must still
-    count, and its alert must survive the refusal's rollback.
+    count, and its alert must survive the refusal's rollback. Every request is counted the same
+    way whatever became of the identity's code, so the answer tells a stranger nothing.
     """
-    limit, period = NEW_IDS_PER_ADDRESS
-    if not ratelimit.hit(
-        f"voting.new-ids:ip:{ratelimit.digest(ip or 'unknown')}", limit=limit, period=period, now=now
-    ).allowed:
+    _check_in, refuse, period = REQUESTS_PER_ADDRESS
+    if not ratelimit.hit(_address_key(ip), limit=refuse, period=period, now=now).allowed:
         raise VelocityExceeded(ADDRESS_BUSY_MESSAGE)
     if network:
         limit, period = NETWORK_CLUSTER
-        result = ratelimit.hit(f"voting.new-ids:net:{fair.pk}:{network}", limit=limit, period=period, now=now)
+        result = ratelimit.hit(
+            f"voting.requests:net:{fair.pk}:{network}", limit=limit, period=period, now=now
+        )
         if result.count == limit + 1:
             raise_alert(fair=fair, kind=VotingAlert.Kind.NETWORK, key=network, now=now)
-    if not domain or domain in LARGE_PROVIDERS:
+    admit_verification(fair=fair, domain=domain, now=now)
+
+
+def admit_verification(*, fair: Fair, domain: str, now: datetime) -> None:
+    """Raises VelocityExceeded while the domain has had its share of verified votes."""
+    if not _capped_domain(domain):
         return
     limit, period = DOMAIN_VELOCITY
-    result = ratelimit.hit(f"voting.new-ids:domain:{fair.pk}:{domain}", limit=limit, period=period, now=now)
-    if not result.allowed:
-        if result.count == limit + 1:
-            raise_alert(fair=fair, kind=VotingAlert.Kind.DOMAIN, key=domain, now=now)
+    if ratelimit.is_over(_domain_key(fair, domain), limit=limit, period=period, now=now):
+        raise_alert(fair=fair, kind=VotingAlert.Kind.DOMAIN, key=identity.registrable_domain(domain), now=now)
         raise VelocityExceeded(DOMAIN_BUSY_MESSAGE)
 
 
-def challenge_required(*, fair: Fair, now: datetime) -> bool:
+def note_verified(*, fair: Fair, domain: str, now: datetime) -> None:
+    """Count a verified vote of `domain` (inside the transaction that casts it)."""
+    if _capped_domain(domain):
+        limit, period = DOMAIN_VELOCITY
+        ratelimit.hit(_domain_key(fair, domain), limit=limit, period=period, now=now)
+
+
+def challenge_required(*, fair: Fair, ip: str, now: datetime) -> bool:
     """Whether the vote form asks for the browser check now (`VOTING_CHALLENGE`).
 
     "auto": while this or the previous five minutes saw more code requests for the fair than
     `VOTING_CHALLENGE_SPIKE` — a spike switches it on within one request, and it stays on for
-    at least one full window after the spike ends.
+    at least one full window after the spike ends — or while this client address has asked for
+    more codes than a household would (`REQUESTS_PER_ADDRESS`).
     """
     mode = settings.VOTING_CHALLENGE
     if mode in ("off", "always"):
         return mode == "always"
+    check_in, _refuse, period = REQUESTS_PER_ADDRESS
+    if ratelimit.is_over(_address_key(ip), limit=check_in, period=period, now=now):
+        return True
     key, spike = f"voting.fair-requests:{fair.pk}", settings.VOTING_CHALLENGE_SPIKE
     return any(
         ratelimit.is_over(key, limit=spike, period=SPIKE_WINDOW, now=moment)

@@ -5,6 +5,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fairportal import ratelimit
 from voting import proof
 
 # Bots fill forms in well under this; people need longer to read and type an address.
@@ -13,6 +14,7 @@ MIN_FILL_SECONDS = 3
 # night is no use to anyone, and a stamp harvested once must not work for days.
 STAMP_MAX_AGE = 2 * 3600
 SESSION_NONCE = "vote_form_nonce"
+SESSION_CHECK_SINCE = "vote_check_since"
 _STAMP_SALT = "voting.form-started"
 
 
@@ -22,13 +24,21 @@ def issue_stamp(session, *, started: float | None = None) -> str:
     The nonce is dropped once a code is requested (`spend_stamp`), so one stamp serves one
     request in one session: replaying it, or using it from another session, is refused.
     """
-    nonce = session.get(SESSION_NONCE) or secrets.token_urlsafe(12)
-    session[SESSION_NONCE] = nonce
+    nonce = session.get(SESSION_NONCE)
+    if not nonce:  # only the first page view writes the session
+        nonce = session[SESSION_NONCE] = secrets.token_urlsafe(12)
     return signing.dumps([started or timezone.now().timestamp(), nonce], salt=_STAMP_SALT)
 
 
 def spend_stamp(session) -> None:
     session.pop(SESSION_NONCE, None)
+    session.pop(SESSION_CHECK_SINCE, None)
+
+
+def note_browser_check_shown(session) -> None:
+    """Start the no-JavaScript wait when the page first shows the browser check, not earlier:
+    a stamp collected before a spike must not let a bot through at once."""
+    session.setdefault(SESSION_CHECK_SINCE, timezone.now().timestamp())
 
 
 class VoteRequestForm(forms.Form):
@@ -47,10 +57,13 @@ class VoteRequestForm(forms.Form):
     # The browser check's answer (voting.proof), filled in by static/js/vote-proof.js.
     proof = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
-    def __init__(self, *args, session, channels=("email",), challenge: bool = False, **kwargs):
+    def __init__(
+        self, *args, session, channels=("email",), challenge: bool = False, network: str = "", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.session = session
         self.challenge = challenge
+        self.network = network
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         # The service tells an address from a number and checks each against the fair's channels.
         if set(channels) == {"sms"}:
@@ -92,7 +105,8 @@ class VoteRequestForm(forms.Form):
                 _("That was very fast. Please check the form and send it again."), code="too_fast"
             )
         elif self.challenge and not (
-            proof.solution_valid(cleaned_data.get("proof", "")) or now - started >= proof.WAIT_INSTEAD_SECONDS
+            proof.solution_valid(cleaned_data.get("proof", ""))
+            or proof.waited_long_enough(self.session.get(SESSION_CHECK_SINCE), network=self.network, now=now)
         ):
             # The stamp stays as it is: the wait counts from when the page was first shown.
             raise forms.ValidationError(
@@ -104,15 +118,28 @@ class VoteRequestForm(forms.Form):
                 params={"seconds": proof.WAIT_INSTEAD_SECONDS},
                 code="challenge",
             )
+        elif not ratelimit.first_use(f"voting.stamp:{ratelimit.digest(nonce)}", lifetime=STAMP_MAX_AGE):
+            # Two requests racing with one stamp (sessions are not locked): only one goes on.
+            error = forms.ValidationError(
+                _("This form has expired. Please check it and send it again."), code="stale"
+            )
         else:
             return cleaned_data
-        # A fresh stamp, already old enough, so an honest person succeeds on the next try.
-        self.data = self.data.copy()
-        self.data["started"] = issue_stamp(self.session, started=now - MIN_FILL_SECONDS)
+        self.renew_stamp()
         raise error
+
+    def renew_stamp(self) -> None:
+        """A fresh stamp for the next try (the old one may be spent); it counts from now, so a
+        refusal never skips the wait."""
+        self.session.pop(SESSION_NONCE, None)
+        self.data = self.data.copy()
+        self.data["started"] = issue_stamp(self.session)
 
 
 class CodeForm(forms.Form):
+    # The project this page showed: another tab may have started a vote for another one since.
+    project = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     # No maxlength or pattern: a pasted "  123 456 " must arrive whole; spaces are dropped here.
     code = forms.CharField(
         label=_("Six-digit code"),
@@ -121,6 +148,27 @@ class CodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "code-input"}
         ),
     )
+
+    def __init__(self, *args, project_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_id = project_id
+        self.initial["project"] = project_id
+
+    def clean(self):
+        cleaned_data = super().clean()
+        shown = cleaned_data.get("project")
+        if shown is not None and shown != self.project_id:
+            # The page now shows the session's project; the next submit is for that one.
+            self.data = self.data.copy()
+            self.data["project"] = self.project_id
+            raise forms.ValidationError(
+                _(
+                    "You started a vote for another project in another tab. Check which project "
+                    "this code will vote for, and send the code again."
+                ),
+                code="project_changed",
+            )
+        return cleaned_data
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())

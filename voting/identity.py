@@ -4,6 +4,7 @@ The same person must not get a second vote by writing "A.Li+x@GMail.com" instead
 "ali@gmail.com", so every rule that compares voters compares `voter_digest(normalised)`.
 """
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from publicsuffixlist import PublicSuffixList
 
 from fairportal import ratelimit
 from projects.validators import normalize_kz_phone
@@ -39,6 +41,9 @@ class Identity:
     masked: str
     domain: str
     deliver_to: str  # where the code goes; erased once sent
+    # The digest the same input had before the canonical form (voting/0003), when it differs:
+    # votes cast before the change are stored under it, and must still count as this person's.
+    legacy_digest: str = ""
 
 
 def _hmac(value: str) -> str:
@@ -47,6 +52,9 @@ def _hmac(value: str) -> str:
 
 def _invalid() -> ValidationError:
     return ValidationError(_("Enter a valid email address."), code="invalid")
+
+
+MAX_LOCAL_LENGTH, MAX_DOMAIN_LENGTH = 64, 90  # RFC 5321's local part; a domain that fits a mask
 
 
 def _split_email(address: str) -> tuple[str, str]:
@@ -62,6 +70,9 @@ def _split_email(address: str) -> tuple[str, str]:
     if not at or not local or not domain or '"' in local or domain.startswith("["):
         raise _invalid()
     domain = a_label(domain)
+    # A single-label domain ("localhost") would be mail to the server itself.
+    if len(local) > MAX_LOCAL_LENGTH or len(domain) > MAX_DOMAIN_LENGTH or "." not in domain.strip("."):
+        raise _invalid()
     validate_email(f"{local}@{domain}")
     return local, domain
 
@@ -103,6 +114,36 @@ def canonical_email(address: str) -> str:
     return f"{local}@{domain}"
 
 
+def _legacy_email_digest(address: str) -> str:
+    """The digest before `canonical_email` existed: lower case, "+tag" dropped, Gmail's dots.
+
+    Old digests cannot be recomputed from the database (addresses were never stored), but the
+    visitor types the address again: checking this digest too keeps a person who voted before
+    the change from voting again under the new one. Kept while fairs that were voting across the
+    change may still be open.
+    """
+    address = (address or "").strip().lower()
+    local, _at, domain = address.rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.replace(".", ""), "gmail.com"
+    return _hmac(f"email:{local}@{domain}")
+
+
+@functools.cache
+def _public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList()  # parsed once per process, on first use
+
+
+def registrable_domain(domain: str) -> str:
+    """The part of a domain one owner registers ("h1.catchall.kz" → "catchall.kz"), from the
+    Public Suffix List the `publicsuffixlist` package ships (no download at run time).
+
+    Per-domain limits count by it: a wildcard MX makes every subdomain a free new "domain".
+    """
+    return _public_suffixes().privatesuffix(domain) or domain
+
+
 def is_disposable(domain: str) -> bool:
     parts = domain.split(".")
     # mail.mailinator.com is as disposable as mailinator.com.
@@ -127,8 +168,14 @@ def email_identity(address: str) -> Identity:
     # Mail goes to the address as typed (NFKC, A-label domain): not every provider delivers
     # "+tag" to the bare name. The canonical form only decides who counts as the same voter.
     local, ascii_domain = _split_email(address)
+    digest, legacy = _hmac(f"email:{normalised}"), _legacy_email_digest(address)
     return Identity(
-        normalised, _hmac(f"email:{normalised}"), mask_email(normalised), domain, f"{local}@{ascii_domain}"
+        normalised,
+        digest,
+        mask_email(normalised),
+        domain,
+        f"{local}@{ascii_domain}",
+        legacy_digest=legacy if legacy != digest else "",
     )
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,9 @@ class VoteCode(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     voter_digest = models.CharField(_("voter"), max_length=64, db_index=True)
+    # The pre-canonical digests of the spellings typed for this code (identity.legacy_digest):
+    # a vote cast under one of them before voting/0003 is this identity's vote.
+    legacy_digests = ArrayField(models.CharField(max_length=64), default=list, blank=True)
     voter_masked = models.CharField(_("address (masked)"), max_length=100)
     address = models.CharField(_("address"), max_length=254, blank=True)
     code_secret = models.CharField(_("code secret"), max_length=64, default="")
@@ -43,6 +47,9 @@ class VoteCode(models.Model):
     created_at = models.DateTimeField(_("sent"))
     expires_at = models.DateTimeField(_("expires"))
     attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    # Wrong attempts from networks other than `network`: capped on their own, so strangers'
+    # guesses never use up the tries of the network that asked for the code.
+    foreign_attempts = models.PositiveSmallIntegerField(_("wrong attempts from other networks"), default=0)
     sends = models.PositiveSmallIntegerField(_("times sent"), default=0)
     # The network that asked first: only a request from there may replace the code early.
     network = models.CharField(_("network"), max_length=50, blank=True)

@@ -25,6 +25,9 @@ from fairportal import ratelimit
 POW_MAX_NUMBER = 50_000  # about 25 000 hashes on average: a fraction of a second on a phone
 POW_VALIDITY = timedelta(minutes=10)
 WAIT_INSTEAD_SECONDS = 20
+# Waits admitted per network and 10 minutes: a bot farm waiting in a thousand sessions at once
+# gains a handful, not a thousand.
+WAITS_PER_NETWORK = (20, 600)
 
 
 def _key() -> str:
@@ -58,11 +61,16 @@ def solution_valid(payload: str, now: datetime | None = None) -> bool:
     if not ok:
         return False
     # Single use across every process, keyed by the challenge's salt (unique per challenge, and
-    # the same however the answer is re-encoded). A solution lives at most one period, so a
-    # reuse lands in the same window or the next one: both are checked.
+    # the same however the answer is re-encoded).
     salt = json.loads(base64.b64decode(payload))["salt"]
-    now = now or timezone.now()
-    period = int(POW_VALIDITY.total_seconds())
     replay_key = f"voting.proof:{hashlib.sha256(salt.encode()).hexdigest()}"
-    first_use = ratelimit.hit(replay_key, limit=1, period=period, now=now).allowed
-    return first_use and not ratelimit.is_over(replay_key, limit=1, period=period, now=now - POW_VALIDITY)
+    return ratelimit.first_use(replay_key, lifetime=int(POW_VALIDITY.total_seconds()), now=now)
+
+
+def waited_long_enough(check_shown_at: float | None, *, network: str, now: float) -> bool:
+    """The no-JavaScript route: the page with the check was shown long enough ago (and the
+    network has not used up its waits)."""
+    if not check_shown_at or now - check_shown_at < WAIT_INSTEAD_SECONDS:
+        return False
+    limit, period = WAITS_PER_NETWORK
+    return ratelimit.hit(f"voting.waits:{network or 'unknown'}", limit=limit, period=period).allowed

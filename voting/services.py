@@ -20,16 +20,19 @@ from voting.models import Vote, VoteCode, VotingAlert
 from voting.tasks import send_vote_code
 
 CODE_VALIDITY = timedelta(minutes=10)
-# Wrong codes, per code, from one network and from all: a stranger's guesses use up only their
-# own network's tries, while the total still bounds guessing from many networks (15 in 10⁶).
+# Wrong codes, per code: 5 from each network, and 10 in all from networks other than the one
+# that asked for the code. Strangers' guesses therefore never use up the asker's own tries,
+# while guessing from many networks stays bounded (at most 15 guesses in 10⁶ per code).
 MAX_WRONG_PER_NETWORK = 5
-MAX_WRONG_ATTEMPTS = 15
+MAX_FOREIGN_ATTEMPTS = 10
 # A request for the live code mails it again at most this often and this many times.
 RESEND_AFTER = timedelta(seconds=60)
 MAX_SENDS_PER_CODE = 4
 # Mail to one address: per requesting network, and in all (the cap a mail-bomber meets).
 MAILS_PER_ADDRESS_AND_NETWORK = (5, 3600)  # (limit, seconds)
 MAILS_PER_ADDRESS = (20, 3600)
+# Past the total, one mail per new network, up to this many times the total.
+MAILS_HARD_CAP_FACTOR = 3
 # Wrong codes per address and network in an hour before that network is refused for the hour.
 LOCKOUT_FAILURES = 10
 
@@ -66,21 +69,16 @@ def _scope(fair: Fair, project: Project) -> str:
     return str(project.nomination_id or "") if fair.vote_policy == Fair.VotePolicy.PER_NOMINATION else ""
 
 
-def existing_vote(fair: Fair, project: Project, voter_digest: str) -> Vote | None:
+def existing_vote(fair: Fair, project: Project, voter_digest: str, legacy_digests=()) -> Vote | None:
     return (
         Vote.objects.select_related("project")
-        .filter(fair=fair, voter_digest=voter_digest, scope=_scope(fair, project))
+        .filter(fair=fair, voter_digest__in=[voter_digest, *legacy_digests], scope=_scope(fair, project))
         .first()
     )
 
 
-def _is_usable(challenge: VoteCode, now: datetime) -> bool:
-    return (
-        challenge.used_at is None
-        and challenge.replaced_at is None
-        and now < challenge.expires_at
-        and challenge.attempts < MAX_WRONG_ATTEMPTS
-    )
+def _is_live(challenge: VoteCode, now: datetime) -> bool:
+    return challenge.used_at is None and challenge.replaced_at is None and now < challenge.expires_at
 
 
 def _mail_quota_keys(voter_digest: str, network: str) -> list[tuple[str, tuple[int, int]]]:
@@ -91,9 +89,19 @@ def _mail_quota_keys(voter_digest: str, network: str) -> list[tuple[str, tuple[i
 
 
 def _mail_allowed(voter_digest: str, network: str, now: datetime) -> bool:
-    return not any(
-        ratelimit.is_over(key, limit=limit, period=period, now=now)
-        for key, (limit, period) in _mail_quota_keys(voter_digest, network)
+    """Within the address's quota for this network, and within its total — except that a
+    network which has had no mail for the address this hour still gets one, below a hard cap:
+    strangers on many networks using up the total must not shut the owner's network out."""
+    (network_key, (network_limit, period)), (total_key, (total_limit, _period)) = _mail_quota_keys(
+        voter_digest, network
+    )
+    if ratelimit.is_over(network_key, limit=network_limit, period=period, now=now):
+        return False
+    if not ratelimit.is_over(total_key, limit=total_limit, period=period, now=now):
+        return True
+    first_for_network = not ratelimit.is_over(network_key, limit=1, period=period, now=now)
+    return first_for_network and not ratelimit.is_over(
+        total_key, limit=total_limit * MAILS_HARD_CAP_FACTOR, period=period, now=now
     )
 
 
@@ -117,11 +125,13 @@ def vote_request_code(
     """Give the visitor the identity's one live code in this fair; the answer is always the same.
 
     Locks the live `VoteCode` row of (fair, identity) — `voting_votecode_one_live_per_voter`
-    makes a second live row impossible, so concurrent first requests end with one code. A live,
-    usable code is never replaced by a request: whoever asks (the owner or a stranger), the
-    same code is mailed again at most once a minute and `MAX_SENDS_PER_CODE` times, so nobody
-    can invalidate the code the owner holds. Only an expired or used-up code is replaced.
-    Nothing here looks at votes: the reply cannot tell whether the address has voted.
+    makes a second live row impossible, so concurrent first requests end with one code. A live
+    code is never replaced by a request from a network other than the one that asked for it:
+    whoever asks, the same code is mailed again at most once a minute and `MAX_SENDS_PER_CODE`
+    times, so nobody can invalidate the code the owner holds. Only an expired code, or one whose
+    asker used up their own tries, is replaced. Every request meets the same gates whatever
+    became of the code, and nothing here looks at votes: the reply cannot tell whether the
+    address has voted.
     """
     now = now or timezone.now()
     _check_votable(project, now)
@@ -135,26 +145,27 @@ def vote_request_code(
             _("Too many wrong codes were entered for this address. Please try again in an hour."),
             code="locked",
         )
-    if not _has_usable_code(project.fair, voter.digest, network, now):
-        try:
-            abuse.admit_new_identity(fair=project.fair, domain=voter.domain, network=network, ip=ip, now=now)
-        except abuse.VelocityExceeded as busy:
-            raise VotingError(busy.message, code="busy") from None
+    try:
+        abuse.admit_request(fair=project.fair, domain=voter.domain, network=network, ip=ip, now=now)
+    except abuse.VelocityExceeded as busy:
+        raise VotingError(busy.message, code="busy") from None
+    if not _mail_allowed(voter.digest, network, now):
+        raise VotingError(
+            _("Too many codes were requested for this address. Please try again in an hour."),
+            code="too_many",
+        )
     with transaction.atomic():
         live = _live_code(project.fair, voter.digest)
-        if live and _is_usable(live, now) and not _spent_by_its_own_network(live, network, now):
+        if live and _is_live(live, now) and not _spent_by_its_own_network(live, network, now):
+            if voter.legacy_digest and voter.legacy_digest not in live.legacy_digests:
+                live.legacy_digests = [*live.legacy_digests, voter.legacy_digest]
+                live.save(update_fields=["legacy_digests"])
             if (
                 now - (live.last_sent_at or live.created_at) >= RESEND_AFTER
                 and live.sends < MAX_SENDS_PER_CODE
-                and _mail_allowed(voter.digest, network, now)
             ):
                 _queue_send(live, deliver_to=voter.deliver_to, network=network, now=now)
             return live
-        if not _mail_allowed(voter.digest, network, now):
-            raise VotingError(
-                _("Too many codes were requested for this address. Please try again in an hour."),
-                code="too_many",
-            )
         if live:
             live.replaced_at, live.address = now, ""
             live.save(update_fields=["replaced_at", "address"])
@@ -165,6 +176,7 @@ def vote_request_code(
                     project=project,
                     channel=channel.kind,
                     voter_digest=voter.digest,
+                    legacy_digests=[voter.legacy_digest] if voter.legacy_digest else [],
                     voter_masked=voter.masked,
                     code_secret=identity.new_code_secret(),
                     network=network,
@@ -197,14 +209,6 @@ def _code_tries_key(challenge: VoteCode, network: str) -> str:
     return f"voting.code-failures:{challenge.pk}:{network}"
 
 
-def _has_usable_code(fair: Fair, voter_digest: str, network: str, now: datetime) -> bool:
-    # A pre-check without a lock: it only decides whether this request counts as a new identity.
-    live = VoteCode.objects.filter(
-        fair=fair, voter_digest=voter_digest, used_at__isnull=True, replaced_at__isnull=True
-    ).first()
-    return live is not None and _is_usable(live, now) and not _spent_by_its_own_network(live, network, now)
-
-
 def _live_code(fair: Fair, voter_digest: str) -> VoteCode | None:
     return (
         VoteCode.objects.select_for_update()
@@ -214,8 +218,6 @@ def _live_code(fair: Fair, voter_digest: str) -> VoteCode | None:
 
 
 def _unusable() -> VotingError:
-    # One answer whatever happened to the code (used, replaced, expired, guessed at): what
-    # became of someone's code is theirs to know, and it could tell a stranger they voted.
     return VotingError(_("This code can no longer be used. Ask for a new code."), code="unusable")
 
 
@@ -224,24 +226,60 @@ def vote_verify(*, code_id: int, code: str, project: Project, ip: str, now: date
     session — not the project whoever requested the code chose); raises VotingError or AlreadyVoted.
 
     The code row is locked (`select_for_update`) so that a double submit checks and uses it
-    once. Which project an identity voted for is told (AlreadyVoted) only after a correct code;
-    every other refusal is the same generic one. Wrong attempts are counted per network in
-    autocommit, so counting survives any session and a stranger's guesses use up only their
-    network's tries.
+    once, and the tries are counted under that lock. What became of a code (used, replaced,
+    expired) is told only to someone who types it correctly: a wrong guess gets the same answer
+    whatever the code's state, so a stranger holding the code's id learns nothing, and which
+    project an identity voted for (AlreadyVoted) needs the correct code. A stranger's wrong
+    guesses use up only their own network's tries and the foreign allowance, never the tries
+    of the network that asked for the code.
     """
     now = now or timezone.now()
     network = _network_key(identity.network_of(ip))
-    already = None
+    already = failure = None
+    # Before the lock and in autocommit, so the refusal's alert is kept: a domain that has had its
+    # share of verified votes waits (voting.abuse), whoever holds its codes.
+    if pending := VoteCode.objects.select_related("fair").filter(pk=code_id).first():
+        try:
+            abuse.admit_verification(
+                fair=pending.fair, domain=pending.voter_masked.partition("@")[2], now=now
+            )
+        except abuse.VelocityExceeded as busy:
+            raise VotingError(busy.message, code="busy") from None
     with transaction.atomic():
         challenge = VoteCode.objects.select_for_update().select_related("fair").filter(pk=code_id).first()
-        if challenge is None or not _is_usable(challenge, now):
+        if challenge is None:
             raise _unusable()
-        network_tries = _code_tries_key(challenge, network)
-        if ratelimit.is_over(network_tries, limit=MAX_WRONG_PER_NETWORK, period=3600, now=now):
+        tries = _code_tries_key(challenge, network)
+        foreign = network != challenge.network
+        if ratelimit.is_over(tries, limit=MAX_WRONG_PER_NETWORK, period=3600, now=now) or (
+            foreign and challenge.foreign_attempts >= MAX_FOREIGN_ATTEMPTS
+        ):
             raise VotingError(_("Too many wrong attempts. Ask for a new code."), code="locked")
         if not identity.codes_match(challenge.pk, challenge.code_secret, code):
             challenge.attempts += 1
-            challenge.save(update_fields=["attempts"])
+            challenge.foreign_attempts += int(foreign)
+            challenge.save(update_fields=["attempts", "foreign_attempts"])
+            # Counted inside the lock, so parallel guesses cannot overshoot the network's tries.
+            used = ratelimit.hit(tries, limit=MAX_WRONG_PER_NETWORK, period=3600, now=now).count
+            left = MAX_WRONG_PER_NETWORK - used
+            if foreign:
+                left = min(left, MAX_FOREIGN_ATTEMPTS - challenge.foreign_attempts)
+            failure = (
+                VotingError(
+                    _("The code is not right. Attempts left: %(left)s.") % {"left": left}, code="wrong"
+                )
+                if left > 0
+                else VotingError(_("Too many wrong attempts. Ask for a new code."), code="locked")
+            )
+        elif challenge.used_at or challenge.replaced_at:
+            # The right code of a spent challenge: its owner, who may learn that they voted.
+            if vote := existing_vote(
+                challenge.fair, project, challenge.voter_digest, challenge.legacy_digests
+            ):
+                raise AlreadyVoted(vote)
+            raise _unusable()
+        elif now >= challenge.expires_at:
+            raise VotingError(_("This code has expired. Ask for a new one."), code="expired")
         else:
             if project.fair_id != challenge.fair_id:
                 raise _unusable()
@@ -250,7 +288,7 @@ def vote_verify(*, code_id: int, code: str, project: Project, ip: str, now: date
             challenge.address = ""
             challenge.save(update_fields=["used_at", "address"])
             try:
-                return vote_cast(
+                vote = vote_cast(
                     project=project,
                     voter_digest=challenge.voter_digest,
                     voter_masked=challenge.voter_masked,
@@ -258,20 +296,20 @@ def vote_verify(*, code_id: int, code: str, project: Project, ip: str, now: date
                     channel=challenge.channel,
                     ip=ip,
                     now=now,
+                    legacy_digests=challenge.legacy_digests,
                 )
             except AlreadyVoted as exc:
                 already = exc  # raised below, after the code is committed as used
+            else:
+                abuse.note_verified(fair=challenge.fair, domain=vote.email_domain, now=now)
+                return vote
     if already:
         raise already
     # Outside the transaction: the attempt above is committed whatever happens next.
-    tries = ratelimit.hit(network_tries, limit=MAX_WRONG_PER_NETWORK, period=3600, now=now)
     ratelimit.hit(
         f"voting.failures:{challenge.voter_digest}:{network}", limit=LOCKOUT_FAILURES, period=3600, now=now
     )
-    left = min(MAX_WRONG_PER_NETWORK - tries.count, MAX_WRONG_ATTEMPTS - challenge.attempts)
-    if left > 0:
-        raise VotingError(_("The code is not right. Attempts left: %(left)s.") % {"left": left}, code="wrong")
-    raise VotingError(_("Too many wrong attempts. Ask for a new code."), code="locked")
+    raise failure
 
 
 def vote_cast(
@@ -283,14 +321,16 @@ def vote_cast(
     channel: str,
     ip: str,
     now: datetime,
+    legacy_digests=(),
 ) -> Vote:
     """Record the voter's single vote in this fair (or nomination).
 
     Locks nothing: the unique constraint `voting_vote_one_per_voter_per_scope` decides between
-    concurrent requests, and the loser gets AlreadyVoted, exactly like the pre-check.
+    concurrent requests, and the loser gets AlreadyVoted, exactly like the pre-check. A vote
+    stored under one of `legacy_digests` (cast before the canonical identities) counts too.
     """
     fair = project.fair
-    if previous := existing_vote(fair, project, voter_digest):
+    if previous := existing_vote(fair, project, voter_digest, legacy_digests):
         raise AlreadyVoted(previous)
     try:
         with transaction.atomic():

@@ -73,8 +73,9 @@ def send_vote_code(code_id: int, attempt: int = 1) -> None:
             retry.enqueue(code_id, attempt + 1)
     else:
         if sent is None:
-            # Handed to the mail server: the clear address is no longer needed anywhere.
-            VoteCode.objects.filter(pk=code_id).update(address="")
+            # Handed to the mail server: the clear address is no longer needed anywhere. Only
+            # the address this task sent to: a resend queued meanwhile keeps its own.
+            VoteCode.objects.filter(pk=code_id, address=address).update(address="")
             return
         reports = backend.supports_status and bool(sent.message_id)
         keep = reports and backend.keeps_phone_for_status

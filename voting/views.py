@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from fairportal.ratelimit import client_ip, network_of, ratelimit
 from projects import selectors as project_selectors
 from voting import abuse, proof, selectors, services
-from voting.forms import CodeForm, VoteRequestForm, spend_stamp
+from voting.forms import CodeForm, VoteRequestForm, note_browser_check_shown, spend_stamp
 
 SESSION_CODE = "vote_code_id"
 SESSION_MASKED = "vote_masked"
@@ -47,9 +47,13 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
     project = _public_project(pk)
     now = timezone.now()
     channels = services.offered_channels(project.fair)
-    check_browser = abuse.challenge_required(fair=project.fair, now=now)
+    check_browser = abuse.challenge_required(fair=project.fair, ip=client_ip(request), now=now)
     form = VoteRequestForm(
-        request.POST or None, session=request.session, channels=channels, challenge=check_browser
+        request.POST or None,
+        session=request.session,
+        channels=channels,
+        challenge=check_browser,
+        network=client_network(request),
     )
     refusal = None
     if request.method == "POST" and form.is_valid():
@@ -64,9 +68,11 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
             if error.code in ("not_finalist", "not_started", "closed"):
                 refusal = error.messages[0]
             else:
-                form.add_error("email" if error.code == "disposable" else None, error)
+                form.add_error(None, error)
+                form.renew_stamp()
         except services.ValidationError as error:
             form.add_error("email", error)
+            form.renew_stamp()
         else:
             spend_stamp(request.session)
             request.session[SESSION_CODE] = code.pk
@@ -75,6 +81,8 @@ def vote_start(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("voting:verify")
     elif not services.can_vote_for(project, now):
         refusal = _voting_unavailable_message(project, now)
+    if check_browser and not refusal:
+        note_browser_check_shown(request.session)
     context = {
         "project": project,
         "form": form,
@@ -104,7 +112,7 @@ def vote_verify(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Choose a project to vote for first."))
         return redirect("catalogue:fair_list")
     project = _public_project(project_id)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST or None, project_id=project.pk)
     if request.method == "POST" and form.is_valid():
         try:
             vote = services.vote_verify(

@@ -3,6 +3,7 @@
 Every test here failed on the code before the fix (see the issue's closing note for figures).
 """
 
+import contextlib
 import re
 import threading
 import time
@@ -188,3 +189,162 @@ def test_an_old_form_stamp_is_refused_and_keeps_what_was_typed(finalist):
     assert "This form has expired" in html
     assert 'value="late@mail.kz"' in html
     assert not VoteCode.objects.exists()
+
+
+# --- found by the review of the fix -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("address", ["a.b@yandex.ru", "x@me.com", "y@yandex.kz", "z@пример.рф"])
+def test_a_vote_cast_before_the_canonical_identities_still_counts(
+    finalist, address, django_capture_on_commit_callbacks
+):
+    from tests.voting.factories import VoteFactory
+    from voting.identity import _legacy_email_digest
+
+    VoteFactory(project=finalist, voter_digest=_legacy_email_digest(address))  # stored by the old code
+
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge = services.vote_request_code(project=finalist, address=address, ip=VICTIM_IP, language="en")
+    with pytest.raises(services.AlreadyVoted):
+        services.vote_verify(
+            code_id=challenge.pk, code=last_code(mail.outbox[-1].to[0]), project=finalist, ip=VICTIM_IP
+        )
+
+    assert Vote.objects.count() == 1
+
+
+def test_a_strangers_wrong_guess_reads_the_same_before_and_after_the_owner_votes(
+    finalist, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        code = services.vote_request_code(
+            project=finalist, address="owner@mail.kz", ip=VICTIM_IP, language="en"
+        )
+
+    def guess():
+        with pytest.raises(services.VotingError) as error:
+            services.vote_verify(
+                code_id=code.pk, code=wrong_code("owner@mail.kz"), project=finalist, ip=ATTACKER_IP
+            )
+        return error.value.code, error.value.messages[0].split(":")[0]
+
+    before = guess()
+    services.vote_verify(code_id=code.pk, code=last_code("owner@mail.kz"), project=finalist, ip=VICTIM_IP)
+    after = guess()
+
+    assert before == after == ("wrong", before[1])
+
+
+def test_a_strangers_request_reads_the_same_before_and_after_the_owner_votes(
+    finalist, django_capture_on_commit_callbacks
+):
+    from voting import abuse
+
+    with django_capture_on_commit_callbacks(execute=True):
+        code = services.vote_request_code(
+            project=finalist, address="owner@mail.kz", ip=VICTIM_IP, language="en"
+        )
+        _check_in, refuse, _period = abuse.REQUESTS_PER_ADDRESS
+        for n in range(refuse - 1):  # the attacker's address is one request short of its cap
+            services.vote_request_code(
+                project=finalist, address=f"filler{n}@mail.kz", ip=ATTACKER_IP, language="en"
+            )
+
+    def probe():
+        try:
+            services.vote_request_code(
+                project=finalist, address="owner@mail.kz", ip=ATTACKER_IP, language="en"
+            )
+        except services.VotingError as error:
+            return error.code
+        return "sent"
+
+    services.vote_verify(code_id=code.pk, code=last_code("owner@mail.kz"), project=finalist, ip=VICTIM_IP)
+
+    # Before the fix the probe succeeded while the owner's code was live and was refused after.
+    assert probe() == "sent"
+    assert probe() == "busy"  # the cap, for any address: it says nothing about the owner
+
+
+def test_a_second_tab_cannot_send_the_vote_to_a_project_the_page_did_not_show(
+    finalist, django_capture_on_commit_callbacks
+):
+    other = ProjectFactory(fair=finalist.fair, nomination=finalist.nomination, state=finalist.state)
+    visitor = Client(REMOTE_ADDR=VICTIM_IP)
+    with django_capture_on_commit_callbacks(execute=True):
+        visitor.post(url("voting:start", "en", finalist.pk), start_data(visitor, "tabs@mail.kz"))
+    shown = re.search(r'name="project" value="(\d+)"', visitor.get(url("voting:verify")).content.decode())[1]
+    with django_capture_on_commit_callbacks(execute=True):  # another tab, another project
+        visitor.post(url("voting:start", "en", other.pk), start_data(visitor, "tabs@mail.kz"))
+
+    first = visitor.post(url("voting:verify"), {"code": last_code("tabs@mail.kz"), "project": shown})
+    html = first.content.decode()
+    assert "another tab" in html
+    assert other.title in html
+    assert not Vote.objects.exists()
+
+    visitor.post(url("voting:verify"), {"code": last_code("tabs@mail.kz"), "project": str(other.pk)})
+    assert Vote.objects.get().project == other
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_wrong_guesses_from_one_network_get_five_tries(finalist):
+    from django.core import mail as django_mail
+
+    with django_mail.get_connection():
+        code = services.vote_request_code(
+            project=finalist, address="guess@mail.kz", ip=VICTIM_IP, language="en"
+        )
+    barrier, outcomes = threading.Barrier(20), []
+
+    def guess(n):
+        try:
+            barrier.wait()
+            services.vote_verify(code_id=code.pk, code=f"{n:06d}", project=finalist, ip=f"203.0.113.{n + 1}")
+        except services.VotingError as error:
+            outcomes.append(error.code)
+        except Exception as error:
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    code.refresh_from_db()
+    assert code.attempts <= services.MAX_WRONG_PER_NETWORK  # one /24: five tries, however parallel
+
+
+def test_strangers_on_many_networks_do_not_shut_the_owner_out_of_mail(
+    finalist, django_capture_on_commit_callbacks
+):
+    # Measured on the first fix: 20 IPv6 /64s used up the address's 20 mails an hour, and the
+    # owner was refused from every network until the hour ended.
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for code in range(5):  # five codes, each mailed four times, to twenty networks
+        for send in range(services.MAX_SENDS_PER_CODE):
+            later = now + timedelta(minutes=11 * code, seconds=61 * send)
+            with django_capture_on_commit_callbacks(execute=True):
+                services.vote_request_code(
+                    project=finalist,
+                    address="owner@mail.kz",
+                    ip=f"2001:db8:{code}:{send}::1",
+                    language="en",
+                    now=later,
+                )
+    assert len(mail.outbox) == services.MAILS_PER_ADDRESS[0]  # the address's total for the hour
+    mails_before = len(mail.outbox)
+
+    later = now + timedelta(minutes=56)
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = services.vote_request_code(
+            project=finalist, address="owner@mail.kz", ip=VICTIM_IP, language="en", now=later
+        )
+
+    assert len(mail.outbox) == mails_before + 1  # the owner's network still gets its mail
+    assert services.vote_verify(
+        code_id=mine.pk, code=last_code("owner@mail.kz"), project=finalist, ip=VICTIM_IP, now=later
+    )

@@ -131,3 +131,19 @@ def test_quoted_local_parts_and_ip_literal_domains_are_refused(address):
         identity.email_identity(address)
 
     assert error.value.code == "invalid"
+
+
+@pytest.mark.parametrize("address", [f"a@{'x' * 90}.kz", f"{'y' * 65}@mail.kz", "root@localhost"])
+def test_overlong_and_single_label_addresses_are_refused(address):
+    with pytest.raises(ValidationError):
+        identity.email_identity(address)
+
+
+def test_subdomains_count_as_the_domain_they_belong_to():
+    assert identity.registrable_domain("h17.catchall.kz") == "catchall.kz"
+    assert identity.registrable_domain("mail.kz") == "mail.kz"
+    assert identity.registrable_domain("dept.kaznu.edu.kz") == "kaznu.edu.kz"
+
+
+def test_ipv4_mapped_addresses_are_their_ipv4_network():
+    assert identity.network_of("::ffff:203.0.113.7") == "203.0.113.0/24"
