@@ -6,7 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from accounts import permissions, selectors, services
 
 # What a staff member who has given the password but not yet the code may open: the
-# second-factor pages themselves, logging out, and what machines fetch.
+# second-factor pages themselves, logging out, and what machines fetch. Not /media/: a staff
+# session may see drafts' files, which a password alone must not unlock.
 PAGES_BEFORE_SECOND_FACTOR = frozenset(
     {
         "accounts:two_factor_verify",
@@ -17,7 +18,6 @@ PAGES_BEFORE_SECOND_FACTOR = frozenset(
         "healthz",
         "robots_txt",
         "favicon",
-        "media",
         "sitemap_index",
         "django.contrib.sitemaps.views.sitemap",
     }

@@ -319,9 +319,12 @@ class TwoFactorSetupView(SecondFactorPageMixin, FormView):
         )
 
     def form_valid(self, form):
-        enrolment = services.two_factor_confirm_enrolment(
-            user=self.request.user, code=form.cleaned_data["code"]
-        )
+        try:
+            enrolment = services.two_factor_confirm_enrolment(
+                user=self.request.user, code=form.cleaned_data["code"]
+            )
+        except services.CodesThrottled as throttled:  # django-otp's delay after wrong codes
+            return self.throttled(form, throttled)
         if enrolment is None:
             return self.wrong_code(
                 form,
