@@ -3,7 +3,6 @@
 Every test here failed on the code before the fix (see the issue's closing note for figures).
 """
 
-import contextlib
 import re
 import threading
 import time
