@@ -93,7 +93,9 @@ def note_code_request(*, fair: Fair, now: datetime) -> None:
 
 
 def _address_key(ip: str) -> str:
-    return f"voting.requests:ip:{ratelimit.digest(ip or 'unknown')}"
+    # An IPv6 subscriber holds a whole /64: rotating addresses inside it is still one address.
+    client = ratelimit.network_of(ip) if ":" in (ip or "") else ip
+    return f"voting.requests:ip:{ratelimit.digest(client or 'unknown')}"
 
 
 def _domain_key(fair: Fair, domain: str) -> str:

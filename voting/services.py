@@ -5,6 +5,8 @@ Flow: `vote_request_code` (address → a code is mailed by a task) → `vote_ver
 requests per address) live in the database, never in the session.
 """
 
+import contextlib
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,11 +22,13 @@ from voting.models import Vote, VoteCode, VotingAlert
 from voting.tasks import send_vote_code
 
 CODE_VALIDITY = timedelta(minutes=10)
-# Wrong codes, per code: 5 from each network, and 10 in all from networks other than the one
-# that asked for the code. Strangers' guesses therefore never use up the asker's own tries,
-# while guessing from many networks stays bounded (at most 15 guesses in 10⁶ per code).
+# Wrong codes, per code: 5 from each network (IPv4 /24, IPv6 /48: a subscriber gets a /48 for
+# the asking), and 50 in all from networks other than the one that asked for the code.
+# Strangers' guesses never use up the asker's own tries; shutting out another network takes
+# ten networks every ten minutes; and guessing from many networks stays bounded (at most 55
+# guesses in 10⁶ per code, for a code that lives ten minutes and that strangers cannot renew).
 MAX_WRONG_PER_NETWORK = 5
-MAX_FOREIGN_ATTEMPTS = 10
+MAX_FOREIGN_ATTEMPTS = 50
 # A request for the live code mails it again at most this often and this many times.
 RESEND_AFTER = timedelta(seconds=60)
 MAX_SENDS_PER_CODE = 4
@@ -206,7 +210,15 @@ def _spent_by_its_own_network(challenge: VoteCode, network: str, now: datetime) 
 
 
 def _code_tries_key(challenge: VoteCode, network: str) -> str:
-    return f"voting.code-failures:{challenge.pk}:{network}"
+    return f"voting.code-failures:{challenge.pk}:{_guessing_network(network)}"
+
+
+def _guessing_network(network: str) -> str:
+    """Tries are counted per IPv6 /48 (one subscriber's allocation), per IPv4 /24 as elsewhere."""
+    if ":" in network:
+        with contextlib.suppress(ValueError):
+            return str(ipaddress.ip_network(network).supernet(new_prefix=48))
+    return network
 
 
 def _live_code(fair: Fair, voter_digest: str) -> VoteCode | None:

@@ -3,6 +3,7 @@
 Every test here failed on the code before the fix (see the issue's closing note for figures).
 """
 
+import contextlib
 import re
 import threading
 import time
@@ -347,3 +348,43 @@ def test_strangers_on_many_networks_do_not_shut_the_owner_out_of_mail(
     assert services.vote_verify(
         code_id=mine.pk, code=last_code("owner@mail.kz"), project=finalist, ip=VICTIM_IP, now=later
     )
+
+
+def test_two_strangers_networks_guessing_cannot_lock_out_the_owner(
+    finalist, django_capture_on_commit_callbacks
+):
+    # Measured on the second fix: one /64 asked first, two more spent the shared ten wrong
+    # guesses, and the owner's correct code was refused ("too many wrong attempts").
+    with django_capture_on_commit_callbacks(execute=True):
+        held = services.vote_request_code(
+            project=finalist, address="victim3@mail.kz", ip="2001:db8:c1:1::1", language="en"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        for network in ("2001:db8:c1:2::1", "2001:db8:c2:3::1", "198.51.77.1"):
+            for _ in range(services.MAX_WRONG_PER_NETWORK):
+                with contextlib.suppress(services.VotingError):
+                    services.vote_verify(
+                        code_id=held.pk, code=wrong_code("victim3@mail.kz"), project=finalist, ip=network
+                    )
+        mine = services.vote_request_code(
+            project=finalist, address="victim3@mail.kz", ip=VICTIM_IP, language="en"
+        )
+
+    assert mine.pk == held.pk
+    assert services.vote_verify(
+        code_id=mine.pk, code=last_code("victim3@mail.kz"), project=finalist, ip=VICTIM_IP
+    )
+
+
+def test_rotating_addresses_inside_one_ipv6_subscriber_is_one_address(settings, finalist):
+    from voting import abuse
+
+    settings.VOTING_CHALLENGE_SPIKE = 1000
+    check_in, _refuse, _period = abuse.REQUESTS_PER_ADDRESS
+    for n in range(check_in):
+        services.vote_request_code(
+            project=finalist, address=f"r{n}@mail.kz", ip=f"2001:db8:1:2::{n + 1:x}", language="en"
+        )
+
+    assert abuse.challenge_required(fair=finalist.fair, ip="2001:db8:1:2::ffff", now=timezone.now())
+    assert not abuse.challenge_required(fair=finalist.fair, ip="2001:db8:1:3::1", now=timezone.now())
