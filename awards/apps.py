@@ -7,3 +7,9 @@ class AwardsConfig(AppConfig):
 
     name = "awards"
     verbose_name = _("Awards and ceremonies")
+
+    def ready(self) -> None:
+        from awards import models
+        from fairportal import page_cache
+
+        page_cache.invalidate_when_changed(models.Ceremony, models.CeremonyPhoto, models.Award)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Award, AwardKind, Ceremony
+from fairportal import page_cache
 from projects.models import Fair, Project, ProjectState
 from projects.services import project_mark_awarded, project_mark_finalist
 from voting import selectors as voting_selectors
@@ -72,6 +73,7 @@ def ceremony_publish(*, ceremony: Ceremony, actor) -> int:
     if not actor.has_perm("awards.change_ceremony") or not actor.has_perm("projects.change_project_state"):
         raise PermissionDenied
     Ceremony.objects.filter(pk=ceremony.pk).update(is_published=True)
+    page_cache.invalidate()  # update() sends no signal
     ceremony.is_published = True
     made = 0
     for project in Project.objects.filter(
@@ -100,6 +102,7 @@ def award_participants(*, ceremony: Ceremony, actor) -> int:
     ]
     # A concurrent run: the unique constraint keeps one award per project, the other is skipped.
     Award.objects.bulk_create(awards, ignore_conflicts=True)
+    page_cache.invalidate()  # bulk_create sends no signal
     return len(awards)
 
 

@@ -8,10 +8,12 @@ from django.utils.translation import get_language
 
 from awards import selectors
 from awards.certificates import certificate_pdf
+from fairportal.page_cache import cached_public_page
 from projects.media import parse_video_url
 from projects.models import Fair
 
 
+@cached_public_page
 def winners(request: HttpRequest, slug: str) -> HttpResponse:
     fair = get_object_or_404(Fair.objects.filter(is_published=True), slug=slug)
     ceremony = selectors.published_ceremony(fair)

@@ -119,6 +119,21 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Rendered public pages (fairportal/page_cache.py) must be shared by every process that serves
+# them, or a change would only reach the worker that made it: the CACHE_URL server when there is
+# one, else a file cache that the workers of one machine share (one process in development).
+if env.str("CACHE_URL", default=""):
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
+elif DEBUG:
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / "var" / "cache" / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+# The longest a public page is replayed; any change to what it shows ends it at once anyway.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # ---------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "accounts.User"

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from accounts.views import rate_limited_login
 from fairportal import protected_media, views
+from fairportal.page_cache import cached_public_page
 from projects.sitemaps import SITEMAPS
 
 # Language-neutral URLs: machines ask for these without a language prefix.
@@ -31,8 +32,8 @@ urlpatterns = [
 
 # Pages for people live under /kk/, /ru/ and /en/.
 urlpatterns += i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
-    path("about/", views.AboutView.as_view(), name="about"),
+    path("", cached_public_page(views.HomeView.as_view()), name="home"),
+    path("about/", cached_public_page(views.AboutView.as_view()), name="about"),
     path("account/", include("accounts.urls")),
     path("ngo/", include("projects.urls")),
     path("jury/", include("jury.urls")),

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from fairportal.page_cache import cached_public_page
 from projects import selectors
 from projects.filters import PublicProjectFilter
 from projects.media import parse_video_url
@@ -17,6 +18,7 @@ from projects.models import Organisation, Phase
 PROJECTS_PER_PAGE = 24
 
 
+@cached_public_page
 def fair_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     fairs = list(selectors.public_fairs())
@@ -27,6 +29,7 @@ def fair_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_public_page
 def fair_detail(request: HttpRequest, slug: str) -> HttpResponse:
     fair = get_object_or_404(selectors.public_fairs(), slug=slug)
     now = timezone.now()
@@ -45,6 +48,7 @@ def fair_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cached_public_page
 def project_list(request: HttpRequest, slug: str) -> HttpResponse:
     fair = get_object_or_404(selectors.public_fairs(), slug=slug)
     project_filter = PublicProjectFilter(
@@ -66,6 +70,7 @@ def project_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cached_public_page
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.public_project(pk)
     if project is None:
@@ -85,6 +90,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@cached_public_page
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("region"), pk=pk)
     projects = list(

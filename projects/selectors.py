@@ -2,7 +2,7 @@ import re
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 
 from projects.models import (
     Fair,
@@ -25,6 +25,35 @@ def current_fair(now: datetime) -> Fair | None:
     return (
         Fair.objects.filter(is_published=True, archived_at__gt=now).order_by("-submission_opens_at").first()
     )
+
+
+# What a card or a list row never shows: loading them made the catalogue's page query four times
+# slower (the generated search vector above all).
+LONG_TEXT_FIELDS = (
+    "problem",
+    "target_group",
+    "goals_and_activities",
+    "results_achieved",
+    "sustainability_plan",
+    "search_vector",
+)
+
+SCHEDULE_FIELDS = (
+    "submission_opens_at",
+    "submission_closes_at",
+    "voting_opens_at",
+    "voting_closes_at",
+    "ceremony_at",
+    "archived_at",
+)
+
+
+def next_schedule_change(now: datetime) -> datetime | None:
+    """The next moment after `now` at which a published fair changes phase, in one query."""
+    moments = Fair.objects.filter(is_published=True).aggregate(
+        **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for field in SCHEDULE_FIELDS}
+    )
+    return min((moment for moment in moments.values() if moment is not None), default=None)
 
 
 def fairs_open_for_submission(now: datetime) -> QuerySet[Fair]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import audit, ratelimit
+from fairportal import audit, page_cache, ratelimit
 from fairportal.mail import send_to_addresses, send_to_users
 from projects import permissions
 from projects.media import reencode_image, sanitise_pdf
@@ -653,6 +653,7 @@ def project_set_public(*, project: Project, actor, public: bool) -> Project:
     if project.is_public == public:
         return project  # nothing changes, nothing to record
     Project.objects.filter(pk=project.pk).update(is_public=public, updated_at=timezone.now())
+    page_cache.invalidate()  # update() sends no signal
     project.is_public = public
     audit.record(actor=actor, action="project.shown" if public else "project.hidden", target=project)
     return project

@@ -1,6 +1,6 @@
 import pytest
 from asgiref.local import Local
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.utils.translation import trans_real
 
@@ -32,3 +32,5 @@ def isolated_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Cached pages (the sitemap) must not carry one test's data into the next.
     cache.clear()
+    # Changes inside a test's transaction never commit, so they would never end a cached page.
+    caches["pages"].clear()

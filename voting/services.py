@@ -12,13 +12,14 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import audit, ratelimit
+from fairportal import audit, page_cache, ratelimit
 from projects.models import Fair, Project, ProjectState
 from voting import abuse, channels, identity
-from voting.models import Vote, VoteCode, VotingAlert
+from voting.models import FrozenCount, FrozenTally, Vote, VoteCode, VotingAlert
 from voting.tasks import send_vote_code
 
 CODE_VALIDITY = timedelta(minutes=10)
@@ -39,6 +40,9 @@ MAILS_PER_ADDRESS = (20, 3600)
 MAILS_HARD_CAP_FACTOR = 3
 # Wrong codes per address and network in an hour before that network is refused for the hour.
 LOCKOUT_FAILURES = 10
+# A vote checked just before the close may commit a little after it (a request lives at most
+# gunicorn's timeout): the tally is frozen only once no such vote can still arrive.
+FREEZE_AFTER_CLOSE = timedelta(minutes=2)
 
 
 class VotingError(ValidationError):
@@ -380,8 +384,51 @@ def vote_invalidate(*, vote: Vote, actor, reason: str, now: datetime | None = No
         vote.invalidated_by = actor
         vote.invalidation_reason = reason.strip()
         vote.save(update_fields=["invalidated_at", "invalidated_by", "invalidation_reason"])
+        # Counts frozen after the close no longer include it (the row lock keeps it exact).
+        FrozenCount.objects.filter(tally__fair_id=vote.fair_id, project_id=vote.project_id).update(
+            valid_votes=F("valid_votes") - 1
+        )
+        FrozenTally.objects.filter(fair_id=vote.fair_id).update(valid_votes=F("valid_votes") - 1)
         audit.record(actor=actor, action="vote.invalidated", target=vote, reason=vote.invalidation_reason)
+        page_cache.invalidate()  # the results page counts valid votes
     return vote
+
+
+def tally_freeze(*, fair: Fair, now: datetime | None = None) -> FrozenTally | None:
+    """Freeze the fair's valid votes per project once voting has closed; idempotent.
+
+    Returns the frozen tally, or None while it is too early (voting open, or closed for less
+    than FREEZE_AFTER_CLOSE). A tally frozen for another closing time (the close was moved) is
+    counted again. Safe to run from several processes: the fair's row lock orders them.
+    """
+    now = now or timezone.now()
+    if now < fair.voting_closes_at + FREEZE_AFTER_CLOSE:
+        return None
+    with transaction.atomic():
+        fair = Fair.objects.select_for_update().get(pk=fair.pk)
+        existing = FrozenTally.objects.filter(fair=fair).first()
+        if existing and existing.closes_at == fair.voting_closes_at:
+            return existing
+        if existing:
+            existing.delete()
+        total = Vote.objects.valid().filter(fair=fair).count()
+        frozen = FrozenTally.objects.create(
+            fair=fair, closes_at=fair.voting_closes_at, frozen_at=now, valid_votes=total
+        )
+        counts = (
+            Vote.objects.valid()
+            .filter(fair=fair)
+            .values("project_id")
+            .annotate(count=Count("*"))
+            .values_list("project_id", "count")
+            .order_by()
+        )
+        FrozenCount.objects.bulk_create(
+            FrozenCount(tally=frozen, project_id=project_id, valid_votes=count)
+            for project_id, count in counts
+        )
+        page_cache.invalidate()
+    return frozen
 
 
 def alert_acknowledge(*, alert: VotingAlert, actor, now: datetime | None = None) -> VotingAlert:

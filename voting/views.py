@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from fairportal.page_cache import cached_public_page
 from fairportal.ratelimit import client_ip, network_of, ratelimit
 from projects import selectors as project_selectors
 from voting import abuse, proof, selectors, services
@@ -157,21 +158,28 @@ def receipt_check(request: HttpRequest) -> HttpResponse:
     return render(request, "voting/receipt_check.html", {"code": code, "status": status})
 
 
+@cached_public_page
 def rules(request: HttpRequest) -> HttpResponse:
     return render(request, "voting/rules.html")
 
 
+@cached_public_page
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "voting/privacy.html")
 
 
+# Live counts change with every vote, not with an organiser's change: replayed this long at most.
+LIVE_RESULTS_CACHE_SECONDS = 10
+
+
+@cached_public_page
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     fair = project_selectors.public_fairs().filter(slug=slug).first()
     if fair is None:
         raise Http404
     now = timezone.now()
     visible = fair.results_visible_at(now)
-    return render(
+    response = render(
         request,
         "voting/results.html",
         {
@@ -180,3 +188,6 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             "nominations": selectors.tally_by_nomination(fair) if visible else [],
         },
     )
+    if visible and fair.voting_open_at(now):
+        response.page_cache_seconds = LIVE_RESULTS_CACHE_SECONDS
+    return response

@@ -1,0 +1,199 @@
+"""Whole-page cache for the public site's anonymous visitors.
+
+On a voting evening almost every request is an anonymous visitor reading the home page, the
+catalogue, a project or the results, and each of those pages is the same for every anonymous
+visitor in a language. So the rendered page is kept in the shared `pages` cache (Redis in
+production, a file cache shared by the workers of one machine otherwise) and replayed.
+
+Never staler than the last change: every cached page carries the *generation* current when its
+rendering began, and any change to what public pages show starts a new generation once its
+transaction commits (`invalidate`, called by the services and, for every model the public site
+shows, by the save/delete signals registered in the apps' `ready()`). A page rendered while a
+change was committing carries the old generation and is thrown away at the next read. Pages also
+expire at the next moment in any published fair's schedule, because a page's content follows the
+fair's phase (the vote button, the results), and after `PAGE_CACHE_SECONDS` at the latest.
+
+Only anonymous GET/HEAD requests without pending messages are served from the cache, and only a
+200 that set no cookie is stored. Browsers and CDNs may store the page (`public`) but must ask
+again each time (`max-age=0, must-revalidate`); the ETag makes that a 304 without rendering.
+"""
+
+import functools
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import quote_etag
+from django.utils.translation import get_language
+
+CACHE_ALIAS = "pages"
+_GENERATION_KEY = "pages:generation"
+# Headers the view set that a replayed page must carry; the middleware adds the rest each time.
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
+PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    generation: str
+    expires_at: float  # time.time()
+    etag: str
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def _new_generation() -> str:
+    generation = secrets.token_hex(8)
+    _cache().set(_GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def invalidate() -> None:
+    """Every cached page is stale from now on, and again once the current transaction commits.
+
+    The second turn matters: a page rendered between the two, from the data before the commit,
+    carries the first turn's generation and is discarded. The first one makes a change visible
+    to whoever reads in the same transaction (and in tests, whose transactions never commit).
+    """
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _invalidate_on_signal(sender, **kwargs) -> None:
+    if kwargs.get("raw"):  # loaddata: nothing is served from fixtures being loaded
+        return
+    invalidate()
+
+
+def invalidate_when_changed(*models) -> None:
+    """Start a new generation whenever one of these models is saved, deleted or re-linked.
+
+    Signals catch the admin, the shell and every service alike; what they miss (QuerySet.update,
+    bulk_create) is followed by an explicit `invalidate()` in the service that does it.
+    """
+    for model in models:
+        uid = f"page_cache:{model._meta.label}"
+        post_save.connect(_invalidate_on_signal, sender=model, dispatch_uid=f"{uid}:save", weak=False)
+        post_delete.connect(_invalidate_on_signal, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _invalidate_on_signal,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}:{field.name}",
+                weak=False,
+            )
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+        return False
+    if CookieStorage.cookie_name in request.COOKIES:
+        return False
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True  # no session: anonymous, and nothing waiting to be shown
+    # A session (a voter who has voted, an NGO member): anonymous with nothing pending only.
+    return not request.user.is_authenticated and not request.session.get(SessionStorage.session_key)
+
+
+def _key(request: HttpRequest) -> str:
+    path = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()
+    return f"pages:{get_language()}:{path}"
+
+
+def _next_schedule_moment() -> float:
+    """The next moment any published fair changes phase, as time.time()."""
+    from projects.selectors import next_schedule_change
+
+    moment = next_schedule_change(timezone.now())
+    return moment.timestamp() if moment else float("inf")
+
+
+def _replay(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    if page.etag in _if_none_match(request):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(page.content)
+        for name, value in page.headers:
+            response[name] = value
+    response["ETag"] = page.etag
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    return response
+
+
+def _if_none_match(request: HttpRequest) -> list[str]:
+    return [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",") if tag.strip()]
+
+
+def cached_public_page(view=None):
+    """Serve the view's page from the shared cache to anonymous visitors (see the module doc).
+
+    A view whose page changes without anyone changing a record (live vote counts) sets
+    `response.page_cache_seconds` to replay it for that long at most.
+    """
+
+    def decorator(view_func):
+        @functools.wraps(view_func)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _cacheable_request(request):
+                response = view_func(request, *args, **kwargs)
+                response.setdefault("Cache-Control", "private")
+                return response
+            cache = _cache()
+            key = _key(request)
+            found = cache.get_many([_GENERATION_KEY, key])
+            generation = found.get(_GENERATION_KEY) or _new_generation()
+            page = found.get(key)
+            now = time.time()
+            if page is not None and page.generation == generation and now < page.expires_at:
+                return _replay(request, page)
+
+            response = view_func(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            if (
+                request.method != "GET"
+                or response.status_code != 200
+                or response.streaming
+                or response.cookies
+                or (getattr(request, "session", None) is not None and request.session.modified)
+            ):
+                response.setdefault("Cache-Control", "private")
+                return response
+            # The page is the same for every anonymous visitor, but not for a logged-in one:
+            # a shared cache must keep them apart even when this rendering never read the session.
+            patch_vary_headers(response, ["Cookie"])
+            lifetime = getattr(response, "page_cache_seconds", None) or settings.PAGE_CACHE_SECONDS
+            expires_at = min(now + lifetime, _next_schedule_moment())
+            content = response.content
+            page = CachedPage(
+                generation=generation,
+                expires_at=expires_at,
+                etag=quote_etag(hashlib.sha256(content).hexdigest()[:32]),
+                headers=tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)),
+                content=content,
+            )
+            if expires_at > now:
+                cache.set(key, page, timeout=max(1, int(expires_at - now) + 1))
+            if page.etag in _if_none_match(request):
+                return _replay(request, page)
+            response["ETag"] = page.etag
+            response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+            return response
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
