@@ -1,0 +1,143 @@
+"""The public pages' shared cache: anonymous visitors get a replayed page, never a stale one."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User
+from projects import services as project_services
+from projects.models import ProjectState
+from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.voting.factories import VoteFactory
+from voting import services as voting_services
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, lang="en", *args):
+    with translation.override(lang):
+        return reverse(name, args=args or None)
+
+
+@pytest.fixture
+def fair():
+    return FairFactory(slug="cache-2026", opens=timezone.now() - timedelta(days=55))
+
+
+@pytest.fixture
+def finalist(fair):
+    return ProjectFactory(
+        fair=fair, nomination=NominationFactory(fair=fair), state=ProjectState.FINALIST, title="Қамқор"
+    )
+
+
+def test_a_second_anonymous_visit_is_replayed_without_touching_the_database(
+    client, finalist, django_assert_max_num_queries
+):
+    first = client.get(url("catalogue:project_list", "ru", finalist.fair.slug))
+    with django_assert_max_num_queries(0):
+        second = client.get(url("catalogue:project_list", "ru", finalist.fair.slug))
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert "Қамқор" in second.content.decode()
+    assert second["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert second["ETag"] == first["ETag"]
+    assert "Cookie" in second["Vary"]
+
+
+def test_languages_are_cached_apart(client, finalist):
+    client.get(url("catalogue:project_detail", "ru", finalist.pk))
+
+    kazakh = client.get(url("catalogue:project_detail", "kk", finalist.pk))
+
+    assert '<html lang="kk">' in kazakh.content.decode()
+
+
+def test_an_organisers_change_shows_at_once(client, finalist, django_capture_on_commit_callbacks):
+    client.get(url("catalogue:project_detail", "en", finalist.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        finalist.title = "Қамқор — жаңа атау"
+        finalist.save()
+
+    assert (
+        "Қамқор — жаңа атау"
+        in client.get(url("catalogue:project_detail", "en", finalist.pk)).content.decode()
+    )
+
+
+def test_a_change_made_with_a_bulk_update_in_a_service_shows_at_once(client, fair):
+    organiser = User.objects.create_superuser(email="org@example.kz", password="x" * 12)
+    submitted = ProjectFactory(fair=fair, state=ProjectState.SUBMITTED, title="Жасырын жоба")
+    catalogue = url("catalogue:project_list", "en", fair.slug)
+    assert "Жасырын жоба" not in client.get(catalogue).content.decode()
+
+    project_services.project_set_public(project=submitted, actor=organiser, public=True)
+
+    assert "Жасырын жоба" in client.get(catalogue).content.decode()
+
+
+def test_a_page_expires_when_the_fair_changes_phase(client):
+    # Voting opens in a moment: until then the project page has no vote button, then it must.
+    opens = timezone.now() + timedelta(seconds=1.5)
+    fair = FairFactory(opens=opens - timedelta(days=50))
+    project = ProjectFactory(fair=fair, nomination=NominationFactory(fair=fair), state=ProjectState.FINALIST)
+    vote_link = url("voting:start", "en", project.pk)
+    assert vote_link not in client.get(url("catalogue:project_detail", "en", project.pk)).content.decode()
+
+    time.sleep(max(0, (opens - timezone.now()).total_seconds()) + 0.2)
+
+    assert vote_link in client.get(url("catalogue:project_detail", "en", project.pk)).content.decode()
+
+
+def test_a_logged_in_visitor_never_gets_the_anonymous_copy_nor_leaves_theirs(client, finalist):
+    page = url("catalogue:project_detail", "en", finalist.pk)
+    assert "Log out" not in client.get(page).content.decode()  # cached for anonymous visitors
+    user = User.objects.create_user(email="ngo@example.kz", password="x" * 12)
+    client.force_login(user)
+
+    mine = client.get(page)
+
+    assert "Log out" in mine.content.decode()
+    assert mine["Cache-Control"] == "private"
+    client.logout()
+    assert "Log out" not in client.get(page).content.decode()
+
+
+def test_a_revalidation_with_the_etag_is_answered_304(client, finalist):
+    page = url("catalogue:project_detail", "en", finalist.pk)
+    etag = client.get(page)["ETag"]
+
+    again = client.get(page, headers={"if-none-match": etag})
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_browsing_creates_no_session(client, finalist):
+    for page in (
+        url("home"),
+        url("catalogue:project_list", "en", finalist.fair.slug),
+        url("catalogue:project_detail", "en", finalist.pk),
+        url("voting:results", "en", finalist.fair.slug),
+    ):
+        response = client.get(page)
+        assert response.status_code == 200
+        assert not response.cookies, page
+
+
+def test_invalidating_a_vote_after_the_close_updates_the_results_page(client):
+    fair = FairFactory(opens=timezone.now() - timedelta(days=62))  # voting closed two days ago
+    project = ProjectFactory(fair=fair, nomination=NominationFactory(fair=fair), state=ProjectState.FINALIST)
+    votes = VoteFactory.create_batch(2, project=project)
+    results = url("voting:results", "en", fair.slug)
+    assert "2 valid votes in this nomination." in client.get(results).content.decode()
+    organiser = User.objects.create_superuser(email="org@example.kz", password="x" * 12)
+
+    voting_services.vote_invalidate(vote=votes[0], actor=organiser, reason="Bought")
+
+    assert "1 valid vote in this nomination." in client.get(results).content.decode()
