@@ -73,6 +73,11 @@ def invalidate() -> None:
     transaction.on_commit(_new_generation)
 
 
+def current_generation() -> str:
+    """For fragments cached in templates (`{% cache … using="pages" %}`) that must end with pages."""
+    return _cache().get(_GENERATION_KEY) or _new_generation()
+
+
 def _invalidate_on_signal(sender, **kwargs) -> None:
     if kwargs.get("raw"):  # loaddata: nothing is served from fixtures being loaded
         return

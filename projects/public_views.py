@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from fairportal import page_cache
 from fairportal.page_cache import cached_public_page
 from projects import selectors
 from projects.filters import PublicProjectFilter
@@ -33,7 +34,7 @@ def fair_list(request: HttpRequest) -> HttpResponse:
 def fair_detail(request: HttpRequest, slug: str) -> HttpResponse:
     fair = get_object_or_404(selectors.public_fairs(), slug=slug)
     now = timezone.now()
-    finalists = selectors.public_projects().filter(fair=fair, state__in=["finalist", "awarded"])
+    finalists = selectors.public_project_cards().filter(fair=fair, state__in=["finalist", "awarded"])
     return render(
         request,
         "catalogue/fair_detail.html",
@@ -52,9 +53,11 @@ def fair_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def project_list(request: HttpRequest, slug: str) -> HttpResponse:
     fair = get_object_or_404(selectors.public_fairs(), slug=slug)
     project_filter = PublicProjectFilter(
-        request.GET or None, queryset=selectors.public_projects().filter(fair=fair), fair=fair
+        request.GET or None, queryset=selectors.public_project_cards().filter(fair=fair), fair=fair
     )
     page = Paginator(project_filter.qs, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    # 1 … 4 5 [6] 7 8 … 153: the template no longer walks every page number of a large fair.
+    page_numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -64,7 +67,11 @@ def project_list(request: HttpRequest, slug: str) -> HttpResponse:
             "fair": fair,
             "filter": project_filter,
             "page": page,
+            "page_numbers": page_numbers,
             "query": query.urlencode(),
+            # The filter form is the costliest part to render and the same for every page of a
+            # query: kept as a fragment that ends with the cached pages (see the template).
+            "cache_generation": page_cache.current_generation(),
             "phase": fair.phase_at(timezone.now()),
         },
     )
@@ -94,7 +101,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("region"), pk=pk)
     projects = list(
-        selectors.public_projects().filter(organisation=organisation).order_by("-fair__submission_opens_at")
+        selectors.public_project_cards()
+        .select_related("fair")
+        .filter(organisation=organisation)
+        .order_by("-fair__submission_opens_at")
     )
     if not projects:
         # An NGO without public projects has no public page: nothing to show, nothing to leak.

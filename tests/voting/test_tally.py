@@ -121,7 +121,7 @@ def test_the_command_freezes_every_closed_fair_once(capsys):
     assert not FrozenTally.objects.filter(fair=running).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_freezes_write_one_tally():
     fair = closed_fair()
     project, _other = finalists(fair)
