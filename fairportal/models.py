@@ -4,6 +4,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RateLimitCounter(models.Model):
@@ -91,9 +92,9 @@ class OutgoingMail(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
+        QUEUED = "queued", pgettext_lazy("delivery status", "queued")
+        SENT = "sent", pgettext_lazy("delivery status", "sent")
+        FAILED = "failed", pgettext_lazy("delivery status", "failed")
 
     # The template prefix, e.g. "projects/email/state_changed": says which kind of message.
     template = models.CharField(_("kind"), max_length=100)
