@@ -171,10 +171,9 @@ def _locked_juror(juror: Juror) -> Juror:
     other, but a shortlist being applied (which locks the review for update) waits for them."""
     with row_lock():
         locked = Juror.objects.select_for_update().select_related("review__fair", "user").get(pk=juror.pk)
+        share = f"SELECT 1 FROM {Review._meta.db_table} WHERE id = %s FOR SHARE"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {Review._meta.db_table} WHERE id = %s FOR SHARE", [locked.review_id]
-            )  # noqa: S608
+            cursor.execute(share, [locked.review_id])
     return locked
 
 
