@@ -3,10 +3,12 @@
 import json
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -220,3 +222,27 @@ def test_organisers_see_failed_mail_in_a_read_only_list(client, organiser):
     with translation.override("ru"):
         in_russian = client.get(reverse("admin:fairportal_outgoingmail_changelist")).content.decode()
     assert "Исходящие письма" in in_russian
+
+
+def test_old_records_are_purged_but_queued_mail_is_kept():
+    old = timezone.now() - timedelta(days=100)
+    for status in OutgoingMail.Status.values:
+        OutgoingMail.objects.create(
+            template="accounts/email/confirm",
+            recipient=f"{status}@ngo.kz",
+            language="kk",
+            status=status,
+            created_at=old,
+        )
+    OutgoingMail.objects.create(template="accounts/email/confirm", recipient="recent@ngo.kz", language="kk")
+
+    out = StringIO()
+    call_command("purge_outgoing_mail", dry_run=True, stdout=out)
+    assert "Would delete 2 outgoing e-mail record(s)" in out.getvalue()
+    assert OutgoingMail.objects.count() == 4
+
+    call_command("purge_outgoing_mail", stdout=StringIO())
+    assert sorted(OutgoingMail.objects.values_list("recipient", flat=True)) == [
+        "queued@ngo.kz",
+        "recent@ngo.kz",
+    ]
