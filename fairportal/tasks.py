@@ -43,6 +43,12 @@ def send_outgoing_mail(mail_id: int, attempt: int = 1) -> None:
             status=OutgoingMail.Status.FAILED, attempts=attempt, last_error=_short(error)
         )
         return
+    except Exception as error:
+        # A bug (a template, a context): retrying would fail alike. Recorded, then raised for the log.
+        OutgoingMail.objects.filter(pk=mail_id).update(
+            status=OutgoingMail.Status.FAILED, attempts=attempt, last_error=_short(error)
+        )
+        raise
     try:
         get_connection().send_messages(
             [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [mail.recipient])]

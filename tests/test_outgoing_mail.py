@@ -16,7 +16,9 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from accounts import services as accounts_services
+from fairportal.mail import queue_to_users
 from fairportal.models import OutgoingMail
+from fairportal.tasks import send_outgoing_mail
 from projects import services as projects_services
 from projects.models import ProjectState
 from tests.accounts.factories import UserFactory
@@ -246,3 +248,20 @@ def test_old_records_are_purged_but_queued_mail_is_kept():
         "queued@ngo.kz",
         "recent@ngo.kz",
     ]
+
+
+def test_a_message_whose_subject_is_gone_is_marked_failed_not_retried():
+    project = ProjectFactory(state=ProjectState.SUBMITTED, submitted_at=timezone.now())
+    member = MembershipFactory(organisation=project.organisation, user__email="a@ngo.kz").user
+    with transaction.atomic():
+        queue_to_users(
+            template_prefix="projects/email/state_changed", context={"project": project}, users=[member]
+        )
+        project.delete()  # deleted in the same moment, before the worker got to it
+
+    send_outgoing_mail.call(OutgoingMail.objects.get().pk)
+
+    record = OutgoingMail.objects.get()
+    assert (record.status, record.attempts) == (OutgoingMail.Status.FAILED, 1)
+    assert "no longer exists" in record.last_error
+    assert mail.outbox == []
