@@ -5,10 +5,13 @@ from django.contrib.auth.forms import (
     BaseUserCreationForm,
     UserChangeForm,
 )
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.models import User, normalize_login_email
 
 
@@ -135,3 +138,10 @@ class RecoveryCodesSavedForm(forms.Form):
         label=_("I have saved these recovery codes somewhere safe"),
         error_messages={"required": _("Please confirm that you have saved the recovery codes.")},
     )
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form, but the e-mail is queued (`fairportal.mail`) instead of sent in the request."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        services.user_send_password_reset(user=context["user"], language=translation.get_language())

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -15,27 +16,52 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User, normalize_login_email
 from accounts.tokens import email_confirmation_token
 from fairportal import ratelimit
-from fairportal.mail import send_to_users
+from fairportal.locks import row_lock
+from fairportal.mail import Derived, queue_to_addresses, queue_to_users
 from fairportal.ratelimit import digest, network_of
 
 logger = logging.getLogger(__name__)
 
 
+def confirmation_token_for(user: User) -> str:
+    return email_confirmation_token.make_token(user)
+
+
+def password_reset_token_for(user: User) -> str:
+    return default_token_generator.make_token(user)
+
+
 def user_send_confirmation(*, user: User) -> None:
-    """E-mail a confirmation link once the surrounding transaction has committed."""
+    """Queue a confirmation link, sent once the surrounding transaction has committed.
 
-    def send() -> None:
-        send_to_users(
-            template_prefix="accounts/email/confirm",
-            context={
-                "user": user,
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": email_confirmation_token.make_token(user),
-            },
-            users=[user],
-        )
+    The token is made by the mail task (`Derived`), so it never rests in the queue.
+    """
+    queue_to_users(
+        template_prefix="accounts/email/confirm",
+        context={
+            "user": user,
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": Derived("accounts.services.confirmation_token_for", user),
+        },
+        users=[user],
+    )
 
-    transaction.on_commit(send, robust=True)
+
+def user_send_password_reset(*, user: User, language: str) -> None:
+    """Queue a password-reset link, in the language the request for it was made in.
+
+    Made by the mail task (`Derived`) like every link token; Django's form calls this through
+    `accounts.forms.PasswordResetForm.send_mail`, so no reset ever waits for the mail server.
+    """
+    queue_to_addresses(
+        template_prefix="accounts/email/password_reset",
+        context={
+            "user": user,
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": Derived("accounts.services.password_reset_token_for", user),
+        },
+        recipients=[(user.email, language)],
+    )
 
 
 @transaction.atomic
@@ -48,13 +74,8 @@ def user_sign_up(*, email: str, password: str, full_name: str, language: str) ->
     """
     existing = User.objects.filter(email=normalize_login_email(email)).first()
     if existing is not None:
-        transaction.on_commit(
-            lambda: send_to_users(
-                template_prefix="accounts/email/already_registered",
-                context={"user": existing},
-                users=[existing],
-            ),
-            robust=True,
+        queue_to_users(
+            template_prefix="accounts/email/already_registered", context={"user": existing}, users=[existing]
         )
         return None
     user = User.objects.create_user(email=email, password=password, full_name=full_name, language=language)
@@ -188,7 +209,10 @@ def two_factor_confirm_enrolment(*, user: User, code: str) -> Enrolment | None:
     """
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return None
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+    with row_lock():
+        device = (
+            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+        )
     if device is None:
         return None
     _check_not_throttled(device)
@@ -213,7 +237,8 @@ def two_factor_verify(*, user: User, code: str, recovery: bool) -> Device | None
     concurrent requests; django-otp refuses a TOTP code at or before the last accepted step.
     """
     model = StaticDevice if recovery else TOTPDevice
-    device = model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
+    with row_lock():
+        device = model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
     if device is None:
         return None
     _check_not_throttled(device)

@@ -25,6 +25,7 @@ from django.views.generic import FormView, TemplateView
 from accounts import permissions, qr, selectors, services
 from accounts.forms import (
     LoginForm,
+    PasswordResetForm,
     RecoveryCodeForm,
     RecoveryCodesSavedForm,
     ResendConfirmationForm,
@@ -149,6 +150,7 @@ class ResendConfirmationView(FormView):
 @method_decorator(ratelimit(group="accounts.reset", key="post:email", rate="3/h"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = PasswordResetForm
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")

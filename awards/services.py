@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.models import Award, AwardKind, Ceremony
 from fairportal import page_cache
+from fairportal.locks import row_lock
 from projects.models import Fair, Project, ProjectState
 from projects.services import project_mark_awarded, project_mark_finalist
 from voting import selectors as voting_selectors
@@ -39,7 +40,8 @@ def award_give(
     """Record an award for a finalist (or for a winner receiving another one)."""
     if not actor.has_perm("awards.add_award") or not actor.has_perm("projects.change_project_state"):
         raise PermissionDenied
-    project = Project.objects.select_for_update().select_related("fair").get(pk=project.pk)
+    with row_lock():
+        project = Project.objects.select_for_update().select_related("fair").get(pk=project.pk)
     if project.state not in AWARDABLE_STATES:
         raise ValidationError(
             _("“%(project)s” is %(state)s: only finalists receive awards.")
@@ -76,12 +78,16 @@ def ceremony_publish(*, ceremony: Ceremony, actor) -> int:
     page_cache.invalidate()  # update() sends no signal
     ceremony.is_published = True
     made = 0
-    for project in Project.objects.filter(
-        pk__in=Award.objects.filter(ceremony=ceremony)
-        .exclude(kind=AwardKind.PARTICIPANT)
-        .values("project_id"),
-        state=ProjectState.FINALIST,
-    ).select_for_update():
+    with row_lock():
+        projects = list(
+            Project.objects.filter(
+                pk__in=Award.objects.filter(ceremony=ceremony)
+                .exclude(kind=AwardKind.PARTICIPANT)
+                .values("project_id"),
+                state=ProjectState.FINALIST,
+            ).select_for_update()
+        )
+    for project in projects:
         project_mark_awarded(project=project, actor=actor)
         made += 1
     return made
@@ -112,7 +118,8 @@ def award_revoke(*, award: Award, actor) -> None:
     (through the state service: history and e-mail)."""
     if not actor.has_perm("awards.delete_award") or not actor.has_perm("projects.change_project_state"):
         raise PermissionDenied
-    project = Project.objects.select_for_update().get(pk=award.project_id)
+    with row_lock():
+        project = Project.objects.select_for_update().get(pk=award.project_id)
     award.delete()
     prizes_left = Award.objects.filter(project=project).exclude(kind=AwardKind.PARTICIPANT).exists()
     if project.state == ProjectState.AWARDED and not prizes_left:

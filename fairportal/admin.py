@@ -1,4 +1,4 @@
-"""The audit trail, read-only for everyone: events are written by `fairportal.audit.record` only."""
+"""The audit trail and the outgoing e-mail, read-only for everyone: only the code writes them."""
 
 import json
 
@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit
-from fairportal.models import AuditEvent
+from fairportal.models import AuditEvent, OutgoingMail
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -99,3 +99,48 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("details"))
     def details_shown(self, obj: AuditEvent) -> str:
         return format_html("<pre>{}</pre>", json.dumps(obj.details, ensure_ascii=False, indent=2))
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """What the site mailed, and what failed after every retry: to read, never to edit."""
+
+    list_display = (
+        "created_at",
+        "template",
+        "recipient",
+        "language",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    )
+    list_filter = ("status", "template", "language", "created_at")
+    search_fields = ("recipient", "subject")
+    date_hierarchy = "created_at"
+    # The stored context holds only references (never tokens), but it says nothing to a reader.
+    fields = (
+        "created_at",
+        "template",
+        "recipient",
+        "language",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    )
+    readonly_fields = fields
+    list_per_page = 100
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        return {}

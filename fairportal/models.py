@@ -4,6 +4,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RateLimitCounter(models.Model):
@@ -81,3 +82,39 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+
+class OutgoingMail(models.Model):
+    """One e-mail the site queued: to whom, what, and what became of it (`fairportal.mail`).
+
+    Voting codes are not recorded here: their row would tie a voter's address to the project
+    they chose. `voting.VoteCode` keeps their delivery, and erases the address once sent.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("delivery status", "queued")
+        SENT = "sent", pgettext_lazy("delivery status", "sent")
+        FAILED = "failed", pgettext_lazy("delivery status", "failed")
+
+    # The template prefix, e.g. "projects/email/state_changed": says which kind of message.
+    template = models.CharField(_("kind"), max_length=100)
+    recipient = models.EmailField(_("recipient"), max_length=254)
+    language = models.CharField(_("language"), max_length=10)
+    # References and plain values only (`fairportal.mail.serialise_context`): never a token.
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The exception's class and first line: enough to tell a refused address from a dead server.
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="fairportal_mail_status")]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.recipient} ({self.status})"

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A row held too long or a statement cancelled: a translated 503 "try again", not a 500.
+    "fairportal.locks.DatabaseBusyMiddleware",
     # The client's network for the audit trail (fairportal.audit.record).
     "fairportal.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -116,6 +118,24 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("fairportal runs on PostgreSQL only; DATABASE_URL must be postgres://…")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A statement running longer than this is cancelled by PostgreSQL (a translated 503 page,
+# `fairportal.locks`), before gunicorn kills the whole worker at GUNICORN_TIMEOUT. Commands
+# run by manage.py (migrations, seeding, exports, the task worker) legitimately run long
+# statements and answer no browser: they use DJANGO_COMMAND_STATEMENT_TIMEOUT_MS, none by
+# default. 0 switches a timeout off.
+_GUNICORN_TIMEOUT_MS = env.int("GUNICORN_TIMEOUT", default=30) * 1000
+if env.bool("FAIRPORTAL_MANAGEMENT_COMMAND", default=False):  # set by manage.py
+    STATEMENT_TIMEOUT_MS = env.int("DJANGO_COMMAND_STATEMENT_TIMEOUT_MS", default=0)
+else:
+    STATEMENT_TIMEOUT_MS = env.int("DJANGO_STATEMENT_TIMEOUT_MS", default=_GUNICORN_TIMEOUT_MS * 2 // 3)
+    if STATEMENT_TIMEOUT_MS < 0 or STATEMENT_TIMEOUT_MS >= _GUNICORN_TIMEOUT_MS:
+        raise ImproperlyConfigured("DJANGO_STATEMENT_TIMEOUT_MS must be 0 or below GUNICORN_TIMEOUT (in ms)")
+if STATEMENT_TIMEOUT_MS:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c statement_timeout={STATEMENT_TIMEOUT_MS}".strip()
+# How long a request waits for a row another one has locked (`fairportal.locks.row_lock`)
+# before it answers "busy, try again" instead of piling up behind it.
+LOCK_TIMEOUT_MS = env.int("DJANGO_LOCK_TIMEOUT_MS", default=3000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -223,6 +243,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in e-mails point here (no request exists when a background job sends mail).
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 EMAIL_TIMEOUT = 10  # A stuck SMTP server must not hold a worker for long.
+# Queued e-mail (`fairportal.tasks`): attempts before "failed", and the first retry's delay,
+# doubled after each further failure (60 s, 2, 4, 8 min by default).
+MAIL_SEND_ATTEMPTS = env.int("DJANGO_MAIL_SEND_ATTEMPTS", default=5)
+MAIL_RETRY_SECONDS = env.int("DJANGO_MAIL_RETRY_SECONDS", default=60)
 
 # ---------------------------------------------------------------- security
 # HTTPS hardening is on whenever DEBUG is off; `make serve` turns it off explicitly

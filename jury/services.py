@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import normalize_login_email
 from fairportal import ratelimit
-from fairportal.mail import send_to_users
+from fairportal.locks import row_lock
+from fairportal.mail import Derived, queue_to_users
 from jury import permissions, selectors
 from jury.default_criteria import DEFAULT_CRITERIA
 from jury.models import Criterion, Evaluation, Juror, Recusal, Review, Score
@@ -138,14 +139,11 @@ def juror_invite(
 
 def _send_invitation(juror: Juror) -> None:
     user = juror.user
-    token = None if user.has_usable_password() else welcome_token(juror)
-    transaction.on_commit(
-        lambda: send_to_users(
-            template_prefix="jury/email/invitation",
-            context={"juror": juror, "review": juror.review, "fair": juror.review.fair, "token": token},
-            users=[user],
-        ),
-        robust=True,
+    token = None if user.has_usable_password() else Derived("jury.services.welcome_token", juror)
+    queue_to_users(
+        template_prefix="jury/email/invitation",
+        context={"juror": juror, "review": juror.review, "fair": juror.review.fair, "token": token},
+        users=[user],
     )
 
 
@@ -171,9 +169,11 @@ def juror_set_nominations(*, juror: Juror, nominations, actor) -> None:
 def _locked_juror(juror: Juror) -> Juror:
     """Lock the juror's row, and hold the review in share mode: jurors do not wait for each
     other, but a shortlist being applied (which locks the review for update) waits for them."""
-    locked = Juror.objects.select_for_update().select_related("review__fair", "user").get(pk=juror.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {Review._meta.db_table} WHERE id = %s FOR SHARE", [locked.review_id])  # noqa: S608
+    with row_lock():
+        locked = Juror.objects.select_for_update().select_related("review__fair", "user").get(pk=juror.pk)
+        share = f"SELECT 1 FROM {Review._meta.db_table} WHERE id = %s FOR SHARE"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(share, [locked.review_id])
     return locked
 
 
@@ -441,7 +441,8 @@ def shortlist_apply(
     now = now or timezone.now()
     # Serialise shortlists of one fair, and wait for jurors' saves in progress (they hold the
     # review in share mode, see `_locked_juror`), so the ranking cannot change under us.
-    review = Review.objects.select_for_update(of=("self",)).select_related("fair").get(pk=review.pk)
+    with row_lock():
+        review = Review.objects.select_for_update(of=("self",)).select_related("fair").get(pk=review.pk)
     if now >= review.fair.voting_opens_at:
         raise ValidationError(
             _("Public voting has begun: the finalists can no longer change through the shortlist."),
@@ -527,13 +528,14 @@ def send_deadline_reminders(*, now: datetime | None = None, within: timedelta, e
         if not claimed:
             continue
         try:
-            send_to_users(
+            queue_to_users(
                 template_prefix="jury/email/reminder",
                 context={
                     "juror": juror,
                     "fair": juror.review.fair,
                     "review": juror.review,
-                    "progress": progress,
+                    # What the template shows, as it stands now (the row stores plain values).
+                    "progress": {"left": progress.left},
                 },
                 users=[juror.user],
             )

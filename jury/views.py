@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
+from fairportal.locks import RETRY_AFTER_SECONDS, Busy
 from fairportal.ratelimit import ratelimit
 from jury import permissions, selectors, services
 from jury.forms import FinaliseForm, RecusalForm, ScoringForm
@@ -89,6 +90,7 @@ def project_review(request: HttpRequest, fair_slug: str, pk: int) -> HttpRespons
     form = ScoringForm(
         request.POST if request.method == "POST" else None, criteria=criteria, evaluation=evaluation
     )
+    busy = False
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_save(
@@ -96,13 +98,17 @@ def project_review(request: HttpRequest, fair_slug: str, pk: int) -> HttpRespons
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except Busy as error:
+            # The form comes back with every score the juror entered, to send again.
+            form.add_error(None, error.message)
+            busy = True
         else:
             messages.success(request, _("Your scores for “%(title)s” are saved.") % {"title": project.title})
             following = _next_to_score(juror, project) if "next" in request.POST else None
             if following is not None:
                 return redirect("jury:project", fair_slug=fair_slug, pk=following.pk)
             return redirect("jury:dashboard")
-    return render(
+    response = render(
         request,
         "jury/project_review.html",
         {
@@ -116,7 +122,11 @@ def project_review(request: HttpRequest, fair_slug: str, pk: int) -> HttpRespons
             "evaluation": evaluation,
             "video": parse_video_url(project.video_url) if project.video_url else None,
         },
+        status=503 if busy else 200,
     )
+    if busy:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @login_required

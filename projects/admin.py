@@ -27,6 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit
+from fairportal.locks import Busy
 from projects import exports, services
 from projects.forms import (
     ORGANISATION_PROFILE_FIELDS,
@@ -546,6 +547,14 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
                     request,
                     gettext("“%(project)s” was not changed: you may not change the state of projects.")
                     % {"project": project.title},
+                    messages.ERROR,
+                )
+            except Busy as exc:
+                # Only this project's transaction gave up waiting; the others go ahead.
+                self.message_user(
+                    request,
+                    gettext("“%(project)s” was not changed: %(reason)s")
+                    % {"project": project.title, "reason": exc.message},
                     messages.ERROR,
                 )
             else:

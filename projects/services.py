@@ -16,7 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit, page_cache, ratelimit
-from fairportal.mail import send_to_addresses, send_to_users
+from fairportal.locks import row_lock
+from fairportal.mail import Derived, queue_to_addresses, queue_to_users
 from projects import permissions
 from projects.media import reencode_image, sanitise_pdf
 from projects.models import (
@@ -183,8 +184,11 @@ def fair_check_update(*, fair: Fair, changes: dict, reason: str = "", now: datet
     """
     stored = Fair.objects.all()
     if transaction.get_connection().in_atomic_block:
-        stored = stored.select_for_update()
-    return fair_update_errors(fair=stored.get(pk=fair.pk), changes=changes, reason=reason, now=now)
+        with row_lock():
+            stored = stored.select_for_update().get(pk=fair.pk)
+    else:
+        stored = stored.get(pk=fair.pk)
+    return fair_update_errors(fair=stored, changes=changes, reason=reason, now=now)
 
 
 def _audit_value(name: str, value):
@@ -212,7 +216,8 @@ def fair_update(*, fair: Fair, changes: dict, actor, reason: str = "", now: date
     """
     if not actor.has_perm("projects.change_fair"):
         raise PermissionDenied
-    stored = Fair.objects.select_for_update().get(pk=fair.pk)
+    with row_lock():
+        stored = Fair.objects.select_for_update().get(pk=fair.pk)
     now = now or timezone.now()
     errors = fair_update_errors(fair=stored, changes=changes, reason=reason, now=now)
     if errors:
@@ -351,15 +356,15 @@ def invitation_create(*, organisation: Organisation, email: str, invited_by) -> 
     except IntegrityError as exc:
         raise ValidationError(_("This address has already been invited."), code="already_invited") from exc
 
-    token = invitation_token(invitation)
     # The invitee has no account yet, so no language of their own: use the inviter's.
-    transaction.on_commit(
-        lambda: send_to_addresses(
-            template_prefix="projects/email/invitation",
-            context={"organisation": organisation, "invited_by": invited_by, "token": token},
-            recipients=[(email, invited_by.language)],
-        ),
-        robust=True,
+    queue_to_addresses(
+        template_prefix="projects/email/invitation",
+        context={
+            "organisation": organisation,
+            "invited_by": invited_by,
+            "token": Derived("projects.services.invitation_token", invitation),
+        },
+        recipients=[(email, invited_by.language)],
     )
     return invitation
 
@@ -367,7 +372,8 @@ def invitation_create(*, organisation: Organisation, email: str, invited_by) -> 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     """Join the organisation; only the invited address may use the link."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    with row_lock():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("This invitation has already been used."), code="used")
     if invitation.email.lower() != user.email.lower():
@@ -539,13 +545,14 @@ def _record_transition(*, project: Project, to_state: str, actor, note: str) -> 
         # Shown once is not shown for ever: a returned or withdrawn project leaves the public site.
         project.is_public = False
     project.save(update_fields=["state", "submitted_at", "is_public", "updated_at"])
-    # robust: the decision is committed; a mail server that fails must not turn it into an error.
-    transaction.on_commit(lambda: _notify_members(change), robust=True)
+    # Queued in this transaction and sent by a task after commit: a mail server that fails
+    # never turns the decision into an error, and a shortlist of hundreds waits for no SMTP.
+    _notify_members(change)
     return change
 
 
 def _notify_members(change: ProjectStateChange) -> None:
-    send_to_users(
+    queue_to_users(
         template_prefix="projects/email/state_changed",
         context={"project": change.project, "change": change},
         users=change.project.organisation.members.all(),
@@ -553,7 +560,8 @@ def _notify_members(change: ProjectStateChange) -> None:
 
 
 def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("fair", "organisation").get(pk=project.pk)
+    with row_lock():
+        return Project.objects.select_for_update().select_related("fair", "organisation").get(pk=project.pk)
 
 
 @transaction.atomic

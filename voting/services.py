@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit, page_cache, ratelimit
+from fairportal.locks import row_lock
 from projects.models import Fair, Project, ProjectState
 from voting import abuse, channels, identity
 from voting.models import FrozenCount, FrozenTally, Vote, VoteCode, VotingAlert
@@ -226,11 +227,12 @@ def _guessing_network(network: str) -> str:
 
 
 def _live_code(fair: Fair, voter_digest: str) -> VoteCode | None:
-    return (
-        VoteCode.objects.select_for_update()
-        .filter(fair=fair, voter_digest=voter_digest, used_at__isnull=True, replaced_at__isnull=True)
-        .first()
-    )
+    with row_lock():
+        return (
+            VoteCode.objects.select_for_update()
+            .filter(fair=fair, voter_digest=voter_digest, used_at__isnull=True, replaced_at__isnull=True)
+            .first()
+        )
 
 
 def _unusable() -> VotingError:
@@ -262,7 +264,8 @@ def vote_verify(*, code_id: int, code: str, project: Project, ip: str, now: date
         except abuse.VelocityExceeded as busy:
             raise VotingError(busy.message, code="busy") from None
     with transaction.atomic():
-        challenge = VoteCode.objects.select_for_update().select_related("fair").filter(pk=code_id).first()
+        with row_lock():
+            challenge = VoteCode.objects.select_for_update().select_related("fair").filter(pk=code_id).first()
         if challenge is None:
             raise _unusable()
         tries = _code_tries_key(challenge, network)
@@ -378,7 +381,8 @@ def vote_invalidate(*, vote: Vote, actor, reason: str, now: datetime | None = No
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(_("Give a reason for invalidating votes."), code="reason_required")
-    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    with row_lock():
+        vote = Vote.objects.select_for_update().get(pk=vote.pk)
     if vote.invalidated_at is None:
         vote.invalidated_at = now or timezone.now()
         vote.invalidated_by = actor
@@ -405,7 +409,8 @@ def tally_freeze(*, fair: Fair, now: datetime | None = None) -> FrozenTally | No
     if now < fair.voting_closes_at + FREEZE_AFTER_CLOSE:
         return None
     with transaction.atomic():
-        fair = Fair.objects.select_for_update().get(pk=fair.pk)
+        with row_lock():
+            fair = Fair.objects.select_for_update().get(pk=fair.pk)
         existing = FrozenTally.objects.filter(fair=fair).first()
         if existing and existing.closes_at == fair.voting_closes_at:
             return existing

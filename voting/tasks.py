@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import task, task_backends
 
+from fairportal.locks import Busy, row_lock
 from fairportal.mail import send_to_addresses
 from voting import identity, sms
 from voting.models import Channel, DeliveryStatus, VoteCode
@@ -28,17 +29,29 @@ MAX_SEND_ATTEMPTS = 3
 
 @task()
 def send_vote_code(code_id: int, attempt: int = 1) -> None:
-    with transaction.atomic():
-        challenge = VoteCode.objects.select_for_update().select_related("project").filter(pk=code_id).first()
-        if challenge is None or challenge.used_at or challenge.replaced_at or not challenge.address:
-            return  # replaced or used before the worker got to it: nothing to send
-        code = identity.code_for(challenge.pk, challenge.code_secret)
-        if challenge.channel == Channel.SMS:
-            challenge.delivery_status = DeliveryStatus.QUEUED
-            challenge.save(update_fields=["delivery_status"])
-        address, language, project = challenge.address, challenge.language, challenge.project
-        channel = challenge.channel
-        minutes = int((challenge.expires_at - challenge.created_at).total_seconds() // 60)
+    try:
+        with transaction.atomic():
+            with row_lock():
+                challenge = (
+                    VoteCode.objects.select_for_update().select_related("project").filter(pk=code_id).first()
+                )
+            if challenge is None or challenge.used_at or challenge.replaced_at or not challenge.address:
+                return  # replaced or used before the worker got to it: nothing to send
+            code = identity.code_for(challenge.pk, challenge.code_secret)
+            if challenge.channel == Channel.SMS:
+                challenge.delivery_status = DeliveryStatus.QUEUED
+                challenge.save(update_fields=["delivery_status"])
+            address, language, project = challenge.address, challenge.language, challenge.project
+            channel = challenge.channel
+            minutes = int((challenge.expires_at - challenge.created_at).total_seconds() // 60)
+    except Busy:
+        # The code is being checked or replaced this very moment: look again shortly, as the
+        # same attempt. The verification holds the row for milliseconds, not for ever.
+        again = send_vote_code
+        if task_backends[again.backend].supports_defer:
+            again = again.using(run_after=timezone.now() + timedelta(seconds=5))
+        again.enqueue(code_id, attempt)
+        return
     sent = None
     try:
         if channel == Channel.SMS:
@@ -100,7 +113,7 @@ def send_voting_alert(alert_id: int) -> None:
     from django.contrib.auth.models import Permission
     from django.db.models import Q
 
-    from fairportal.mail import send_to_users
+    from fairportal.mail import queue_to_users
     from voting.models import VotingAlert
 
     alert = VotingAlert.objects.select_related("fair").filter(pk=alert_id).first()
@@ -113,4 +126,4 @@ def send_voting_alert(alert_id: int) -> None:
         .filter(Q(is_superuser=True) | Q(groups__permissions=permission) | Q(user_permissions=permission))
         .distinct()
     )
-    send_to_users(template_prefix="voting/email/alert", context={"alert": alert}, users=watchers)
+    queue_to_users(template_prefix="voting/email/alert", context={"alert": alert}, users=watchers)

@@ -275,17 +275,23 @@ def test_only_organisers_apply_a_shortlist(review, scored, juror):
 # ---------------------------------------------------------------- reminders
 
 
-def test_reminders_go_to_jurors_with_work_left_once_a_day(review, criteria, projects):
+def test_reminders_go_to_jurors_with_work_left_once_a_day(
+    review, criteria, projects, django_capture_on_commit_callbacks
+):
     JurorFactory(review=review, user__email="busy@expert.kz")
     done = JurorFactory(review=review, user__email="done@expert.kz")
     for project in projects:
         score(done, project, criteria, 5, 5, 3)
     soon = review.closes_at - timedelta(hours=20)
 
-    sent = services.send_deadline_reminders(now=soon, within=timedelta(hours=48), every=timedelta(hours=24))
-    again = services.send_deadline_reminders(
-        now=soon + timedelta(hours=1), within=timedelta(hours=48), every=timedelta(hours=24)
-    )
+    # Queued, then sent by the mail task once committed (the command runs in no transaction).
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.send_deadline_reminders(
+            now=soon, within=timedelta(hours=48), every=timedelta(hours=24)
+        )
+        again = services.send_deadline_reminders(
+            now=soon + timedelta(hours=1), within=timedelta(hours=48), every=timedelta(hours=24)
+        )
 
     assert (sent, again) == (1, 0)
     (message,) = mail.outbox
@@ -294,12 +300,16 @@ def test_reminders_go_to_jurors_with_work_left_once_a_day(review, criteria, proj
     assert "/jury/" in message.body
 
 
-def test_the_reminder_command_waits_until_the_deadline_is_near(review, criteria, projects, juror):
+def test_the_reminder_command_waits_until_the_deadline_is_near(
+    review, criteria, projects, juror, django_capture_on_commit_callbacks
+):
     far = int((review.closes_at - timezone.now()).total_seconds() // 3600) - 1  # just short of the deadline
-    call_command("send_jury_reminders", "--within-hours", str(far), stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_jury_reminders", "--within-hours", str(far), stdout=io.StringIO())
     assert mail.outbox == []
 
-    call_command("send_jury_reminders", "--within-hours", str(far + 2), stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_jury_reminders", "--within-hours", str(far + 2), stdout=io.StringIO())
     assert [message.to for message in mail.outbox] == [[juror.user.email]]
 
 

@@ -653,6 +653,8 @@ ORGANISER_PERMISSIONS = {
     # schedule changes, to read only.
     "fairportal.view_auditevent",
     "projects.view_fairschedulechange",
+    # fairportal's migration 0003: which e-mails were sent and which failed, to read only.
+    "fairportal.view_outgoingmail",
 }
 
 

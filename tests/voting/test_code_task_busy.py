@@ -1,0 +1,68 @@
+"""The voting-code task meeting a code row held elsewhere tries again shortly, as the same attempt.
+
+Real concurrent connections: a thread holds the code row (as a verification in progress does).
+"""
+
+import threading
+from contextlib import contextmanager
+
+import pytest
+from django.core import mail
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from voting import services
+from voting.models import VoteCode
+from voting.tasks import send_vote_code
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@contextmanager
+def code_row_held(code: VoteCode):
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                VoteCode.objects.select_for_update().get(pk=code.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            locked.set()
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(timeout=30)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join(timeout=30)
+
+
+def test_a_held_code_row_defers_the_send_instead_of_failing_it(settings, finalist):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.LOCK_TIMEOUT_MS = 200
+    code = services.vote_request_code(
+        project=finalist, address="voter@example.kz", ip="203.0.113.5", language="kk"
+    )
+    DBTaskResult.objects.all().delete()  # the task the request queued; run by hand below
+
+    with code_row_held(code):
+        send_vote_code.call(code.pk)
+
+    assert mail.outbox == []
+    code.refresh_from_db()
+    assert code.address == "voter@example.kz"  # kept for the next try
+    (again,) = DBTaskResult.objects.all()
+    assert again.run_after > timezone.now()
+    assert again.task_result.args == [code.pk, 1]  # the same attempt, not a failed one
+
+    send_vote_code.call(code.pk, 1)
+
+    assert [message.to for message in mail.outbox] == [["voter@example.kz"]]
+    code.refresh_from_db()
+    assert code.address == ""
