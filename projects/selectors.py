@@ -142,6 +142,18 @@ def public_project_cards() -> QuerySet[Project]:
     )
 
 
+def public_project_brief(pk: int) -> Project | None:
+    """A public project with its fair, nomination and NGO, for pages that show only its title
+    (the voting pages): one query, no long texts."""
+    return (
+        Project.objects.public()
+        .select_related("fair", "nomination", "organisation")
+        .defer(*LONG_TEXT_FIELDS, "organisation__description")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def public_project(pk: int) -> Project | None:
     return (
         public_projects()

@@ -25,7 +25,7 @@ SESSION_RECEIPT = "vote_receipt"
 
 
 def _public_project(pk: int):
-    project = project_selectors.public_project(pk)
+    project = project_selectors.public_project_brief(pk)
     if project is None:
         raise Http404
     return project
