@@ -11,7 +11,7 @@ from email import policy
 from pathlib import Path
 
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+CODE = re.compile(r"^(\d{6})$", re.MULTILINE)  # on a line of its own (voting/email/code_body.txt)
 
 
 def codes_in(raw: bytes) -> list[tuple[str, str]]:

@@ -40,7 +40,7 @@ def rows(results: dict) -> list[list[str]]:
         if not page:
             continue
         ratio = _ratio(page["ok_per_s"], plain)
-        errors = page["failures"]
+        errors = page["failures"] + page.get("unfinished_after_drain", 0)
         table.append(
             [
                 label,
@@ -142,6 +142,13 @@ def notes(results: dict) -> list[str]:
     lines = [
         f"Run started {results['started']}; fairportal at {results['target']}; "
         f"seed {'reused' if seed['reused'] else 'built'} in {seed['seconds']} s ({seed['database']}).",
+        f"Both apps under gunicorn.conf.py with {results.get('workers')} sync workers; fairportal with "
+        f"DJANGO_TASKS_BACKEND={results.get('tasks_backend')} "
+        + (
+            "(the code mail is sent inside the request)."
+            if results.get("tasks_backend") == "immediate"
+            else "(codes queued, sent by one `manage.py db_worker`)."
+        ),
         "Pages: closed-loop locust users without think time, each scenario alone; req/s counts "
         "answers without error. Ratios are taken within this run — absolute figures drift several "
         "times between runs on a shared machine, ratios hold.",

@@ -133,6 +133,22 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
+class Worker(Server):
+    """`manage.py db_worker`, when the benchmark runs with DJANGO_TASKS_BACKEND=database."""
+
+    def __init__(self, env: dict):
+        self.name, self.error_log = "worker", RUN_DIR / "worker.log"
+        with self.error_log.open("wb") as errors:
+            self.process = subprocess.Popen(  # noqa: S603 - our own command line
+                [PYTHON, "manage.py", "db_worker"],
+                env={**os.environ, **env},
+                cwd=BASE_DIR,
+                stdout=errors,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+
 def fairportal_env(url: str, mail_dir: Path, challenge: str) -> dict:
     secret_file = BASE_DIR / "var" / "secret-key"
     if not secret_file.exists():
@@ -320,12 +336,20 @@ def main() -> None:
         else:
             portal = Server("fairportal", "fairportal.wsgi", fairportal_env(url, mail_dir, "off"), BASE_DIR)
             servers.append(portal)
+            if os.environ.get("BENCH_TASKS_BACKEND") == "database":
+                servers.append(Worker(fairportal_env(url, mail_dir, "off")))
             portal.wait("/ru/")
             portal_url = portal.url
         reference.wait("/plain")
         log(f"reference {reference.url}, fairportal {portal_url}")
 
-        results: dict = {"seed": seeded, "started": started_at.isoformat(), "target": portal_url}
+        results: dict = {
+            "seed": seeded,
+            "started": started_at.isoformat(),
+            "target": portal_url,
+            "tasks_backend": os.environ.get("BENCH_TASKS_BACKEND", "immediate"),
+            "workers": os.environ.get("WEB_CONCURRENCY") or str(os.cpu_count() * 2 + 1),
+        }
         pages = {
             "home": [["home /ru/", "/ru/"]],
             "catalogue": [["catalogue", f"/ru/fairs/{voting_fair.slug}/projects/"]],

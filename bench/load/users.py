@@ -4,8 +4,6 @@ Configuration comes from the environment the driver sets (BENCH_*), so the same 
 against our gunicorn, the reference app or the nginx stack.
 """
 
-import base64
-import hashlib
 import itertools
 import json
 import os
@@ -17,6 +15,8 @@ from html import unescape
 from locust import FastHttpUser, HttpUser, constant, task
 from requests.adapters import HTTPAdapter
 
+from bench.load.proof_solver import solve_challenge
+
 RUN_ID = os.environ.get("BENCH_RUN_ID", "0")
 LANGUAGE = "ru"
 FORM_WAIT = float(os.environ.get("BENCH_FORM_WAIT", "3.3"))  # voting.forms.MIN_FILL_SECONDS = 3
@@ -27,8 +27,9 @@ PAGE_PATHS: list[tuple[str, str]] = []
 PROJECT_IDS: list[int] = []
 VOTERS: list[dict] = []
 MAILBOX = None
-# Set by the driver at the deadline: no new voter starts, those under way finish (their vote may
-# already be cast, and the database check needs every receipt that was shown).
+# Set by the driver at the deadline: nothing new starts, what is under way finishes (a voter's
+# vote may already be cast, and the database check needs every receipt that was shown; a slow
+# page's answer, or its error, still counts).
 STOPPING = False
 IN_FLIGHT = 0
 
@@ -62,25 +63,6 @@ class _SourceAdapter(HTTPAdapter):
         super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
 
 
-def solve_challenge(challenge: dict) -> tuple[str, float]:
-    """What static/js/vote-proof.js does: the n ≤ maxnumber with SHA-256(salt + n) = challenge."""
-    started = time.perf_counter()
-    salt, target = challenge["salt"], challenge["challenge"]
-    for number in range(challenge["maxnumber"] + 1):
-        if hashlib.sha256(f"{salt}{number}".encode()).hexdigest() == target:
-            break
-    else:
-        number = None
-    payload = {
-        "algorithm": challenge["algorithm"],
-        "challenge": target,
-        "number": number,
-        "salt": salt,
-        "signature": challenge["signature"],
-    }
-    return base64.b64encode(json.dumps(payload).encode()).decode(), time.perf_counter() - started
-
-
 class PageUser(FastHttpUser):
     """Closed loop, no think time: the pages' capacity."""
 
@@ -88,8 +70,16 @@ class PageUser(FastHttpUser):
 
     @task
     def page(self):
+        global IN_FLIGHT
+        if STOPPING:
+            time.sleep(1)
+            return
         name, path = random.choice(PAGE_PATHS)  # noqa: S311 - load, not secrets
-        self.client.get(path, name=name)
+        IN_FLIGHT += 1
+        try:
+            self.client.get(path, name=name)
+        finally:
+            IN_FLIGHT -= 1
 
 
 class ReferenceVoteUser(FastHttpUser):
