@@ -79,7 +79,8 @@ def main() -> None:
     ok_by_deadline = env.stats.total.num_requests - env.stats.total.num_failures
     users.STOPPING = True
     voting = args.scenario.startswith("vote")
-    drain_until = time.monotonic() + (users.MAIL_TIMEOUT + 30 if voting else 35)
+    # gunicorn aborts a worker after its 30 s timeout, and kills it only once PostgreSQL returns.
+    drain_until = time.monotonic() + (users.MAIL_TIMEOUT + 30 if voting else 65)
     while users.IN_FLIGHT and time.monotonic() < drain_until:
         gevent.sleep(0.1)
     unfinished = users.IN_FLIGHT

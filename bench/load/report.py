@@ -44,7 +44,12 @@ def rows(results: dict) -> list[list[str]]:
         table.append(
             [
                 label,
-                f"{_fmt(page['ok_per_s'])} req/s, p50 {_fmt(page['p50_ms'], ' ms', 0)}, {errors} errors",
+                f"{_fmt(page['ok_per_s'])} req/s, p50 {_fmt(page['p50_ms'], ' ms', 0)}, {errors} errors"
+                + (
+                    f" ({page['unfinished_after_drain']} unanswered)"
+                    if page.get("unfinished_after_drain")
+                    else ""
+                ),
                 f"plain view {_fmt(plain)} req/s",
                 _fmt(ratio, "×", 3),
                 f"≥ {PAGE_GOAL}×, 0 errors",
@@ -158,6 +163,14 @@ def notes(results: dict) -> list[str]:
         "'After the form wait' = from sending the e-mail form to the receipt page "
         "(requests + the code's arrival in the file mail backend); the 3 s minimum fill time is excluded.",
     ]
+    if steps := vote.get("by_name"):
+        lines.append(
+            "Vote steps, p50 / p95 ms: "
+            + "; ".join(
+                f"{name.split(': ', 1)[-1]} {step['p50_ms']} / {step['p95_ms']}"
+                for name, step in steps.items()
+            )
+        )
     if vote.get("voter_errors"):
         lines.append(f"Voter errors: {json.dumps(vote['voter_errors'], ensure_ascii=False)}")
     for key in (
