@@ -111,10 +111,22 @@ demo-reset: migrate ## Rebuild the demo fairs, NGOs and projects (only what seed
 	$(MANAGE) seed_demo_votes
 	$(MANAGE) seed_demo_awards
 
-.PHONY: bench
-bench: install-dev db-start ## Time the public pages and the jury ranking on a seeded copy (BENCH_SCALE=10 by default); reports only
+$(VENV)/.installed-bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --no-build-isolation -r requirements-bench.txt
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed-prod
+
+.PHONY: bench bench-pages bench-load bench-seed
+bench: bench-pages bench-load ## Every benchmark: page timings in-process, then the load benchmark beside the reference app; reports only
+
+bench-pages: install-dev db-start ## Time the public pages and the jury ranking on a seeded copy (BENCH_SCALE=10 by default); reports only
 	$(BIN)/python bench/catalogue.py
 	$(BIN)/python bench/ranking.py
+
+bench-load: $(VENV)/.installed-bench db-start compilemessages collectstatic var/secret-key ## Locust load benchmark: fairportal vs the reference app (BENCH_REFERENCE_DIR), table in var/bench/load.md
+	$(BIN)/python -m bench.load.run
+
+bench-seed: $(VENV)/.installed-bench db-start ## Seed (or reuse) the load benchmark's database: 5,000 finalists, 1M votes (BENCH_RESEED=1 rebuilds)
+	$(BIN)/python -m bench.load.seed $(if $(filter 1,$(BENCH_RESEED)),--reseed)
 
 .PHONY: clean
 clean: ## Stop the database and remove .venv, var/ and collected static files
