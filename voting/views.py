@@ -4,7 +4,10 @@ The session holds only the current code's id, the project and the masked address
 address itself; every counter that matters is in the database.
 """
 
+import logging
+
 from django.contrib import messages
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +20,8 @@ from fairportal.ratelimit import client_ip, network_of, ratelimit
 from projects import selectors as project_selectors
 from voting import abuse, proof, selectors, services
 from voting.forms import CodeForm, VoteRequestForm, note_browser_check_shown, spend_stamp
+
+logger = logging.getLogger(__name__)
 
 SESSION_CODE = "vote_code_id"
 SESSION_MASKED = "vote_masked"
@@ -32,7 +37,30 @@ def _public_project(pk: int):
 
 
 def _already_voted(request: HttpRequest, vote) -> HttpResponse:
+    # Only ever for someone who typed the identity's correct code: the receipt is theirs.
     return render(request, "voting/already_voted.html", {"vote": vote}, status=200)
+
+
+def _counted(request: HttpRequest, vote) -> HttpResponse:
+    """Send the voter to their receipt; if the session cannot be saved, show it right here.
+
+    The vote is committed by now. A database that fails in between (a restart, a failover) must
+    not turn it into an error page: the voter would think it lost and nobody could tell them
+    their receipt. Submitting the code again later shows the same receipt (`_already_voted`).
+    """
+    session = request.session
+    try:
+        # A verified visitor gets a new session id, so a session stolen earlier is useless.
+        session.cycle_key()
+        for key in (SESSION_CODE, SESSION_MASKED, SESSION_PROJECT):
+            session.pop(key, None)
+        session[SESSION_RECEIPT] = vote.receipt
+        session.save()
+    except DatabaseError:
+        logger.warning("Vote %s counted but the session could not be saved", vote.pk, exc_info=True)
+        session.modified = False  # the middleware must not try again and fail the response
+        return render(request, "voting/vote_done.html", {"vote": vote, "project": vote.project})
+    return redirect("voting:done")
 
 
 def client_network(request: HttpRequest) -> str:
@@ -126,12 +154,7 @@ def vote_verify(request: HttpRequest) -> HttpResponse:
         except services.VotingError as error:
             form.add_error("code", error)
         else:
-            # A verified visitor gets a new session id, so a session stolen earlier is useless.
-            request.session.cycle_key()
-            for key in (SESSION_CODE, SESSION_MASKED, SESSION_PROJECT):
-                request.session.pop(key, None)
-            request.session[SESSION_RECEIPT] = vote.receipt
-            return redirect("voting:done")
+            return _counted(request, vote)
     return render(
         request,
         "voting/vote_verify.html",

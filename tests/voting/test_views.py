@@ -4,8 +4,10 @@ import threading
 import time
 from datetime import timedelta
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models.signals import post_save
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -226,3 +228,45 @@ def test_receipts_are_found_however_they_are_typed(
     html = client.get(url("voting:receipt_check"), {"code": value}).content.decode()
 
     assert "This vote is counted." in html
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_vote_counted_just_before_the_database_goes_away_still_shows_its_receipt(finalist):
+    """The issue's restart: the vote committed, then the connection died before the session was
+    saved. The voter must see their receipt, not a 500, and get it again when they retry."""
+    visitor = Client(raise_request_exception=False)
+    visitor.post(url("voting:start", "en", finalist.pk), start_data(visitor, "late@mail.kz"))
+    code = last_code("late@mail.kz")
+
+    def cut_the_connection_after_commit(sender, instance, created, **kwargs):
+        pid = connection.connection.info.backend_pid
+
+        def terminate():
+            # From another connection, as a restart or failover would: the real server kills ours.
+            settings_dict = connection.settings_dict
+            with psycopg.connect(
+                host=settings_dict["HOST"],
+                port=settings_dict["PORT"] or None,
+                user=settings_dict["USER"],
+                password=settings_dict["PASSWORD"] or None,
+                dbname=settings_dict["NAME"],
+                autocommit=True,
+            ) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+        transaction.on_commit(terminate)
+
+    post_save.connect(cut_the_connection_after_commit, sender=Vote, dispatch_uid="cut")
+    try:
+        counted = visitor.post(url("voting:verify"), {"code": code})
+    finally:
+        post_save.disconnect(dispatch_uid="cut", sender=Vote)
+    connection.close()  # the next request starts on a fresh connection, as gunicorn's would
+
+    vote = Vote.objects.get()
+    assert counted.status_code == 200
+    assert vote.receipt in counted.content.decode()
+    retried = visitor.post(url("voting:verify"), {"code": code})
+    assert retried.status_code == 200
+    assert vote.receipt in retried.content.decode()
+    assert Vote.objects.count() == 1
