@@ -172,7 +172,9 @@ def _presigned_redirect(upload: Upload, content_type: str) -> HttpResponseRedire
     parameters = {"ResponseContentType": content_type, "ResponseCacheControl": _cache_control(upload)}
     if upload.download_name:
         parameters["ResponseContentDisposition"] = content_disposition_header(True, upload.download_name)
-    url = default_storage.presigned_url(upload.name, parameters=parameters, expire=settings.MEDIA_PRESIGNED_SECONDS)
+    url = default_storage.presigned_url(
+        upload.name, parameters=parameters, expire=settings.MEDIA_PRESIGNED_SECONDS
+    )
     return HttpResponseRedirect(url)
 
 

@@ -141,7 +141,7 @@ if PGBOUNCER:
 # locmemcache:// (one process), redis://127.0.0.1:6379/1 (shared by every node), …
 # redis:// always means Django's own RedisCache: django-environ would pick django-redis
 # instead whenever that package happens to be installed.
-_CACHE_URL = env.str("CACHE_URL", default="locmemcache://")
+_CACHE_URL = env.str("CACHE_URL", default="") or "locmemcache://"
 CACHES = {
     "default": env.cache_url_config(
         _CACHE_URL,
@@ -150,6 +150,11 @@ CACHES = {
         else None,
     )
 }
+# django-environ lower-cases every query option for Django's RedisCache, also the cache's own
+# (?timeout=30 would become "timeout", which Django ignores); give those back their names.
+for _option in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION"):
+    if _option.lower() in CACHES["default"]:
+        CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
 
 # ---------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "accounts.User"
@@ -215,17 +220,20 @@ if not env.bool("DJANGO_SERVE_MEDIA", default=True):
 # Where uploads live: "filesystem" (MEDIA_ROOT) or "s3" (any S3-compatible store, django-storages).
 # With s3 the bucket stays private: protected_media still checks who may see a file and then
 # redirects to a presigned URL that expires after MEDIA_PRESIGNED_SECONDS.
-MEDIA_STORAGE = env.str("DJANGO_MEDIA_STORAGE", default="filesystem")
+MEDIA_STORAGE = env.str("DJANGO_MEDIA_STORAGE", default="") or "filesystem"
 MEDIA_PRESIGNED_SECONDS = env.int("DJANGO_MEDIA_PRESIGNED_SECONDS", default=300)
 if MEDIA_STORAGE == "filesystem":
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 elif MEDIA_STORAGE == "s3":
     if MEDIA_ACCEL_REDIRECT_PREFIX:
         raise ImproperlyConfigured("DJANGO_MEDIA_ACCEL_REDIRECT serves local files; unset it with s3.")
+    _bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not _bucket:
+        raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
     _media_storage = {
         "BACKEND": "fairportal.media_storage.ProtectedS3Storage",
         "OPTIONS": {
-            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "bucket_name": _bucket,
             "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
             "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
             "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
