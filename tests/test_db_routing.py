@@ -81,3 +81,30 @@ def test_as_a_view_decorator_each_call_and_thread_decides_for_itself(replica_con
 def test_nothing_is_migrated_on_the_replica():
     assert router.allow_migrate("default", "projects", model_name="fair") is True
     assert router.allow_migrate("replica", "projects", model_name="fair") is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_replica_alias_serves_the_opted_in_read_and_nothing_else():
+    """Two aliases on one database, in a separate Python configured only by the environment."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    from tests.projects.factories import FairFactory
+    from tests.test_settings import run_python
+
+    fair = FairFactory()  # committed: another connection sees it
+    db = connection.settings_dict
+    url = f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@{quote(db['HOST'], safe='')}:{db['PORT']}/{db['NAME']}"
+    code = (
+        "import django; django.setup(); from django.db import connections; "
+        "from fairportal.db_routing import read_from_replica; from projects.models import Fair; "
+        f"exec('with read_from_replica():\\n    slug = Fair.objects.get(pk={fair.pk}).slug'); "
+        "print(slug, connections['replica'].connection is not None, connections['default'].connection is not None)"
+    )
+
+    result = run_python(code, {"DATABASE_URL": url, "DATABASE_REPLICA_URL": url})
+
+    assert result.returncode == 0, result.stderr
+    # The read went through the replica connection; the primary was never opened.
+    assert result.stdout.split() == [fair.slug, "True", "False"]
