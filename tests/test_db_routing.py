@@ -83,7 +83,7 @@ def test_nothing_is_migrated_on_the_replica():
     assert router.allow_migrate("replica", "projects", model_name="fair") is False
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_replica_alias_serves_the_opted_in_read_and_nothing_else():
     """Two aliases on one database, in a separate Python configured only by the environment."""
     from urllib.parse import quote
@@ -95,7 +95,8 @@ def test_a_real_replica_alias_serves_the_opted_in_read_and_nothing_else():
 
     fair = FairFactory()  # committed: another connection sees it
     db = connection.settings_dict
-    url = f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@{quote(db['HOST'], safe='')}:{db['PORT']}/{db['NAME']}"
+    # The embedded server listens on a Unix socket: its directory goes in the query string.
+    url = f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@:{db['PORT']}/{db['NAME']}?host={quote(db['HOST'])}"
     code = (
         "import django; django.setup(); from django.db import connections; "
         "from fairportal.db_routing import read_from_replica; from projects.models import Fair; "
