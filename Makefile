@@ -90,6 +90,17 @@ serve: setup collectstatic var/secret-key ## Serve under gunicorn with DJANGO_DE
 	GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}" \
 	$(BIN)/gunicorn --config gunicorn.conf.py fairportal.wsgi
 
+# ------------------------------------------------------------------ production stack
+.PHONY: stack stack-stop stack-status
+stack: setup collectstatic var/secret-key ## nginx + 2 gunicorn nodes + redis + task worker on loopback (http://127.0.0.1:8080/); installs nginx and redis-server if missing
+	@deploy/stack.sh start
+
+stack-stop: ## Stop what `make stack` started
+	@deploy/stack.sh stop
+
+stack-status: ## Tell what `make stack` runs
+	@deploy/stack.sh status
+
 # ------------------------------------------------------------------ quality
 .PHONY: lint format test
 lint: install-dev db-start ## ruff check, ruff format --check, makemigrations --check

@@ -15,7 +15,9 @@ permission predicate; that is why it lives in `fairportal/` (wiring), not in one
 
 Anything else, a name no upload owns, or a user who may not see it, is a 404 (never 403: we do
 not confirm that a file exists). The file itself is sent by nginx when
-`MEDIA_ACCEL_REDIRECT_PREFIX` is set (X-Accel-Redirect), else streamed by Django.
+`MEDIA_ACCEL_REDIRECT_PREFIX` is set (X-Accel-Redirect), else streamed by Django; with uploads
+on S3 (`DJANGO_MEDIA_STORAGE=s3`) the answer is a redirect to a presigned URL of the private
+bucket that expires after `MEDIA_PRESIGNED_SECONDS`.
 """
 
 import mimetypes
@@ -26,7 +28,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
@@ -147,16 +149,39 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
     if upload is None or not (upload.is_public or upload.may_view(request.user)):
         raise Http404
     response = _send(upload)
-    response["Cache-Control"] = (
-        f"public, max-age={PUBLIC_MAX_AGE}" if upload.is_public else "private, no-store"
-    )
+    if isinstance(response, HttpResponseRedirect):
+        # A presigned URL stops working when it expires: nobody may keep the redirect that long.
+        response["Cache-Control"] = _cache_control(upload, max_age=settings.MEDIA_PRESIGNED_SECONDS // 2)
+    else:
+        response["Cache-Control"] = _cache_control(upload)
     response["Content-Security-Policy"] = MEDIA_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
+def _cache_control(upload: Upload, max_age: int = PUBLIC_MAX_AGE) -> str:
+    return f"public, max-age={min(max_age, PUBLIC_MAX_AGE)}" if upload.is_public else "private, no-store"
+
+
+def _presigned_redirect(upload: Upload, content_type: str) -> HttpResponseRedirect:
+    """A redirect to the object in the private bucket, signed for MEDIA_PRESIGNED_SECONDS.
+
+    Signing is computed locally (no request to the store). The store answers with the headers
+    signed into the URL, so the file keeps its type, attachment name and cache policy.
+    """
+    parameters = {"ResponseContentType": content_type, "ResponseCacheControl": _cache_control(upload)}
+    if upload.download_name:
+        parameters["ResponseContentDisposition"] = content_disposition_header(True, upload.download_name)
+    url = default_storage.presigned_url(
+        upload.name, parameters=parameters, expire=settings.MEDIA_PRESIGNED_SECONDS
+    )
+    return HttpResponseRedirect(url)
+
+
 def _send(upload: Upload) -> HttpResponse:
     content_type = mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
+    if hasattr(default_storage, "presigned_url"):  # DJANGO_MEDIA_STORAGE=s3
+        return _presigned_redirect(upload, content_type)
     prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
     if prefix:
         # nginx sends the file from an `internal` location (README: "Running like production");

@@ -137,8 +137,44 @@ if STATEMENT_TIMEOUT_MS:
 # before it answers "busy, try again" instead of piling up behind it.
 LOCK_TIMEOUT_MS = env.int("DJANGO_LOCK_TIMEOUT_MS", default=3000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming replica for public pages that opt in (`fairportal.db_routing.read_from_replica`);
+# everything else, and everything when the variable is unset, reads and writes `default`, so
+# voters and organisers always see what they have just written.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be postgres://…")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests see one database through both aliases, as a replica without lag would show it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["fairportal.db_router.ReplicaRouter"]
+# Behind pgbouncer in transaction pooling, consecutive transactions of one Django connection may
+# run on different server connections: a server-side cursor (a named cursor used by .iterator())
+# would be lost between them. Persistent connections to pgbouncer stay (CONN_MAX_AGE): they are
+# cheap, and pgbouncer's server pool is what bounds PostgreSQL's connections.
+PGBOUNCER = env.bool("DJANGO_PGBOUNCER", default=False)
+if PGBOUNCER:
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# locmemcache:// (one process), redis://127.0.0.1:6379/1 (shared by every node), …
+# redis:// always means Django's own RedisCache: django-environ would pick django-redis
+# instead whenever that package happens to be installed.
+_CACHE_URL = env.str("CACHE_URL", default="") or "locmemcache://"
+CACHES = {
+    "default": env.cache_url_config(
+        _CACHE_URL,
+        backend="django.core.cache.backends.redis.RedisCache"
+        if _CACHE_URL.startswith("redis")  # redis://, rediss://, rediscache://
+        else None,
+    )
+}
+# django-environ lower-cases every query option for Django's RedisCache, also the cache's own
+# (?timeout=30 would become "timeout", which Django ignores); give those back their names.
+for _option in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION"):
+    if _option.lower() in CACHES["default"]:
+        CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
 # Rendered public pages (fairportal/page_cache.py) must be shared by every process that serves
 # them, or a change would only reach the worker that made it: the CACHE_URL server when there is
 # one, else a file cache that the workers of one machine share (one process in development).
@@ -216,8 +252,41 @@ if not env.bool("DJANGO_SERVE_MEDIA", default=True):
         "DJANGO_SERVE_MEDIA is gone: uploads are always checked by the app. Let nginx send them with "
         "DJANGO_MEDIA_ACCEL_REDIRECT (see the README) and stop serving the media directory directly."
     )
+# Where uploads live: "filesystem" (MEDIA_ROOT) or "s3" (any S3-compatible store, django-storages).
+# With s3 the bucket stays private: protected_media still checks who may see a file and then
+# redirects to a presigned URL that expires after MEDIA_PRESIGNED_SECONDS.
+MEDIA_STORAGE = env.str("DJANGO_MEDIA_STORAGE", default="") or "filesystem"
+MEDIA_PRESIGNED_SECONDS = env.int("DJANGO_MEDIA_PRESIGNED_SECONDS", default=300)
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if MEDIA_ACCEL_REDIRECT_PREFIX:
+        raise ImproperlyConfigured("DJANGO_MEDIA_ACCEL_REDIRECT serves local files; unset it with s3.")
+    _bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not _bucket:
+        raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _media_storage = {
+        "BACKEND": "fairportal.media_storage.ProtectedS3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            # Never public: every read goes through protected_media and a presigned URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": MEDIA_PRESIGNED_SECONDS,
+            # Upload names are random; never replace an existing object silently.
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE must be filesystem or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
