@@ -34,12 +34,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import quote_etag
-from django.utils.translation import get_language
 
 CACHE_ALIAS = "pages"
 _GENERATION_KEY = "pages:generation"
-# Headers the view set that a replayed page must carry; the middleware adds the rest each time.
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 
 
@@ -115,8 +112,9 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest) -> str:
+    # Public pages live under /kk/, /ru/, /en/: the path says the language.
     path = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()
-    return f"pages:{get_language()}:{path}"
+    return f"pages:{path}"
 
 
 def _next_schedule_moment() -> float:
@@ -127,26 +125,90 @@ def _next_schedule_moment() -> float:
     return moment.timestamp() if moment else float("inf")
 
 
+def _if_none_match(request: HttpRequest) -> list[str]:
+    return [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",") if tag.strip()]
+
+
 def _replay(request: HttpRequest, page: CachedPage) -> HttpResponse:
     if page.etag in _if_none_match(request):
         response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(page.content)
-        for name, value in page.headers:
-            response[name] = value
-    response["ETag"] = page.etag
-    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        response["ETag"] = page.etag
+        response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        return response
+    response = HttpResponse(page.content)
+    for name, value in page.headers:
+        response[name] = value
     return response
 
 
-def _if_none_match(request: HttpRequest) -> list[str]:
-    return [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",") if tag.strip()]
+def _stored_page(request: HttpRequest) -> tuple[str, CachedPage | None]:
+    """The current generation and the page stored for this request, if still good."""
+    key = _key(request)
+    found = _cache().get_many([_GENERATION_KEY, key])
+    generation = found.get(_GENERATION_KEY) or _new_generation()
+    page = found.get(key)
+    if page is not None and page.generation == generation and time.time() < page.expires_at:
+        return generation, page
+    return generation, None
+
+
+@dataclass(frozen=True)
+class _Pending:
+    key: str
+    generation: str
+    expires_at: float
+    etag: str
+
+
+class PageCacheMiddleware:
+    """Replays stored pages before sessions, authentication, URL resolving and the view run.
+
+    Sits right after WhiteNoise: a visitor without a session or messages cookie is anonymous
+    with nothing pending, so a stored page is all they need. On the way out it stores what
+    `cached_public_page` marked, with the headers the inner middleware added (the outer ones —
+    security headers, CSP, Permissions-Policy — are added again to every replay).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method in ("GET", "HEAD")
+            and settings.PAGE_CACHE_SECONDS
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES
+        ):
+            _generation, page = _stored_page(request)
+            if page is not None:
+                return _replay(request, page)
+        response = self.get_response(request)
+        pending = getattr(response, "_page_cache_pending", None)
+        if pending is None:
+            return response
+        if response.cookies or response.status_code != 200:
+            # A cookie (a CSRF token, a new session) makes the page someone's own.
+            response["Cache-Control"] = "private"
+            return response
+        now = time.time()
+        page = CachedPage(
+            generation=pending.generation,
+            expires_at=pending.expires_at,
+            etag=pending.etag,
+            headers=tuple(response.items()),
+            content=response.content,
+        )
+        if pending.expires_at > now:
+            _cache().set(pending.key, page, timeout=max(1, int(pending.expires_at - now) + 1))
+        return response
 
 
 def cached_public_page(view=None):
     """Serve the view's page from the shared cache to anonymous visitors (see the module doc).
 
-    A view whose page changes without anyone changing a record (live vote counts) sets
+    `PageCacheMiddleware` replays and stores; this marks which pages may be stored, and serves
+    anonymous visitors who carry a session (a voter after voting) from the same store. A view
+    whose page changes without anyone changing a record (live vote counts) sets
     `response.page_cache_seconds` to replay it for that long at most.
     """
 
@@ -157,13 +219,9 @@ def cached_public_page(view=None):
                 response = view_func(request, *args, **kwargs)
                 response.setdefault("Cache-Control", "private")
                 return response
-            cache = _cache()
-            key = _key(request)
-            found = cache.get_many([_GENERATION_KEY, key])
-            generation = found.get(_GENERATION_KEY) or _new_generation()
-            page = found.get(key)
-            now = time.time()
-            if page is not None and page.generation == generation and now < page.expires_at:
+            # The generation is read before rendering: a change committed meanwhile ends this copy.
+            generation, page = _stored_page(request)
+            if page is not None:
                 return _replay(request, page)
 
             response = view_func(request, *args, **kwargs)
@@ -182,21 +240,15 @@ def cached_public_page(view=None):
             # a shared cache must keep them apart even when this rendering never read the session.
             patch_vary_headers(response, ["Cookie"])
             lifetime = getattr(response, "page_cache_seconds", None) or settings.PAGE_CACHE_SECONDS
-            expires_at = min(now + lifetime, _next_schedule_moment())
-            content = response.content
-            page = CachedPage(
-                generation=generation,
-                expires_at=expires_at,
-                etag=quote_etag(hashlib.sha256(content).hexdigest()[:32]),
-                headers=tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)),
-                content=content,
-            )
-            if expires_at > now:
-                cache.set(key, page, timeout=max(1, int(expires_at - now) + 1))
-            if page.etag in _if_none_match(request):
-                return _replay(request, page)
-            response["ETag"] = page.etag
+            etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+            response["ETag"] = etag
             response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+            response._page_cache_pending = _Pending(
+                key=_key(request),
+                generation=generation,
+                expires_at=min(time.time() + lifetime, _next_schedule_moment()),
+                etag=etag,
+            )
             return response
 
         return wrapper

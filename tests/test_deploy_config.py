@@ -265,6 +265,8 @@ SCHEDULED = {
     "purge_rate_limits": "daily",
     "clearsessions": "daily",
     "prune_db_task_results": "daily",
+    "freeze_tallies": "minutely",
+    "purge_outgoing_mail": "daily",
 }
 
 

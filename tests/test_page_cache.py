@@ -47,6 +47,9 @@ def test_a_second_anonymous_visit_is_replayed_without_touching_the_database(
     assert second["Cache-Control"] == "public, max-age=0, must-revalidate"
     assert second["ETag"] == first["ETag"]
     assert "Cookie" in second["Vary"]
+    # Replayed before most middleware ran, yet with every header a rendered page has.
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options", "Content-Language"):
+        assert second[header] == first[header], header
 
 
 def test_languages_are_cached_apart(client, finalist):

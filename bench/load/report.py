@@ -125,9 +125,12 @@ def _database_row(database: dict) -> list[str]:
 def _tally_rows(tally: dict, votes: int) -> list[list[str]]:
     table = []
     for key, label in (
-        ("tally_ms", "`voting.selectors.tally`"),
-        ("tally_by_nomination_ms", "`tally_by_nomination`"),
+        ("tally_live_ms", "`voting.selectors.tally` counted from the votes"),
+        ("tally_ms", "`voting.selectors.tally` from the frozen counts"),
+        ("tally_by_nomination_ms", "`tally_by_nomination` (frozen)"),
     ):
+        if key not in tally:
+            continue
         table.append(
             [
                 f"{label} at {votes:,} votes (in-process)",
