@@ -5,8 +5,9 @@ the ranking itself compares exact values.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -56,12 +57,14 @@ def ranking_rows(rows: list[selectors.RankedProject]) -> Iterator[list]:
         ]
 
 
-def score_rows(
-    rows: list[selectors.RankedProject], criteria: list[Criterion], jurors: dict, recusals: dict
-) -> Iterator[list]:
+def score_rows(tables: "Tables") -> Iterator[list]:
     """One row per project and juror (the project's aggregates repeated on each), then the
     juror's mark, each criterion's score and the comment. Recused jurors appear with their
-    reason; "cannot assess" is written out, never as 0; unscored projects get one row."""
+    reason; "cannot assess" is written out, never as 0; unscored projects get one row.
+
+    The scores are read as the rows are written (`selectors.iter_marks`), one project at a time.
+    """
+    criteria, jurors, recusals = tables.criteria, tables.jurors, tables.recusals
     cannot = gettext("cannot assess")
     yield [
         gettext("Rank"),
@@ -79,7 +82,9 @@ def score_rows(
         gettext("Conflict of interest"),
     ]
     blank_scores = [""] * len(criteria)
-    for row in rows:
+    for row, marks in selectors.iter_marks(
+        tables.review, tables.rows, nomination=tables.nomination, table=selectors.ScaleTable.of(criteria)
+    ):
         project = row.project
         start = [
             row.rank,
@@ -91,7 +96,7 @@ def score_rows(
             row.jurors_scored,
             _rounded(row.spread),
         ]
-        for mark in row.marks:
+        for mark in marks:
             values = [
                 cannot if mark.values.get(c.pk, "") is None else mark.values.get(c.pk, "") for c in criteria
             ]
@@ -99,43 +104,60 @@ def score_rows(
         project_recusals = recusals.get(project.pk, [])
         for juror_id, reason in project_recusals:
             yield [*start, jurors[juror_id], None, *blank_scores, "", reason]
-        if not row.marks and not project_recusals:
+        if not marks and not project_recusals:
             yield [*start, "", None, *blank_scores, "", ""]
 
 
-def _filename(review: Review, nomination: Nomination | None, extension: str) -> str:
+def filename(review: Review, nomination: Nomination | None, extension: str) -> str:
     scope = f"-nomination-{nomination.pk}" if nomination else ""
     day = timezone.localdate(timezone=EXPORT_TIME_ZONE)
     return f"jury-{review.fair.slug}{scope}-{day:%Y%m%d}.{extension}"
 
 
-def _tables(review: Review, nomination: Nomination | None):
+@dataclass
+class Tables:
+    """What both sheets are written from; everything but the scores, which stream."""
+
+    review: Review
+    nomination: Nomination | None
+    rows: list[selectors.RankedProject]
+    criteria: list[Criterion]
+    jurors: dict[int, str]  # juror id → name
+    recusals: dict[int, list[tuple[int, str]]]  # project id → (juror id, reason), in declared order
+
+
+def tables_of(review: Review, nomination: Nomination | None) -> Tables:
     criteria = selectors.criteria_of(review)
     rows = selectors.ranking(review, nomination=nomination, criteria=criteria)
     jurors = {juror.pk: juror.user.get_full_name() for juror in review.jurors.select_related("user")}
     recusals: dict[int, list] = {}
-    for recusal in Recusal.objects.filter(juror__review=review).order_by("pk"):
-        recusals.setdefault(recusal.project_id, []).append((recusal.juror_id, recusal.reason))
-    return rows, criteria, jurors, recusals
+    for juror_id, project_id, reason in (
+        Recusal.objects.filter(juror__review=review)
+        .order_by("pk")
+        .values_list("juror_id", "project_id", "reason")
+    ):
+        recusals.setdefault(project_id, []).append((juror_id, reason))
+    return Tables(review, nomination, rows, criteria, jurors, recusals)
 
 
-def csv_response(review: Review, nomination: Nomination | None) -> HttpResponse:
-    rows, criteria, jurors, recusals = _tables(review, nomination)
+def csv_response(review: Review, nomination: Nomination | None) -> StreamingHttpResponse:
     return spreadsheets.csv_response(
-        score_rows(rows, criteria, jurors, recusals), filename=_filename(review, nomination, "csv")
+        score_rows(tables_of(review, nomination)), filename=filename(review, nomination, "csv")
     )
 
 
+def xlsx_sheets(tables: Tables) -> list:
+    return [
+        (gettext("Ranking"), ranking_rows(tables.rows), (7, 7, 10, 40, 32, 36, 16, 12, 12, 14, 9, 9, 10)),
+        (
+            gettext("Scores"),
+            score_rows(tables),
+            (7, 10, 40, 32, 36, 12, 12, 14, 28, 14, *([16] * len(tables.criteria)), 40, 40),
+        ),
+    ]
+
+
 def xlsx_response(review: Review, nomination: Nomination | None) -> HttpResponse:
-    rows, criteria, jurors, recusals = _tables(review, nomination)
     return spreadsheets.xlsx_response(
-        [
-            (gettext("Ranking"), ranking_rows(rows), (7, 7, 10, 40, 32, 36, 16, 12, 12, 14, 9, 9, 10)),
-            (
-                gettext("Scores"),
-                score_rows(rows, criteria, jurors, recusals),
-                (7, 10, 40, 32, 36, 12, 12, 14, 28, 14, *([16] * len(criteria)), 40, 40),
-            ),
-        ],
-        filename=_filename(review, nomination, "xlsx"),
+        xlsx_sheets(tables_of(review, nomination)), filename=filename(review, nomination, "xlsx")
     )

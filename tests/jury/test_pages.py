@@ -318,7 +318,10 @@ def test_exports_hold_every_jurors_scores_and_the_aggregates(client, review, pro
     client.force_login(organiser)
 
     response = client.get(url("admin:jury_review_export", review.pk, "csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert response.streaming
+    rows = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";")
+    )
     header, *body = rows
     assert header[:10] == [
         "Rank",
@@ -344,7 +347,9 @@ def test_exports_hold_every_jurors_scores_and_the_aggregates(client, review, pro
     assert unscored[5:9] == ["", "0", "", ""]
 
     in_russian = client.get(url("admin:jury_review_export", review.pk, "csv", language="ru"))
-    assert ";7,92;" in in_russian.content.decode("utf-8-sig")  # Excel in Russian reads decimal commas
+    assert ";7,92;" in b"".join(in_russian.streaming_content).decode(
+        "utf-8-sig"
+    )  # Excel in Russian reads decimal commas
 
     workbook = load_workbook(
         io.BytesIO(client.get(url("admin:jury_review_export", review.pk, "xlsx")).content)

@@ -23,16 +23,14 @@ def score(juror, project, criteria, *values):
     services.evaluation_save(juror=juror, project=project, answers=answers, comment="")
 
 
-def test_a_tricky_ranking_matches_the_values_worked_out_by_hand(
-    review, criteria, nominations, organiser
-):
+def test_a_tricky_ranking_matches_the_values_worked_out_by_hand(review, criteria, nominations, organiser):
     """Significance counts double; openness is 1–5, so o counts 1 + (o − 1) × 9/4."""
     disability, health = nominations
     workshop = submitted(review, disability, "Inclusive workshop")
     club = submitted(review, disability, "Sign language club")
     art = submitted(review, disability, "Art therapy")
     air = submitted(review, health, "Clean air")
-    unscored = submitted(review, health, "Unscored")
+    submitted(review, health, "Unscored")
     returned = submitted(review, health, "Returned for changes")
     a, b, c, d, e, f = (JurorFactory(review=review) for _ in range(6))
 
@@ -69,9 +67,13 @@ def test_a_tricky_ranking_matches_the_values_worked_out_by_hand(
         Fraction(127, 16),
     )
     assert by_title["Art therapy"].spread == 0
-    assert by_title["Unscored"].spread is None and by_title["Unscored"].lowest is None
+    assert by_title["Unscored"].spread is None
+    assert by_title["Unscored"].lowest is None
     # The per-juror marks (for the exports) agree, and leave out the recused and narrowed seats.
-    assert [mark.mark for mark in by_title["Inclusive workshop"].marks] == [Fraction(119, 16), Fraction(22, 3)]
+    assert [mark.mark for mark in by_title["Inclusive workshop"].marks] == [
+        Fraction(119, 16),
+        Fraction(22, 3),
+    ]
     assert [mark.juror_id for mark in by_title["Clean air"].marks] == [f.pk]
     assert by_title["Unscored"].marks == []
 
@@ -86,7 +88,9 @@ def test_one_nomination_ranks_only_its_projects(review, criteria, nominations):
 
     rows = selectors.ranking(review, nomination=health)
 
-    assert [(row.project.title, row.rank, row.score) for row in rows] == [("Second", 1, Fraction(41, 8))]  # (10 + 5 + 5.5) / 4
+    assert [(row.project.title, row.rank, row.score) for row in rows] == [
+        ("Second", 1, Fraction(41, 8))
+    ]  # (10 + 5 + 5.5) / 4
 
 
 def reference(rows):
@@ -148,7 +152,8 @@ def test_random_scores_on_odd_weights_and_scales_rank_as_the_rules_say(review, n
         value, rank, tied = expected[row.project.pk]
         assert (row.rank, row.tied) == (rank, tied), row.project.title
         if value is None:
-            assert row.score is None and row.jurors_scored == 0
+            assert row.score is None
+            assert row.jurors_scored == 0
         else:
             assert (row.score, row.lowest, row.highest, row.jurors_scored) == (
                 value[0],
