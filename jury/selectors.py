@@ -1,6 +1,7 @@
 """Read paths of the jury: a juror's work list and progress, and the organisers' ranking.
 
-The ranking is computed here from the stored scores, exactly (fractions, not floats), so
+The ranking is computed from the stored scores on every read, by one PostgreSQL query
+(`_RANKING_SQL`: integers over common denominators, then fractions here; never floats), so
 that equal means are recognised as ties and never split by rounding:
 
 - each score is put on the 1–10 scale (`1 + (value − 1) × 9 / (highest − 1)`: the lowest score
