@@ -159,6 +159,14 @@ def main() -> None:
             f"/ru/admin/jury/review/{review.pk}/ranking/export.xlsx",
             export_rounds,
         ),
+        "projects export CSV, the fair (streamed)": (
+            f"/ru/admin/projects/project/export/csv/?fair__id__exact={fair.pk}",
+            export_rounds,
+        ),
+        "projects export XLSX, the fair": (
+            f"/ru/admin/projects/project/export/xlsx/?fair__id__exact={fair.pk}",
+            export_rounds,
+        ),
     }
     with override_settings(DEBUG=True):  # DEBUG keeps connection.queries for the count
         for name, (path, page_rounds) in pages.items():
