@@ -263,6 +263,11 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
+        # The ranking reads every score of a review by evaluation (`jury.selectors`): with the
+        # criterion and the value in the index, PostgreSQL answers from the index alone.
+        indexes = [
+            models.Index(fields=["evaluation"], include=["criterion", "value"], name="jury_score_for_ranking"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "criterion"], name="jury_score_once_per_criterion"),
             models.CheckConstraint(
