@@ -266,7 +266,9 @@ class Score(models.Model):
         # The ranking reads every score of a review by evaluation (`jury.selectors`): with the
         # criterion and the value in the index, PostgreSQL answers from the index alone.
         indexes = [
-            models.Index(fields=["evaluation"], include=["criterion", "value"], name="jury_score_for_ranking"),
+            models.Index(
+                fields=["evaluation"], include=["criterion", "value"], name="jury_score_for_ranking"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "criterion"], name="jury_score_once_per_criterion"),
