@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -28,7 +28,7 @@ def winner_rows(queryset: QuerySet[Award]):
     awards = queryset.select_related("ceremony__fair", "nomination", "project__organisation").order_by(
         "ceremony__fair__submission_opens_at", "nomination__position", "place", "id"
     )
-    for award in awards:
+    for award in awards.iterator(chunk_size=500):
         fair = str(award.ceremony.fair)
         totals[fair] += award.grant_amount or 0
         yield [
@@ -50,7 +50,7 @@ def _filename(extension: str) -> str:
     return f"winners-{timezone.localdate(timezone=EXPORT_TIME_ZONE):%Y%m%d}.{extension}"
 
 
-def csv_response(queryset: QuerySet[Award]) -> HttpResponse:
+def csv_response(queryset: QuerySet[Award]) -> StreamingHttpResponse:
     return spreadsheets.csv_response(winner_rows(queryset), filename=_filename("csv"))
 
 

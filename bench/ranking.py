@@ -1,9 +1,16 @@
-"""Benchmark: how fast the jury's ranking, its admin page, export and shortlist preview are.
+"""Benchmark: how fast the jury's ranking, its admin page, exports and shortlist preview are.
 
 Reports figures; it asserts nothing. Run with `make bench`. It uses the catalogue benchmark's
 database (seeded with `seed_demo --scale N`), seats nine jurors on the current demo fair's
 review and has each of them score every project on five criteria (a few "cannot assess"
-and recusals), then times the ranking computation and the organisers' pages.
+and recusals), then times the ranking computation, the organisers' pages and the exports.
+
+Times are in-process (Django's test client, no network). Absolute times drift on a shared
+machine, so each figure is also given as a ratio to a trivial baseline measured in the same
+run: `SELECT count(*)` over the same projects.
+
+Environment: BENCH_SCALE (10: 2,150 ranked projects), BENCH_ROUNDS (20, for the ranking and
+its pages), BENCH_EXPORT_ROUNDS (3, for the exports, which write every score).
 """
 
 import os
@@ -68,9 +75,17 @@ def timed(function, rounds: int) -> tuple[float, float]:
     return statistics.median(timings), statistics.quantiles(timings, n=20)[18]
 
 
+def consume(response) -> int:
+    """The whole body, as a browser would read it: a streamed export runs while it is read."""
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
 def main() -> None:
     scale = int(os.environ.get("BENCH_SCALE", "10"))
     rounds = int(os.environ.get("BENCH_ROUNDS", "20"))
+    export_rounds = int(os.environ.get("BENCH_EXPORT_ROUNDS", "3"))
     url = bench_database_url()
     ensure_database(url)
     os.environ["DATABASE_URL"] = url
@@ -86,7 +101,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment
 
-    from jury import selectors, services
+    from jury import exports, selectors, services
     from jury.models import Score
     from projects.models import Fair, Project
 
@@ -105,7 +120,16 @@ def main() -> None:
     )
     client = Client()
     client.force_login(admin)
-    print(f"{'what':36} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    ranked = Project.objects.filter(fair=fair, state__in=selectors.RANKED_STATES)
+    baseline, _p95 = timed(ranked.count, rounds * 5)
+    print(f"baseline: SELECT count(*) over the {ranked.count()} ranked projects, median {baseline:.2f} ms")
+    print(f"{'what':38} {'median ms':>10} {'p95 ms':>9} {'× base':>8} {'queries':>8}")
+
+    def report(name, timings, queries=""):
+        median = statistics.median(timings)
+        p95 = statistics.quantiles(timings, n=20)[18] if len(timings) > 1 else median
+        print(f"{name:38} {median:10.1f} {p95:9.1f} {median / baseline:8.0f} {queries!s:>8}")
+
     for name, function in [
         ("ranking (selector)", lambda: selectors.ranking(review)),
         (
@@ -115,26 +139,64 @@ def main() -> None:
             ),
         ),
     ]:
-        median, p95 = timed(function, rounds)
-        print(f"{name:36} {median:10.1f} {p95:8.1f} {'':>8}")
+        timings = []
+        for _round in range(rounds):
+            started = time.perf_counter()
+            function()
+            timings.append((time.perf_counter() - started) * 1000)
+        report(name, timings)
     pages = {
-        "ranking page": f"/ru/admin/jury/review/{review.pk}/ranking/",
-        "ranking page, one nomination": f"/ru/admin/jury/review/{review.pk}/ranking/?nomination={fair.nominations.first().pk}",
-        "export XLSX": f"/ru/admin/jury/review/{review.pk}/ranking/export.xlsx",
+        "ranking page": (f"/ru/admin/jury/review/{review.pk}/ranking/", rounds),
+        "ranking page, one nomination": (
+            f"/ru/admin/jury/review/{review.pk}/ranking/?nomination={fair.nominations.first().pk}",
+            rounds,
+        ),
+        "export CSV, every score (streamed)": (
+            f"/ru/admin/jury/review/{review.pk}/ranking/export.csv",
+            export_rounds,
+        ),
+        "export XLSX request (+ task, immediate)": (
+            f"/ru/admin/jury/review/{review.pk}/ranking/export.xlsx",
+            export_rounds,
+        ),
+        "projects export CSV, the fair (streamed)": (
+            f"/ru/admin/projects/project/export/csv/?fair__id__exact={fair.pk}",
+            export_rounds,
+        ),
+        "projects export XLSX, the fair": (
+            f"/ru/admin/projects/project/export/xlsx/?fair__id__exact={fair.pk}",
+            export_rounds,
+        ),
     }
     with override_settings(DEBUG=True):  # DEBUG keeps connection.queries for the count
-        for name, path in pages.items():
-            client.get(path)
+        for name, (path, page_rounds) in pages.items():
+            consume(client.get(path))
             timings = []
-            for _round in range(rounds):
+            for _round in range(page_rounds):
                 reset_queries()
                 started = time.perf_counter()
                 response = client.get(path)
+                consume(response)
                 timings.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
+                if response.status_code not in (200, 302):
                     raise SystemExit(f"{path} answered {response.status_code}")
-            p95 = statistics.quantiles(timings, n=20)[18]
-            print(f"{name:36} {statistics.median(timings):10.1f} {p95:8.1f} {len(connection.queries):8d}")
+            report(name, timings, len(connection.queries))
+    if hasattr(exports, "export_job_run"):
+        from jury.models import ExportJob
+
+        timings = []
+        for _round in range(export_rounds):
+            job = ExportJob.objects.create(
+                review=review, requested_by=admin, language="ru", download_name="b.xlsx"
+            )
+            started = time.perf_counter()
+            exports.export_job_run(job_id=job.pk)
+            timings.append((time.perf_counter() - started) * 1000)
+            job.refresh_from_db()
+            size = job.file.size
+            job.file.delete(save=False)
+            job.delete()
+        report(f"XLSX task alone ({size // 1024} KiB)", timings)
 
 
 if __name__ == "__main__":

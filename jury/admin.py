@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,9 +21,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import audit
+from fairportal import audit, spreadsheets
 from jury import exports, permissions, selectors, services
-from jury.models import Criterion, Evaluation, Juror, Recusal, Review, Score
+from jury.models import Criterion, Evaluation, ExportJob, Juror, Recusal, Review, Score
 from projects.models import Nomination
 
 SORTS = {
@@ -34,6 +34,8 @@ SORTS = {
     "title": (lambda row: row.project.title.casefold(), _("title")),
 }
 
+# How often the export's progress page reloads itself while the workbook is written.
+EXPORT_REFRESH_SECONDS = 3
 
 audit.register_actions({"export.jury_ranking": _("Jury ranking exported")})
 
@@ -185,6 +187,16 @@ class ReviewAdmin(admin.ModelAdmin):
                 name="{}_{}_export".format(*info),
             ),
             path(
+                "<int:pk>/ranking/exports/<int:job_id>/",
+                self.admin_site.admin_view(self.export_progress_view),
+                name="{}_{}_export_progress".format(*info),
+            ),
+            path(
+                "<int:pk>/ranking/exports/<int:job_id>/download/",
+                self.admin_site.admin_view(self.export_download_view),
+                name="{}_{}_export_download".format(*info),
+            ),
+            path(
                 "<int:pk>/shortlist/",
                 self.admin_site.admin_view(self.shortlist_view),
                 name="{}_{}_shortlist".format(*info),
@@ -254,7 +266,43 @@ class ReviewAdmin(admin.ModelAdmin):
         )
         if fmt == "csv":
             return exports.csv_response(review, nomination)
-        return exports.xlsx_response(review, nomination)
+        # Every score of a national fair takes a workbook longer to write than a request may:
+        # a task writes it, and the progress page offers it when ready.
+        job = exports.export_job_start(review=review, nomination=nomination, user=request.user)
+        return HttpResponseRedirect(reverse("admin:jury_review_export_progress", args=[review.pk, job.pk]))
+
+    def _export_job(self, request, pk, job_id) -> ExportJob:
+        """Someone else's export is a 404, as if it did not exist."""
+        job = get_object_or_404(
+            ExportJob.objects.select_related("review__fair", "nomination"), pk=job_id, review_id=pk
+        )
+        if not permissions.can_see_export(request.user, job):
+            raise Http404
+        return job
+
+    def export_progress_view(self, request, pk, job_id):
+        job = self._export_job(request, pk, job_id)
+        context = {
+            **self._context(request, job.review, gettext("Ranking export")),
+            "job": job,
+            "refresh_seconds": EXPORT_REFRESH_SECONDS,
+            "ranking_url": reverse("admin:jury_review_ranking", args=[job.review.pk]),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/jury/review/export_progress.html", context)
+
+    def export_download_view(self, request, pk, job_id):
+        job = self._export_job(request, pk, job_id)
+        if job.state != ExportJob.State.DONE or not job.file:
+            raise Http404
+        response = FileResponse(
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.download_name,
+            content_type=spreadsheets.XLSX_CONTENT_TYPE,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def shortlist_view(self, request, pk):
         review = self._review(request, pk)

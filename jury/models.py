@@ -263,6 +263,13 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
+        # The ranking reads every score of a review by evaluation (`jury.selectors`): with the
+        # criterion and the value in the index, PostgreSQL answers from the index alone.
+        indexes = [
+            models.Index(
+                fields=["evaluation"], include=["criterion", "value"], name="jury_score_for_ranking"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "criterion"], name="jury_score_once_per_criterion"),
             models.CheckConstraint(
@@ -277,3 +284,55 @@ class Score(models.Model):
     @property
     def cannot_assess(self) -> bool:
         return self.value is None
+
+
+class ExportJob(models.Model):
+    """A ranking workbook being built outside the request, and the file once built.
+
+    Every score of a national fair makes a workbook that takes longer to write than a request
+    may (see docs/architecture.md); the task records its progress here, and the file waits
+    under MEDIA_ROOT, served only to the person who asked (`jury.permissions`), until it expires.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("being written")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("review")
+    )
+    nomination = models.ForeignKey(
+        Nomination,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nomination"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("requested by")
+    )
+    language = models.CharField(_("language"), max_length=10)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    projects_done = models.PositiveIntegerField(_("projects written"), default=0)
+    projects_total = models.PositiveIntegerField(_("projects in all"), default=0)
+    # Not under a prefix `fairportal.protected_media` knows: /media/ answers 404 for it.
+    file = models.FileField(_("file"), upload_to="private/jury-exports/", blank=True)
+    download_name = models.CharField(_("file name"), max_length=200)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ranking export")
+        verbose_name_plural = _("ranking exports")
+        ordering = ["-created_at"]
+        default_permissions = ()  # reached through the ranking's permission and the requester only
+
+    def __str__(self) -> str:
+        return self.download_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

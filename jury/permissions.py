@@ -5,7 +5,7 @@ Views ask them to decide what to show; `jury.services` asks them again before wr
 
 from datetime import datetime
 
-from jury.models import REVIEWED_STATES, Juror
+from jury.models import REVIEWED_STATES, ExportJob, Juror
 from projects.models import Membership, Project
 
 
@@ -48,3 +48,9 @@ def can_change_scores(juror: Juror, now: datetime) -> bool:
 
 def can_view_ranking(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("jury.view_ranking")
+
+
+def can_see_export(user, job: ExportJob) -> bool:
+    """A ranking export, its progress and its file are for the person who asked alone, while
+    they may still see the ranking: the file holds every juror's scores and comments."""
+    return can_view_ranking(user) and job.requested_by_id == user.pk

@@ -1,6 +1,7 @@
 """Read paths of the jury: a juror's work list and progress, and the organisers' ranking.
 
-The ranking is computed here from the stored scores, exactly (fractions, not floats), so
+The ranking is computed from the stored scores on every read, by one PostgreSQL query
+(`_RANKING_SQL`: integers over common denominators, then fractions here; never floats), so
 that equal means are recognised as ties and never split by rounding:
 
 - each score is put on the 1–10 scale (`1 + (value − 1) × 9 / (highest − 1)`: the lowest score
@@ -14,15 +15,16 @@ that equal means are recognised as ties and never split by rounding:
 """
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
+from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 
 from jury.models import REVIEWED_STATES, Criterion, Evaluation, Juror, Recusal, Review, Score
-from projects.models import Nomination, Project, ProjectState
+from projects.models import Nomination, Organisation, Project, ProjectState
 
 # Returned projects keep the scores they had; they are ranked but cannot be shortlisted.
 RANKED_STATES = (*REVIEWED_STATES, ProjectState.RETURNED)
@@ -142,56 +144,66 @@ class JurorMark:
     comment: str
 
 
-@dataclass
+@dataclass(eq=False)
 class RankedProject:
+    """One project's place in the ranking, from the aggregates PostgreSQL computed.
+
+    The database sends exact integers: every counted mark of the ranking is k / `unit`
+    (one common denominator), and here are Σk, Σk², the lowest and highest k. The exact
+    score, spread and extremes are fractions of those, built only when read.
+    """
+
     project: Project
-    marks: list[JurorMark] = field(default_factory=list)
+    jurors_scored: int = 0
     recusals: int = 0
-    score: Fraction | None = None  # set by `assign_ranks`: the mean, kept
     rank: int | None = None
     tied: bool = False
+    total: int | None = field(default=None, repr=False)  # Σk over the counted marks
+    squares: int | None = field(default=None, repr=False)  # Σk²
+    lowest_k: int | None = field(default=None, repr=False)
+    highest_k: int | None = field(default=None, repr=False)
+    unit: int = field(default=1, repr=False)
+    loader: "_MarksLoader | None" = field(default=None, repr=False)
+
+    @cached_property
+    def score(self) -> Fraction | None:
+        """The mean of the jurors' marks, exactly."""
+        return Fraction(self.total, self.jurors_scored * self.unit) if self.jurors_scored else None
 
     @property
     def score_value(self) -> float | None:
         """The exact score as a float, for display and spreadsheets."""
         return float(self.score) if self.score is not None else None
 
-    @property
-    def counted_marks(self) -> list[Fraction]:
-        return [mark.mark for mark in self.marks if mark.mark is not None]
-
-    @property
-    def mean(self) -> Fraction | None:
-        marks = self.counted_marks
-        return sum(marks, Fraction(0)) / len(marks) if marks else None
-
-    @property
-    def jurors_scored(self) -> int:
-        return len(self.counted_marks)
-
-    @property
+    @cached_property
     def spread(self) -> float | None:
         """Population standard deviation of the jurors' marks."""
-        marks = self.counted_marks
-        if not marks:
+        count = self.jurors_scored
+        if not count:
             return None
-        mean = sum(marks, Fraction(0)) / len(marks)
-        return math.sqrt(sum((mark - mean) ** 2 for mark in marks) / len(marks))
+        return math.sqrt(Fraction(count * self.squares - self.total**2, (count * self.unit) ** 2))
 
     @property
     def lowest(self) -> Fraction | None:
-        return min(self.counted_marks, default=None)
+        return Fraction(self.lowest_k, self.unit) if self.jurors_scored else None
 
     @property
     def highest(self) -> Fraction | None:
-        return max(self.counted_marks, default=None)
+        return Fraction(self.highest_k, self.unit) if self.jurors_scored else None
+
+    @property
+    def marks(self) -> list[JurorMark]:
+        """Every juror's mark and scores for this project, by juror. The ranking does not need
+        them: the first row asked loads them for the whole ranking in one query."""
+        if self.loader is None:
+            return []
+        return self.loader.marks_of(self)
 
 
 @dataclass(frozen=True)
 class ScaleTable:
     """Per criterion, the integers that put a score on 1–10 and weigh it, over one common
-    denominator, so a juror's mark is a single exact fraction (thousands of them per ranking:
-    fraction arithmetic per score would dominate the page)."""
+    denominator, so a juror's mark is a single exact fraction."""
 
     terms: dict[int, tuple[int, int, int]]  # criterion id → (weight × 100, highest − 1, lcm / (highest − 1))
     common: int  # lcm of every (highest − 1)
@@ -216,7 +228,8 @@ class ScaleTable:
 def juror_mark(values: dict[int, int | None], criteria: dict[int, Criterion] | ScaleTable) -> Fraction | None:
     """One juror's weighted mean for one project on the 1–10 scale; None if nothing was assessed.
 
-    A score v of 1…highest counts as 1 + (v − 1) × 9 / (highest − 1).
+    A score v of 1…highest counts as 1 + (v − 1) × 9 / (highest − 1). `_RANKING_SQL` computes
+    the same in the database; this one serves the per-juror rows of the exports.
     """
     table = criteria if isinstance(criteria, ScaleTable) else ScaleTable.of(criteria.values())
     numerator = denominator = 0
@@ -229,78 +242,260 @@ def juror_mark(values: dict[int, int | None], criteria: dict[int, Criterion] | S
     return Fraction(numerator, denominator) if denominator else None
 
 
-def assign_ranks(rows: list[RankedProject]) -> list[RankedProject]:
-    """Sort best first and number them; equal means share a rank ("1, 2, 2, 4") and are marked tied.
-
-    Unscored projects come last, without a rank.
-    """
-    for row in rows:
-        row.score = row.mean  # computed once: the sort and the ranks read it many times
-    rows.sort(key=lambda row: (row.score is None, -(row.score or 0), row.project.title.casefold()))
-    first_at: dict[Fraction, int] = {}
-    counts: dict[Fraction, int] = defaultdict(int)
-    for index, row in enumerate(rows):
-        if row.score is not None:
-            first_at.setdefault(row.score, index + 1)
-            counts[row.score] += 1
-    for row in rows:
-        row.rank = first_at.get(row.score) if row.score is not None else None
-        row.tied = row.score is not None and counts[row.score] > 1
-    return rows
-
-
 def criteria_of(review: Review) -> list[Criterion]:
     return list(review.criteria.all())
+
+
+# The projects being ranked, as a condition on `projects_project p`.
+_RANKED_PROJECT = """
+    p.fair_id = %(fair)s AND p.state = ANY(%(states)s)
+    AND (%(nomination)s::integer IS NULL OR p.nomination_id = %(nomination)s::integer)
+"""
+
+# The evaluations that count, shared by the ranking and the per-juror rows: of a ranked
+# project, by a juror who sits on this review and has not recused (defensive: a recusal
+# deletes the evaluation), and whose seat, if narrowed to some nominations, still covers the
+# project's (scores given before the seat was narrowed no longer count).
+# Plain joins on indexed tables, no correlated subqueries and no CTE on the inner side: on a
+# review whose jurors the planner has no statistics for yet (a few rows, never auto-analysed),
+# it estimates one juror, and a nested loop over a CTE then took 36 s instead of 0.1 s.
+_COUNTED_EVALUATIONS = f"""
+    SELECT e.id, e.juror_id, e.project_id, e.comment
+    FROM jury_evaluation e
+    JOIN jury_juror j ON j.id = e.juror_id
+    JOIN projects_project p ON p.id = e.project_id
+    LEFT JOIN (
+        SELECT juror_id, array_agg(nomination_id) AS nominations FROM jury_juror_nominations GROUP BY juror_id
+    ) seat ON seat.juror_id = e.juror_id
+    WHERE j.review_id = %(review)s AND {_RANKED_PROJECT}
+      AND NOT EXISTS (
+        SELECT 1 FROM jury_recusal r WHERE r.juror_id = e.juror_id AND r.project_id = e.project_id
+      )
+      AND (seat.nominations IS NULL OR p.nomination_id = ANY(seat.nominations))
+"""  # noqa: S608 - built from this module's constants only; every value is a parameter
+
+# Every number here is an exact integer, so equal means compare equal and are ranked as ties,
+# as the module says. A juror's mark is numerator / (common × weights), `weights` being the
+# sum of the weights (in hundredths) of the criteria they assessed; scaling each numerator to
+# the lcm of every `weights` in the ranking puts all marks over one denominator, and scaling
+# each project's sum to the lcm of 1…(most jurors) makes the means comparable integers: the
+# rank key. PostgreSQL has lcm() but no lcm aggregate, hence the two recursive folds.
+# Per score the sums are in {number} (bigint whenever it cannot overflow: much faster than
+# numeric on a national fair); past them numeric, since the denominators multiply.
+_RANKING_SQL = """
+WITH RECURSIVE
+counted AS ({counted}),
+criteria AS (
+    SELECT id, trunc(weight * 100)::{number} AS hundredths,
+           trunc(weight * 100)::{number} * div(%(common)s::numeric, scale_max - 1)::{number} AS factor
+    FROM jury_criterion WHERE review_id = %(review)s
+),
+marks AS (
+    SELECT c.project_id,
+           (%(common)s::{number} * sum(w.hundredths) + {steps} * sum(w.factor * (s.value - 1)))::{number}
+             AS numerator,
+           sum(w.hundredths)::{number} AS weights
+    FROM counted c
+    JOIN jury_score s ON s.evaluation_id = c.id
+    JOIN criteria w ON w.id = s.criterion_id
+    WHERE s.value IS NOT NULL
+    GROUP BY c.id, c.project_id
+),
+-- A project's marks over the same weights, summed before any scaling: the arithmetic on
+-- numeric then runs over a few rows per project, not over every mark.
+groups AS MATERIALIZED (
+    SELECT project_id, weights, count(*) AS jurors, sum(numerator) AS total,
+           sum(numerator * numerator) AS squares, min(numerator) AS lowest, max(numerator) AS highest
+    FROM marks GROUP BY project_id, weights
+),
+weight_sums AS MATERIALIZED (
+    SELECT weights, row_number() OVER (ORDER BY weights) AS n FROM (SELECT DISTINCT weights FROM groups) d
+),
+weights_lcm (n, value) AS (
+    SELECT 0::bigint, 1::numeric
+    UNION ALL
+    SELECT w.n, lcm(l.value, w.weights::numeric) FROM weights_lcm l JOIN weight_sums w ON w.n = l.n + 1
+),
+unit AS (SELECT value FROM weights_lcm ORDER BY n DESC LIMIT 1),
+totals AS (
+    SELECT g.project_id, sum(g.jurors)::integer AS jurors, sum(g.total * g.factor) AS total,
+           sum(g.squares * g.factor * g.factor) AS squares,
+           min(g.lowest * g.factor) AS lowest, max(g.highest * g.factor) AS highest
+    FROM (SELECT groups.*, div(u.value, weights::numeric) AS factor FROM groups CROSS JOIN unit u) g
+    GROUP BY g.project_id
+),
+jurors_lcm (n, value) AS (
+    SELECT 1, 1::numeric
+    UNION ALL
+    SELECT l.n + 1, lcm(l.value, l.n + 1) FROM jurors_lcm l WHERE l.n < (SELECT max(jurors) FROM totals)
+),
+keyed AS (
+    SELECT t.*, t.total * div(j.value, t.jurors) AS key
+    FROM totals t CROSS JOIN (SELECT value FROM jurors_lcm ORDER BY n DESC LIMIT 1) j
+),
+recusals AS (
+    SELECT r.project_id, count(*) AS recusals
+    FROM jury_recusal r JOIN jury_juror j ON j.id = r.juror_id JOIN projects_project p ON p.id = r.project_id
+    WHERE j.review_id = %(review)s AND {ranked}
+    GROUP BY r.project_id
+)
+SELECT p.id, coalesce(k.jurors, 0), k.total, k.squares, k.lowest, k.highest, coalesce(r.recusals, 0),
+       CASE WHEN k.key IS NOT NULL THEN rank() OVER (ORDER BY k.key DESC NULLS LAST) END,
+       k.key IS NOT NULL AND count(*) OVER (PARTITION BY k.key) > 1,
+       (SELECT value FROM unit)
+FROM projects_project p
+LEFT JOIN keyed k ON k.project_id = p.id
+LEFT JOIN recusals r ON r.project_id = p.id
+WHERE {ranked}
+"""
+_RANKING_SQL_BY_TYPE = {
+    number: _RANKING_SQL.format(
+        ranked=_RANKED_PROJECT, counted=_COUNTED_EVALUATIONS, number=number, steps=SCALE - 1
+    )
+    for number in ("bigint", "numeric")
+}
+BIGINT_LIMIT = 2**31
+
+
+def _ranking_sql(table: ScaleTable) -> str:
+    """bigint when no juror's numerator squared can reach its limit: each numerator is at
+    most 10 × common × Σ weights (in hundredths)."""
+    bound = SCALE * table.common * sum(weight for weight, _span, _multiplier in table.terms.values())
+    return _RANKING_SQL_BY_TYPE["bigint" if bound < BIGINT_LIMIT else "numeric"]
+
+
+# Every counted score of the ranked projects, in the ranking's order (`order` lists the
+# project ids as ranked), then by juror and criterion: the per-juror rows of the exports.
+_SCORES_SQL = f"""
+WITH counted AS ({_COUNTED_EVALUATIONS})
+SELECT c.project_id, c.juror_id, s.criterion_id, s.value, c.comment
+FROM counted c
+JOIN jury_score s ON s.evaluation_id = c.id
+JOIN unnest(%(order)s::integer[]) WITH ORDINALITY AS o(project_id, position) ON o.project_id = c.project_id
+ORDER BY o.position, c.juror_id, s.criterion_id
+"""  # noqa: S608 - built from this module's constants only; every value is a parameter
+
+
+def _as_int(value) -> int | None:
+    return int(value) if value is not None else None
+
+
+def _parameters(review: Review, nomination: Nomination | None, table: ScaleTable) -> dict:
+    return {
+        "review": review.pk,
+        "fair": review.fair_id,
+        "states": list(RANKED_STATES),
+        "nomination": nomination.pk if nomination is not None else None,
+        "common": table.common,
+    }
 
 
 def ranking(
     review: Review, *, nomination: Nomination | None = None, criteria: Iterable[Criterion] | None = None
 ) -> list[RankedProject]:
-    """Every ranked project of the review (or of one nomination), best first; five queries."""
+    """Every ranked project of the review (or of one nomination), best first; three queries
+    (two when `criteria` are given), whatever the number of projects, jurors and scores.
+
+    The database computes each project's aggregates, rank and ties (`_RANKING_SQL`); here the
+    rows only meet their projects and are sorted: by rank, unscored last, then by title.
+    """
     table = ScaleTable.of(criteria if criteria is not None else criteria_of(review))
-    projects = Project.objects.filter(fair_id=review.fair_id, state__in=RANKED_STATES).select_related(
-        "organisation", "nomination"
-    )
+    parameters = _parameters(review, nomination, table)
+    with connection.cursor() as cursor:
+        cursor.execute(_ranking_sql(table), parameters)
+        aggregates = cursor.fetchall()
+    projects = Project.objects.filter(fair_id=review.fair_id, state__in=RANKED_STATES)
     if nomination is not None:
         projects = projects.filter(nomination=nomination)
-    rows = {project.pk: RankedProject(project) for project in projects}
-
-    recused = set()
-    for juror_id, project_id in Recusal.objects.filter(juror__review=review, project_id__in=rows).values_list(
-        "juror_id", "project_id"
-    ):
-        recused.add((juror_id, project_id))
-        rows[project_id].recusals += 1
-
-    # Seats narrowed to some nominations: scores given outside them no longer count.
-    seat_nominations: dict[int, set[int]] = defaultdict(set)
-    for juror_id, nomination_id in Juror.nominations.through.objects.filter(juror__review=review).values_list(
-        "juror_id", "nomination_id"
-    ):
-        seat_nominations[juror_id].add(nomination_id)
-
-    values: dict[tuple[int, int], dict[int, int | None]] = defaultdict(dict)
-    comments: dict[tuple[int, int], str] = {}
-    scores = Score.objects.filter(
-        evaluation__juror__review=review, evaluation__project_id__in=rows
-    ).values_list(
-        "evaluation__juror_id", "evaluation__project_id", "criterion_id", "value", "evaluation__comment"
+    # Only what the ranking's pages and exports show (the descriptions are long), and each NGO
+    # and nomination once, not once per project: building model instances is most of the cost.
+    projects = projects.only(
+        "id", "fair_id", "organisation_id", "nomination_id", "state", "title"
+    ).prefetch_related(
+        Prefetch("organisation", Organisation.objects.only("id", "name")),
+        Prefetch("nomination", Nomination.objects.only("id", "title_kk", "title_ru", "title_en")),
     )
-    for juror_id, project_id, criterion_id, value, comment in scores:
-        if (juror_id, project_id) in recused:  # defensive: a recusal removes the evaluation
+    by_pk = {project.pk: project for project in projects}
+    loader = _MarksLoader(review, nomination, table)
+    rows = []
+    for project_id, jurors, total, squares, lowest, highest, recusals, rank, tied, unit in aggregates:
+        project = by_pk.get(project_id)
+        if project is None:  # changed state between the two queries
             continue
-        if (
-            seat_nominations.get(juror_id)
-            and rows[project_id].project.nomination_id not in seat_nominations[juror_id]
-        ):
-            continue
-        values[(juror_id, project_id)][criterion_id] = value
-        comments[(juror_id, project_id)] = comment
-    for (juror_id, project_id), answers in sorted(values.items()):
-        rows[project_id].marks.append(
-            JurorMark(juror_id, juror_mark(answers, table), answers, comments[(juror_id, project_id)])
+        rows.append(
+            RankedProject(
+                project,
+                jurors_scored=jurors,
+                recusals=recusals,
+                rank=rank,
+                tied=tied,
+                total=_as_int(total),
+                squares=_as_int(squares),
+                lowest_k=_as_int(lowest),
+                highest_k=_as_int(highest),
+                unit=table.common * int(unit),
+                loader=loader,
+            )
         )
-    return assign_ranks(list(rows.values()))
+    rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.project.title.casefold()))
+    loader.rows = rows
+    return rows
+
+
+def iter_marks(
+    review: Review, rows: list[RankedProject], *, nomination: Nomination | None = None, table: ScaleTable
+) -> Iterator[tuple[RankedProject, list[JurorMark]]]:
+    """Each row of `ranking()` with its jurors' marks and scores, one project at a time.
+
+    One query on a server-side cursor, read in chunks, so an export of every score of a
+    national fair holds one project's scores in memory, not the fair's.
+    """
+    parameters = {**_parameters(review, nomination, table), "order": [row.project.pk for row in rows]}
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(_SCORES_SQL, parameters)
+        pending = None
+        chunk: list = []
+        for row in rows:
+            marks: list[JurorMark] = []
+            while True:
+                if pending is None:
+                    if not chunk:
+                        chunk = list(reversed(cursor.fetchmany(MARKS_CHUNK_SIZE)))
+                        if not chunk:
+                            break
+                    pending = chunk.pop()
+                project_id, juror_id, criterion_id, value, comment = pending
+                if project_id != row.project.pk:
+                    break
+                if not marks or marks[-1].juror_id != juror_id:
+                    marks.append(JurorMark(juror_id, None, {}, comment))
+                marks[-1].values[criterion_id] = value
+                pending = None
+            for mark in marks:
+                mark.mark = juror_mark(mark.values, table)
+            yield row, marks
+
+
+MARKS_CHUNK_SIZE = 2000
+
+
+class _MarksLoader:
+    """Loads every row's marks at the first `RankedProject.marks` read, in one query."""
+
+    def __init__(self, review: Review, nomination: Nomination | None, table: ScaleTable):
+        self.review, self.nomination, self.table = review, nomination, table
+        self.rows: list[RankedProject] = []
+        self.loaded: dict[int, list[JurorMark]] | None = None
+
+    def marks_of(self, row: RankedProject) -> list[JurorMark]:
+        if self.loaded is None:
+            self.loaded = {
+                ranked.project.pk: marks
+                for ranked, marks in iter_marks(
+                    self.review, self.rows, nomination=self.nomination, table=self.table
+                )
+            }
+        return self.loaded.get(row.project.pk, [])
 
 
 @dataclass

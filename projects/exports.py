@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -19,6 +20,8 @@ from fairportal import audit, spreadsheets
 from fairportal.spreadsheets import EXPORT_TIME_ZONE, neutralise
 from projects.models import Organisation, Project
 
+# Projects read from the database at a time (with their spheres): the export streams them.
+EXPORT_CHUNK_SIZE = 500
 # Characters per column, in the order of `project_header`.
 XLSX_COLUMN_WIDTHS = (8, 40, 32, 14, 22, 28, 36, 22, 28, 18, 12, 16, 17)
 
@@ -55,7 +58,7 @@ def project_rows(queryset: QuerySet[Project]) -> Iterator[list]:
     projects = queryset.select_related("organisation", "fair", "nomination", "region").prefetch_related(
         "spheres"
     )
-    for project in projects:
+    for project in projects.iterator(chunk_size=EXPORT_CHUNK_SIZE):
         organisation = project.organisation
         submitted_at = project.submitted_at
         row = [
@@ -86,7 +89,7 @@ def _filename(extension: str) -> str:
     return f"projects-{timezone.localdate(timezone=EXPORT_TIME_ZONE):%Y%m%d}.{extension}"
 
 
-def csv_response(queryset: QuerySet[Project]) -> HttpResponse:
+def csv_response(queryset: QuerySet[Project]) -> StreamingHttpResponse:
     return spreadsheets.csv_response(project_rows(queryset), filename=_filename("csv"))
 
 
@@ -102,7 +105,7 @@ RESPONSES = {"csv": csv_response, "xlsx": xlsx_response}
 
 def export_projects(
     *, queryset: QuerySet[Project], fmt: str, actor, details: dict | None = None
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The export, and its audit event: NGOs' contact data leaving the portal is an organiser's act."""
     fair_ids = list(queryset.order_by().values_list("fair_id", flat=True).distinct()[:2])
     audit.record(

@@ -212,7 +212,7 @@ def test_the_jury_ranking_export_is_recorded(client, superuser, fmt):
 
     response = client.get(admin_url("jury_review_export", review.pk, fmt))
 
-    assert response.status_code == 200
+    assert response.status_code == (200 if fmt == "csv" else 302)  # the workbook is written by a task
     event = only_event("export.jury_ranking")
     assert (event.actor, event.fair_id, event.details["format"]) == (superuser, review.fair_id, fmt)
 

@@ -11,7 +11,6 @@ their projects, `lookup_allowed` accepts only the lookups listed below (so no ha
 channel, domain or network stay available: organisers fight fraud while voting runs.
 """
 
-import csv
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
@@ -23,7 +22,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -33,8 +32,8 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import audit
-from fairportal.spreadsheets import CSV_CONTENT_TYPE, EXPORT_TIME_ZONE, neutralise
+from fairportal import audit, spreadsheets
+from fairportal.spreadsheets import EXPORT_TIME_ZONE
 from projects.models import Fair, Project, ProjectState
 from voting import selectors, services
 from voting.models import Vote, VotingAlert
@@ -569,33 +568,30 @@ def _label(model, field_name: str) -> str:
     return capfirst(str(model._meta.get_field(field_name).verbose_name))
 
 
-def counts_csv_response(fair: Fair) -> HttpResponse:
-    """UTF-8 with a byte-order mark and ";" between columns, as `projects.exports` writes for Excel."""
+def counts_csv_response(fair: Fair) -> StreamingHttpResponse:
+    """UTF-8 with a byte-order mark and ";" between columns, streamed as every export (`fairportal.spreadsheets`)."""
+    date = timezone.localdate(timezone=EXPORT_TIME_ZONE)
+    return spreadsheets.csv_response(counts_rows(fair), filename=f"votes-{fair.slug}-{date:%Y%m%d}.csv")
+
+
+def counts_rows(fair: Fair):
     projects = selectors.tally(fair)
     invalidated = selectors.invalidated_vote_counts(fair)
-    response = HttpResponse(content_type=CSV_CONTENT_TYPE)
-    date = timezone.localdate(timezone=EXPORT_TIME_ZONE)
-    response["Content-Disposition"] = f'attachment; filename="votes-{fair.slug}-{date:%Y%m%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    header = [
+    yield [
         _label(Project, "nomination"),
         _label(Project, "title"),
         _label(Project, "organisation"),
         gettext("Valid votes"),
         gettext("Invalidated votes"),
     ]
-    writer.writerow([neutralise(cell) for cell in header])
     for project in projects:
-        row = [
+        yield [
             project.nomination.title if project.nomination else "",
             project.title,
             project.organisation.name,
             project.valid_votes,
             invalidated.get(project.pk, 0),
         ]
-        writer.writerow([neutralise(cell) for cell in row])
-    return response
 
 
 # ---------------------------------------------------------------- alerts

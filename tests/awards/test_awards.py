@@ -438,7 +438,10 @@ def test_the_winners_export_totals_grants_per_fair(client, ceremony, nomination,
         url("admin:awards_award_changelist"),
         {"action": "export_csv", "_selected_action": list(Award.objects.values_list("pk", flat=True))},
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert response.streaming
+    rows = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";")
+    )
     assert rows[0][:3] == ["Fair", "Nomination", "Award"]
     assert rows[-1][2] == "Grants in total"
     assert rows[-1][7] == "5000000"

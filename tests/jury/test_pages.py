@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -305,6 +306,21 @@ def test_the_ranking_page_stays_at_constant_queries(client, review, criteria, no
     assert len(large.captured_queries) == len(small.captured_queries) <= 20
 
 
+def download_xlsx(client, review, query: str = "") -> bytes:
+    """The organiser's way to the workbook: export, the progress page, the download link.
+
+    The task runs at once (the immediate backend) when the request's transaction commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = client.get(url("admin:jury_review_export", review.pk, "xlsx") + query)
+    assert started.status_code == 302
+    progress = client.get(started["Location"])
+    assert "The workbook is ready." in progress.content.decode()
+    download = re.search(r'href="([^"]+/download/)"', progress.content.decode()).group(1)
+    response = client.get(download)
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return b"".join(response.streaming_content)
+
+
 def test_exports_hold_every_jurors_scores_and_the_aggregates(client, review, projects, criteria, organiser):
     juror = JurorFactory(review=review, user__full_name="Аружан Бек")
     client.force_login(juror.user)
@@ -318,7 +334,10 @@ def test_exports_hold_every_jurors_scores_and_the_aggregates(client, review, pro
     client.force_login(organiser)
 
     response = client.get(url("admin:jury_review_export", review.pk, "csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert response.streaming
+    rows = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";")
+    )
     header, *body = rows
     assert header[:10] == [
         "Rank",
@@ -344,11 +363,11 @@ def test_exports_hold_every_jurors_scores_and_the_aggregates(client, review, pro
     assert unscored[5:9] == ["", "0", "", ""]
 
     in_russian = client.get(url("admin:jury_review_export", review.pk, "csv", language="ru"))
-    assert ";7,92;" in in_russian.content.decode("utf-8-sig")  # Excel in Russian reads decimal commas
+    assert ";7,92;" in b"".join(in_russian.streaming_content).decode(
+        "utf-8-sig"
+    )  # Excel in Russian reads decimal commas
 
-    workbook = load_workbook(
-        io.BytesIO(client.get(url("admin:jury_review_export", review.pk, "xlsx")).content)
-    )
+    workbook = load_workbook(io.BytesIO(download_xlsx(client, review)))
     assert workbook.sheetnames == ["Ranking", "Scores"]
     ranking = list(workbook["Ranking"].iter_rows(values_only=True))
     assert ranking[1][3] == "Inclusive workshop"

@@ -293,7 +293,8 @@ def test_a_criterion_keeps_cannot_assess_once_a_juror_used_it(review, criteria, 
 
 
 def test_a_jurors_own_scores_come_in_the_criteria_order(review, criteria, projects, juror):
-    Criterion.objects.filter(pk=criteria[0].pk).update(position=99)  # significance moves last
+    # Significance moves last (past any position the factory's sequence has reached).
+    Criterion.objects.filter(pk=criteria[0].pk).update(position=32767)
     score(juror, projects[0], criteria, 5, 6, 3)
 
     evaluation = selectors.own_evaluation(juror, projects[0])
