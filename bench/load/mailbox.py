@@ -34,18 +34,22 @@ class Mailbox:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.codes: dict[str, str] = {}
-        self._done: set[str] = set()
+        # Size read per file: Django names a file by the second and id(connection), and forked
+        # workers share ids, so two workers' codes can land in one file, the second appended later.
+        self._done: dict[str, int] = {}
         self.files = 0
 
     def scan(self) -> None:
         for path in self.directory.iterdir():
-            if path.name in self._done:
+            size = path.stat().st_size
+            if self._done.get(path.name) == size:
                 continue
             raw = path.read_bytes()
             if not raw.endswith(SEPARATOR):  # still being written: read it next time
                 continue
-            self._done.add(path.name)
-            self.files += 1
+            if path.name not in self._done:
+                self.files += 1
+            self._done[path.name] = len(raw)
             for recipient, code in codes_in(raw):
                 self.codes.setdefault(recipient, code)
 

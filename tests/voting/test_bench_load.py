@@ -56,6 +56,24 @@ def test_a_resent_mail_repeats_the_code_the_mailbox_holds(file_mail, finalist, a
     assert codes == {mailbox.code_for("again@mail.ru")}
 
 
+def test_a_code_appended_to_a_file_already_read_is_found(file_mail, finalist, ask):
+    # Two gunicorn workers forked from one parent can give their mail connections the same name
+    # (the second and id() of the connection): the second code is appended to the first's file.
+    ask(project=finalist, address="first@mail.ru")
+    mailbox = Mailbox(file_mail)
+    mailbox.scan()
+    (only,) = file_mail.iterdir()
+    ask(project=finalist, address="second@mail.ru")
+    for later in [path for path in file_mail.iterdir() if path != only]:
+        only.write_bytes(only.read_bytes() + later.read_bytes())
+        later.unlink()
+
+    mailbox.scan()
+
+    assert mailbox.code_for("second@mail.ru")
+    assert mailbox.files == 1
+
+
 def test_the_solver_answers_the_portals_browser_check_once():
     payload, _seconds = solve_challenge(json.loads(proof.new_challenge()))
 
