@@ -150,12 +150,17 @@ def notes(results: dict) -> list[str]:
     lines = [
         f"Run started {results['started']}; fairportal at {results['target']}; "
         f"seed {'reused' if seed['reused'] else 'built'} in {seed['seconds']} s ({seed['database']}).",
-        f"Both apps under gunicorn.conf.py with {results.get('workers')} sync workers; fairportal with "
-        f"DJANGO_TASKS_BACKEND={results.get('tasks_backend')} "
-        + (
-            "(the code mail is sent inside the request)."
-            if results.get("tasks_backend") == "immediate"
-            else "(codes queued, sent by one `manage.py db_worker`)."
+        (
+            f"The reference under gunicorn.conf.py with {results.get('workers')} sync workers; fairportal "
+            "as BENCH_TARGET runs it (its own nodes, workers and task backend)."
+            if results.get("external_target")
+            else f"Both apps under gunicorn.conf.py with {results.get('workers')} sync workers; fairportal "
+            f"with DJANGO_TASKS_BACKEND={results.get('tasks_backend')} "
+            + (
+                "(the code mail is sent inside the request)."
+                if results.get("tasks_backend") == "immediate"
+                else "(codes queued, sent by one `manage.py db_worker`)."
+            )
         ),
         "Pages: closed-loop locust users without think time, each scenario alone; req/s counts "
         "answers without error. Ratios are taken within this run — absolute figures drift several "

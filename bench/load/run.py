@@ -360,6 +360,7 @@ def main() -> None:
             "started": started_at.isoformat(),
             "target": portal_url,
             "tasks_backend": os.environ.get("BENCH_TASKS_BACKEND", "immediate"),
+            "external_target": bool(target),
             "workers": os.environ.get("WEB_CONCURRENCY") or str(os.cpu_count() * 2 + 1),
         }
         pages = {
