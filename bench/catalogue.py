@@ -5,6 +5,9 @@ It uses its own database (fairportal_bench on the embedded server unless BENCH_D
 is set), seeds it with `seed_demo --scale N` once, then requests each page repeatedly
 through Django's test client (no network), printing median and 95th-percentile times and
 the number of SQL queries per page.
+
+Pages are rendered with the page cache off (PAGE_CACHE_SECONDS=0): what a first visit after a
+change costs. Anonymous visitors otherwise get the stored page (the load benchmark measures that).
 """
 
 import os
@@ -45,6 +48,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "bench-media"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairportal.settings")
+    os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
 
     import django
 
