@@ -53,8 +53,24 @@ class ActorFilter(admin.SimpleListFilter):
         return queryset.filter(actor_id=int(value)) if value.isdigit() and value.isascii() else queryset
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record nobody edits from the admin (the trail, the mail log): list and look only."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Nobody adds, changes or deletes events here, superusers included."""
 
     list_display = ("at", "actor_shown", "action_shown", "target_label", "reason", "ip_network")
@@ -76,18 +92,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     readonly_fields = fields
     list_per_page = 100
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        return {}
-
     @admin.display(description=_("by"), ordering="actor_label")
     def actor_shown(self, obj: AuditEvent) -> str:
         return obj.actor_label or self.get_empty_value_display()
@@ -102,7 +106,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyAdmin):
     """What the site mailed, and what failed after every retry: to read, never to edit."""
 
     list_display = (
@@ -132,15 +136,3 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     list_per_page = 100
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        return {}

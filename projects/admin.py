@@ -50,6 +50,7 @@ from projects.models import (
     Region,
     Sphere,
 )
+from projects.selectors import SCHEDULE_FIELDS
 from projects.validators import normalize_kz_phone
 
 
@@ -172,14 +173,7 @@ class FairAdmin(admin.ModelAdmin):
         (
             _("Schedule"),
             {
-                "fields": (
-                    "submission_opens_at",
-                    "submission_closes_at",
-                    "voting_opens_at",
-                    "voting_closes_at",
-                    "ceremony_at",
-                    "archived_at",
-                ),
+                "fields": SCHEDULE_FIELDS,
                 "description": _("Each date must come after the one before it."),
             },
         ),

@@ -4,52 +4,20 @@ Real concurrent connections: a thread holds the row lock in its own transaction 
 test, on another connection, tries to change the same row.
 """
 
-import threading
-from contextlib import contextmanager
-
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from fairportal.locks import Busy
 from projects import services
-from projects.models import Project, ProjectState
+from projects.models import ProjectState
 from tests.accounts.factories import UserFactory
+from tests.locking import row_held
 from tests.projects.factories import MembershipFactory, ProjectFactory
 
 # serialized_rollback: the groups and regions the migrations made are back for the next test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@contextmanager
-def row_held(project: Project):
-    """Lock the project's row on another connection until the block ends."""
-    locked, release = threading.Event(), threading.Event()
-    errors = []
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                Project.objects.select_for_update().get(pk=project.pk)
-                locked.set()
-                release.wait(timeout=30)
-        except Exception as error:  # surfaced to the test below
-            errors.append(error)
-            locked.set()
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert locked.wait(timeout=30)
-    try:
-        yield
-    finally:
-        release.set()
-        holder.join(timeout=30)
-    assert errors == []
 
 
 @pytest.fixture

@@ -5,42 +5,16 @@ recusal in progress would) while the juror's POST tries to save.
 """
 
 import re
-import threading
-from contextlib import contextmanager
 
 import pytest
-from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from jury.models import Evaluation, Juror
+from jury.models import Evaluation
 from tests.jury.test_pages import scoring_data
+from tests.locking import row_held
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@contextmanager
-def juror_row_held(juror: Juror):
-    locked, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                Juror.objects.select_for_update().get(pk=juror.pk)
-                locked.set()
-                release.wait(timeout=30)
-        finally:
-            locked.set()
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert locked.wait(timeout=30)
-    try:
-        yield
-    finally:
-        release.set()
-        holder.join(timeout=30)
 
 
 def test_a_busy_save_keeps_the_scores_and_says_try_again(client, settings, review, projects, criteria, juror):
@@ -51,7 +25,7 @@ def test_a_busy_save_keeps_the_scores_and_says_try_again(client, settings, revie
     with translation.override("ru"):
         url = reverse("jury:project", args=[review.fair.slug, projects[0].pk])
 
-    with juror_row_held(juror):
+    with row_held(juror):
         response = client.post(url, scoring_data(criteria, 8, 6, 4, comment="Сильная команда"))
 
     assert response.status_code == 503

@@ -3,44 +3,16 @@
 Real concurrent connections: a thread holds the code row (as a verification in progress does).
 """
 
-import threading
-from contextlib import contextmanager
-
 import pytest
 from django.core import mail
-from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.locking import row_held
 from voting import services
-from voting.models import VoteCode
 from voting.tasks import send_vote_code
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@contextmanager
-def code_row_held(code: VoteCode):
-    locked, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                VoteCode.objects.select_for_update().get(pk=code.pk)
-                locked.set()
-                release.wait(timeout=30)
-        finally:
-            locked.set()
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert locked.wait(timeout=30)
-    try:
-        yield
-    finally:
-        release.set()
-        holder.join(timeout=30)
 
 
 def test_a_held_code_row_defers_the_send_instead_of_failing_it(settings, finalist):
@@ -51,7 +23,7 @@ def test_a_held_code_row_defers_the_send_instead_of_failing_it(settings, finalis
     )
     DBTaskResult.objects.all().delete()  # the task the request queued; run by hand below
 
-    with code_row_held(code):
+    with row_held(code):
         send_vote_code.call(code.pk)
 
     assert mail.outbox == []
