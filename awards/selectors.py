@@ -1,7 +1,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from awards.models import Award, AwardKind, Ceremony
-from projects.models import Fair, Organisation, Project, ProjectImage
+from projects.models import Fair, Organisation, Project, ProjectImage, public_project_condition
 
 # How a fair's winners page orders the kinds within a nomination.
 KIND_ORDER = [
@@ -17,7 +17,8 @@ def public_awards() -> QuerySet[Award]:
     """Published ceremonies' awards of projects the public may see (a later decision can hide one)."""
     return (
         Award.objects.public()
-        .filter(project__in=Project.objects.public())
+        # The project's own public condition as a join, not `project__in=<every public project>`.
+        .filter(public_project_condition("project__"), project__fair__is_published=True)
         .select_related("ceremony__fair", "nomination", "project__organisation")
     )
 

@@ -377,9 +377,17 @@ class ProjectState(models.TextChoices):
 
 # Which projects anyone may see (besides the fair being published). Also the condition of the
 # catalogue's index, so PostgreSQL reads a page of cards straight from it.
-PUBLIC_PROJECT = Q(state__in=[ProjectState.FINALIST, ProjectState.AWARDED]) | Q(
-    is_public=True, state__in=[ProjectState.SUBMITTED, ProjectState.NOT_SELECTED]
-)
+def public_project_condition(prefix: str = "") -> Q:
+    """The condition on a project's own columns, also through a relation (`prefix="project__"`)."""
+    return Q(**{f"{prefix}state__in": [ProjectState.FINALIST, ProjectState.AWARDED]}) | Q(
+        **{
+            f"{prefix}is_public": True,
+            f"{prefix}state__in": [ProjectState.SUBMITTED, ProjectState.NOT_SELECTED],
+        }
+    )
+
+
+PUBLIC_PROJECT = public_project_condition()
 
 
 class ProjectQuerySet(models.QuerySet):

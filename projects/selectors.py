@@ -158,7 +158,10 @@ def public_project(pk: int) -> Project | None:
     return (
         public_projects()
         .prefetch_related(
-            Prefetch("organisation__projects", queryset=Project.objects.public().select_related("fair"))
+            Prefetch(
+                "organisation__projects",
+                queryset=Project.objects.public().select_related("fair").defer(*LONG_TEXT_FIELDS),
+            )
         )
         .filter(pk=pk)
         .first()
