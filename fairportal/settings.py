@@ -177,13 +177,12 @@ CACHES = {
 for _option in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION"):
     if _option.lower() in CACHES["default"]:
         CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
-# Rendered public pages (fairportal/page_cache.py) must be shared by every process that serves
-# them, or a change would only reach the worker that made it: the CACHE_URL server when there is
-# one, else a file cache that the workers of one machine share (one process in development).
+# Rendered public pages (fairportal/page_cache.py) must be shared by every process that serves or
+# changes them, or a change would only end the copy of the process that made it (a shell, the
+# admin of another worker): the CACHE_URL server when there is one, else a file cache that every
+# process of one machine shares, development included. Tests use memory (tests/conftest.py).
 if env.str("CACHE_URL", default=""):
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
-elif DEBUG:
-    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
 else:
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

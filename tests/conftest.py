@@ -32,5 +32,10 @@ def isolated_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Cached pages (the sitemap) must not carry one test's data into the next.
     cache.clear()
-    # Changes inside a test's transaction never commit, so they would never end a cached page.
+    # Pages in memory, never in var/cache; changes inside a test's transaction never commit, so
+    # they would never end a cached page: start empty.
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
     caches["pages"].clear()

@@ -175,6 +175,7 @@ def vote_done(request: HttpRequest) -> HttpResponse:
     return render(request, "voting/vote_done.html", {"vote": vote, "project": vote.project})
 
 
+@never_cache  # a receipt's status can change (an invalidation), and its code is in the address
 def receipt_check(request: HttpRequest) -> HttpResponse:
     code = selectors.normalise_receipt(request.GET.get("code", ""))
     status = selectors.receipt_status(code) if code else None
