@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -92,6 +94,10 @@ class VoteCode(models.Model):
         return self.voter_masked
 
 
+def new_ballot_id() -> str:
+    return secrets.token_hex(8)
+
+
 class VoteQuerySet(models.QuerySet):
     def valid(self) -> "VoteQuerySet":
         return self.filter(invalidated_at__isnull=True)
@@ -117,6 +123,11 @@ class Vote(models.Model):
     ip_digest = models.CharField(_("IP address (hashed)"), max_length=64, db_index=True)
     network = models.CharField(_("network"), max_length=50, blank=True, db_index=True)
     receipt = models.CharField(_("receipt code"), max_length=20, unique=True)
+    # The vote's row in the published ballot ledger (voting/protocol.py): random, so the ledger
+    # cannot be joined with the published receipts, an address or a time.
+    ballot = models.CharField(_("ballot id"), max_length=32, unique=True, default=new_ballot_id)
+    # The first daily commitment whose ledger includes this vote (None: not committed yet).
+    commitment = models.PositiveIntegerField(_("first commitment"), null=True, blank=True)
     created_at = models.DateTimeField(_("cast"), db_index=True)
     invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True)
     invalidated_by = models.ForeignKey(
@@ -238,3 +249,57 @@ class FrozenCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.valid_votes}"
+
+
+class LedgerCommitment(models.Model):
+    """A published fingerprint of a fair's ballot ledger so far, made daily while voting runs and
+    at the close: how many ballots, and a hash chained to the previous commitment. No counts per
+    project: it proves later that the ledger was not rewritten, without revealing the race."""
+
+    fair = models.ForeignKey(Fair, on_delete=models.PROTECT, related_name="+", verbose_name=_("fair"))
+    sequence = models.PositiveIntegerField(_("number"))
+    created_at = models.DateTimeField(_("made"))
+    ballots = models.PositiveIntegerField(_("ballots"))
+    ledger_digest = models.CharField(_("ledger digest"), max_length=64)
+    chain_digest = models.CharField(_("chained digest"), max_length=64)
+
+    class Meta:
+        verbose_name = _("ledger commitment")
+        verbose_name_plural = _("ledger commitments")
+        ordering = ["fair", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "sequence"], name="voting_commitment_once_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fair_id} #{self.sequence}"
+
+
+class ResultsProtocol(models.Model):
+    """The frozen results of a fair: the SHA-256 of each canonical file and of them all.
+
+    The files themselves are generated from the database on demand (`voting.protocol`); the
+    digests, published at the freeze, are what an altered row would no longer match. A vote
+    invalidated afterwards makes a new, dated revision; earlier ones stay listed.
+    """
+
+    fair = models.ForeignKey(Fair, on_delete=models.PROTECT, related_name="+", verbose_name=_("fair"))
+    revision = models.PositiveIntegerField(_("revision"))
+    frozen_at = models.DateTimeField(_("frozen"))
+    digest = models.CharField(_("digest"), max_length=64)
+    file_digests = models.JSONField(_("file digests"), default=dict)
+    valid_votes = models.PositiveIntegerField(_("valid votes"))
+    invalidated_votes = models.PositiveIntegerField(_("invalidated votes"))
+    # Set by an invalidation after this revision; the next freeze run makes the next revision.
+    outdated_at = models.DateTimeField(_("outdated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("results protocol")
+        verbose_name_plural = _("results protocols")
+        ordering = ["fair", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "revision"], name="voting_protocol_once_per_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fair_id} r{self.revision}"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from fairportal import audit, page_cache, ratelimit
 from fairportal.locks import row_lock
 from projects.models import Fair, Project, ProjectState
-from voting import abuse, channels, identity
+from voting import abuse, channels, identity, protocol
 from voting.models import FrozenCount, FrozenTally, Vote, VoteCode, VotingAlert
 from voting.tasks import send_vote_code
 
@@ -393,6 +393,9 @@ def vote_invalidate(*, vote: Vote, actor, reason: str, now: datetime | None = No
             valid_votes=F("valid_votes") - 1
         )
         FrozenTally.objects.filter(fair_id=vote.fair_id).update(valid_votes=F("valid_votes") - 1)
+        # A frozen protocol no longer says what the database says: the next freeze run publishes
+        # a new, dated revision (the old one stays listed).
+        protocol.protocol_outdate(fair=vote.fair)
         audit.record(actor=actor, action="vote.invalidated", target=vote, reason=vote.invalidation_reason)
         page_cache.invalidate()  # the results page counts valid votes
     return vote

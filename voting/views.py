@@ -8,18 +8,20 @@ import logging
 
 from django.contrib import messages
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from fairportal.page_cache import cached_public_page
 from fairportal.ratelimit import client_ip, network_of, ratelimit
 from projects import selectors as project_selectors
-from voting import abuse, proof, selectors, services
+from voting import abuse, proof, protocol, selectors, services
 from voting.forms import CodeForm, VoteRequestForm, note_browser_check_shown, spend_stamp
+from voting.models import LedgerCommitment, ResultsProtocol
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +205,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     now = timezone.now()
     visible = fair.results_visible_at(now)
+    revisions = list(ResultsProtocol.objects.filter(fair=fair).order_by("-revision"))
     response = render(
         request,
         "voting/results.html",
@@ -210,8 +213,34 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             "fair": fair,
             "visible": visible,
             "nominations": selectors.tally_by_nomination(fair) if visible else [],
+            # Commitments are public from the first day of voting: they reveal no counts.
+            "commitments": list(LedgerCommitment.objects.filter(fair=fair).order_by("sequence")),
+            "protocol": revisions[0] if revisions else None,
+            "earlier_revisions": revisions[1:],
+            "protocol_files": protocol.FILES,
         },
     )
     if visible and fair.voting_open_at(now):
         response.page_cache_seconds = LIVE_RESULTS_CACHE_SECONDS
     return response
+
+
+@require_safe
+def protocol_file(request: HttpRequest, slug: str, name: str) -> StreamingHttpResponse:
+    """One canonical file of a frozen protocol, streamed from the database (voting/protocol.py)."""
+    fair = project_selectors.public_fairs().filter(slug=slug).first()
+    if fair is None or name not in protocol.FILES or protocol.latest_protocol(fair) is None:
+        raise Http404
+    response = StreamingHttpResponse(protocol.file_lines(fair, name), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{fair.slug}-{name}"'
+    return response
+
+
+@require_safe
+def protocol_counts_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """The counts with names, and a dictionary of every file's fields, for people and programs."""
+    fair = project_selectors.public_fairs().filter(slug=slug).first()
+    latest = protocol.latest_protocol(fair) if fair else None
+    if latest is None:
+        raise Http404
+    return JsonResponse(protocol.counts_document(fair, latest), json_dumps_params={"ensure_ascii": False})

@@ -7,7 +7,7 @@ from django.db import transaction
 from projects.demo_data import DEMO_FAIR_SLUGS
 from projects.models import Fair, ProjectState
 from voting import identity
-from voting.models import Channel, Vote, VoteCode
+from voting.models import Channel, FrozenTally, LedgerCommitment, ResultsProtocol, Vote, VoteCode
 
 DOMAINS = ["mail.kz", "mail.ru", "gmail.com", "yandex.kz", "inbox.kz", "bk.ru"]
 
@@ -32,6 +32,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["delete"]:
+            # What was frozen from the votes goes with them (the protocol protects its fair).
+            for model in (ResultsProtocol, LedgerCommitment, FrozenTally):
+                model.objects.filter(fair__slug__in=DEMO_FAIR_SLUGS).delete()
             deleted, _by_model = Vote.objects.filter(fair__slug__in=DEMO_FAIR_SLUGS).delete()
             VoteCode.objects.filter(fair__slug__in=DEMO_FAIR_SLUGS).delete()
             if options["verbosity"] >= 1:
