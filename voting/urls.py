@@ -12,6 +12,7 @@ urlpatterns = [
     path("vote/rules/", views.rules, name="rules"),
     path("vote/privacy/", views.privacy, name="privacy"),
     path("fairs/<slug:slug>/results/", views.results, name="results"),
+    path("fairs/<slug:slug>/protocol/protocol.pdf", views.protocol_document, name="protocol_pdf"),
     path("fairs/<slug:slug>/protocol/counts.json", views.protocol_counts_json, name="protocol_counts_json"),
     path("fairs/<slug:slug>/protocol/<str:name>", views.protocol_file, name="protocol_file"),
 ]

@@ -22,6 +22,7 @@ from projects import selectors as project_selectors
 from voting import abuse, proof, protocol, selectors, services
 from voting.forms import CodeForm, VoteRequestForm, note_browser_check_shown, spend_stamp
 from voting.models import LedgerCommitment, ResultsProtocol
+from voting.protocol_pdf import protocol_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -244,3 +245,17 @@ def protocol_counts_json(request: HttpRequest, slug: str) -> JsonResponse:
     if latest is None:
         raise Http404
     return JsonResponse(protocol.counts_document(fair, latest), json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def protocol_document(request: HttpRequest, slug: str) -> HttpResponse:
+    """The latest revision as a PDF in the page's language."""
+    fair = project_selectors.public_fairs().filter(slug=slug).first()
+    latest = protocol.latest_protocol(fair) if fair else None
+    if latest is None:
+        raise Http404
+    response = HttpResponse(protocol_pdf(fair, latest), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{fair.slug}-protocol-r{latest.revision}-{get_language()}.pdf"'
+    )
+    return response

@@ -1,14 +1,18 @@
 """The results protocol: anyone recomputes the counts and the digest; an altered row is caught."""
 
+import io
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from accounts.models import User
 from projects.models import ProjectState
@@ -164,3 +168,44 @@ def test_counts_json_names_the_projects_and_explains_every_field(client, closed)
     row = next(r for r in document["counts"] if r["project"] == first.pk)
     assert (row["project_title"], row["valid_votes"]) == ("Жоба 0", 3)
     assert set(document["fields"]) == set(protocol.FILES)
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("kk", "Жоба"), ("ru", "Проект")])
+def test_the_protocol_pdf_prints_the_counts_and_the_digest(client, closed, lang, heading):
+    fair, first, _second = closed
+    frozen = protocol.protocol_freeze(fair=fair)
+
+    response = client.get(url("voting:protocol_pdf", fair.slug, lang=lang))
+
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    compact = text.replace("\n", "")
+    assert frozen.digest in compact
+    assert first.title in text
+    assert heading in text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_freezes_publish_one_revision(closed):
+    fair, _first, _second = closed
+    barrier = threading.Barrier(3)
+    errors = []
+
+    def freeze():
+        try:
+            barrier.wait()
+            protocol.protocol_freeze(fair=fair)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=freeze) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert ResultsProtocol.objects.filter(fair=fair).count() == 1
+    assert LedgerCommitment.objects.filter(fair=fair).count() == 1

@@ -1,0 +1,19 @@
+"""Fonts for the PDFs the portal prints (certificates, protocols).
+
+Open Sans from the `ttf-opensans` package: Cyrillic with every Kazakh letter (Ә Ғ Қ Ң Ө Ұ Ү Һ І),
+embedded in each PDF so it prints the same anywhere. Nothing is fetched at run time.
+"""
+
+from functools import cache
+
+import ttf_opensans
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+REGULAR, BOLD = "OpenSans", "OpenSans-Bold"
+
+
+@cache
+def register_fonts() -> None:
+    pdfmetrics.registerFont(TTFont(REGULAR, str(ttf_opensans.OPENSANS_REGULAR.path)))
+    pdfmetrics.registerFont(TTFont(BOLD, str(ttf_opensans.OPENSANS_BOLD.path)))
