@@ -23,6 +23,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -36,7 +37,27 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import quote_etag
 
 CACHE_ALIAS = "pages"
-_GENERATION_KEY = "pages:generation"
+
+
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of the code, templates and catalogs this process serves pages with.
+
+    Part of every key, so a deploy never replays a page rendered by the previous release (a
+    template or a translation changed without any record changing). Read once per process.
+    """
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for pattern in ("templates/**/*", "*/templates/**/*", "locale/**/*.mo", "*/*.py", "*/templatetags/*.py"):
+        for path in sorted(root.glob(pattern)):
+            if path.is_file() and ".venv" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def _generation_key() -> str:
+    return f"pages:{code_version()}:generation"
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 
 
@@ -55,7 +76,7 @@ def _cache():
 
 def _new_generation() -> str:
     generation = secrets.token_hex(8)
-    _cache().set(_GENERATION_KEY, generation, timeout=None)
+    _cache().set(_generation_key(), generation, timeout=None)
     return generation
 
 
@@ -72,7 +93,7 @@ def invalidate() -> None:
 
 def current_generation() -> str:
     """For fragments cached in templates (`{% cache … using="pages" %}`) that must end with pages."""
-    return _cache().get(_GENERATION_KEY) or _new_generation()
+    return _cache().get(_generation_key()) or _new_generation()
 
 
 def _invalidate_on_signal(sender, **kwargs) -> None:
@@ -114,7 +135,7 @@ def _cacheable_request(request: HttpRequest) -> bool:
 def _key(request: HttpRequest) -> str:
     # Public pages live under /kk/, /ru/, /en/: the path says the language.
     path = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()
-    return f"pages:{path}"
+    return f"pages:{code_version()}:{path}"
 
 
 def _next_schedule_moment() -> float:
@@ -144,8 +165,8 @@ def _replay(request: HttpRequest, page: CachedPage) -> HttpResponse:
 def _stored_page(request: HttpRequest) -> tuple[str, CachedPage | None]:
     """The current generation and the page stored for this request, if still good."""
     key = _key(request)
-    found = _cache().get_many([_GENERATION_KEY, key])
-    generation = found.get(_GENERATION_KEY) or _new_generation()
+    found = _cache().get_many([_generation_key(), key])
+    generation = found.get(_generation_key()) or _new_generation()
     page = found.get(key)
     if page is not None and page.generation == generation and time.time() < page.expires_at:
         return generation, page

@@ -189,8 +189,10 @@ else:
         "LOCATION": str(BASE_DIR / "var" / "cache" / "pages"),
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
-# The longest a public page is replayed; any change to what it shows ends it at once anyway.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# The longest a public page is replayed; any change to what it shows ends it at once anyway, and
+# so does a new release (page_cache.code_version). Off under DEBUG, where templates change by
+# the minute without a restart.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
 
 # ---------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "accounts.User"

@@ -39,3 +39,4 @@ def isolated_settings(settings, tmp_path):
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
     caches["pages"].clear()
+    settings.PAGE_CACHE_SECONDS = 300  # as in production

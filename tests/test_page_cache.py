@@ -4,10 +4,13 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
+from fairportal import page_cache
 from projects import services as project_services
 from projects.models import ProjectState
 from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
@@ -144,3 +147,24 @@ def test_invalidating_a_vote_after_the_close_updates_the_results_page(client):
     voting_services.vote_invalidate(vote=votes[0], actor=organiser, reason="Bought")
 
     assert "1 valid vote in this nomination." in client.get(results).content.decode()
+
+
+def test_a_new_release_never_replays_the_previous_releases_pages(client, finalist, settings, tmp_path):
+    # The fingerprint covers the code, templates and catalogs under BASE_DIR: here a stand-in tree.
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("release 1")
+    settings.BASE_DIR = tmp_path
+    page = url("catalogue:project_detail", "en", finalist.pk)
+    page_cache.code_version.cache_clear()
+    try:
+        client.get(page)
+        template.write_text("release 2, deployed")
+        page_cache.code_version.cache_clear()  # a new process starts with the new code
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get(page)
+    finally:
+        page_cache.code_version.cache_clear()
+
+    assert len(queries) > 0  # rendered again, not replayed
