@@ -44,15 +44,17 @@ def code_version() -> str:
     """A fingerprint of the code, templates and catalogs this process serves pages with.
 
     Part of every key, so a deploy never replays a page rendered by the previous release (a
-    template or a translation changed without any record changing). Read once per process.
+    template or a translation changed without any record changing). Made from the files'
+    contents, not their times, so every node of one release shares its pages and their
+    invalidations. Read once per process.
     """
     root = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
     for pattern in ("templates/**/*", "*/templates/**/*", "locale/**/*.mo", "*/*.py", "*/templatetags/*.py"):
         for path in sorted(root.glob(pattern)):
             if path.is_file() and ".venv" not in path.parts:
-                stat = path.stat()
-                digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+                digest.update(f"{path.relative_to(root)}\n".encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
