@@ -103,6 +103,7 @@ def test_phone_numbers_are_refused_where_the_fair_has_no_sms(settings, finalist)
 @pytest.mark.django_db
 def test_an_sms_only_fair_takes_phone_numbers_and_says_so(settings, tmp_path, client, finalist):
     from django.urls import reverse
+    from django.utils import translation
 
     from tests.voting.test_views import start_data
 
@@ -110,7 +111,8 @@ def test_an_sms_only_fair_takes_phone_numbers_and_says_so(settings, tmp_path, cl
     settings.SMS_FILE_PATH = tmp_path / "sms.log"
     finalist.fair.voting_channels = ["sms"]
     finalist.fair.save()
-    page = reverse("voting:start", args=[finalist.pk])
+    with translation.override("en"):  # not whatever language an earlier test left active
+        page = reverse("voting:start", args=[finalist.pk])
 
     form = client.get(page).content.decode()
     refused = client.post(page, start_data(client, "voter@mail.kz")).content.decode()
