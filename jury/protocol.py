@@ -58,7 +58,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             "h2", body, fontName=BOLD, fontSize=12, leading=15, textColor=INK, spaceBefore=8
         ),
         "cell": ParagraphStyle("cell", body, fontSize=8.5, leading=10.5),
-        "head": ParagraphStyle("head", body, fontName=BOLD, fontSize=8.5, leading=10.5),
+        "head": ParagraphStyle("head", body, fontName=BOLD, fontSize=8, leading=10),
         "number": ParagraphStyle("number", body, fontSize=8.5, leading=10.5, alignment=TA_CENTER),
         "mono": ParagraphStyle("mono", body, fontSize=9, leading=12, wordWrap="CJK"),
     }
@@ -213,7 +213,7 @@ def _jurors_section(data: CommissionProtocol) -> list:
                 _("Scores final since"),
             ],
             rows,
-            [18 * mm, 60 * mm, 65 * mm, 28 * mm, 22 * mm, 22 * mm, 52 * mm],
+            [18 * mm, 58 * mm, 62 * mm, 28 * mm, 22 * mm, 27 * mm, 52 * mm],
             numeric_from=3,
         ),
     ]
@@ -221,8 +221,8 @@ def _jurors_section(data: CommissionProtocol) -> list:
 
 def _finalists_section(data: CommissionProtocol) -> list:
     codes = [criterion_code(position) for position in range(1, len(data.criteria) + 1)]
-    fixed = [12 * mm, 14 * mm, 62 * mm, 40 * mm]
-    tail = [18 * mm, 16 * mm, 16 * mm]
+    fixed = [15 * mm, 20 * mm, 55 * mm, 38 * mm]
+    tail = [18 * mm, 21 * mm, 25 * mm]
     criterion_width = max(12 * mm, (PAGE[0] - 2 * MARGIN - sum(fixed) - sum(tail)) / max(len(codes), 1))
     rows = []
     for row in data.finalists:

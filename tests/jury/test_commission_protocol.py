@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
@@ -15,6 +16,7 @@ from jury.models import ProtocolPublic, Review, Score
 from projects.models import ProjectState
 from tests.jury.conftest import submitted
 from tests.jury.factories import JurorFactory
+from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +247,32 @@ def test_the_protocol_takes_the_same_queries_whatever_the_size(
         project.save(update_fields=["state"])
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(protocol_url(review)).status_code == 200
+
+
+# ---------------------------------------------------------------- commands
+
+
+def test_the_auditors_command_writes_the_file_the_digest_is_of(shortlisted, tmp_path):
+    review = shortlisted["review"]
+    out, err = io.StringIO(), io.StringIO()
+    call_command("commission_scores", review.fair.slug, stdout=out, stderr=err)
+    assert out.getvalue().startswith("project_id,juror_id,criterion_id,value\n")
+    assert ",n/a\n" in out.getvalue()
+    assert hashlib.sha256(out.getvalue().encode()).hexdigest() == recomputed_digest(review)
+    assert recomputed_digest(review) in err.getvalue()
+
+
+def test_the_demo_commission_makes_the_archived_fairs_protocol_public(client):
+    fair = FairFactory(slug="demo-2025", opens=timezone.now() - timedelta(days=200))
+    nomination = NominationFactory(fair=fair)
+    for n, state in enumerate([ProjectState.FINALIST] * 3 + [ProjectState.NOT_SELECTED] * 4):
+        ProjectFactory(fair=fair, nomination=nomination, state=state, title=f"Demo {n}")
+    call_command("seed_demo_jury", verbosity=0)
+    call_command("seed_demo_jury", verbosity=0)  # once only
+    review = Review.objects.get(fair=fair)
+    assert review.jurors.count() == 7
+    assert review.shortlist_scores_sha256 == recomputed_digest(review)
+    text = flat(pdf_text(client.get(protocol_url(review, "ru"))))
+    assert "Гүлнар Әбілқызы" in text
+    assert "Demo 0" in text
+    assert "Demo 5" not in text
