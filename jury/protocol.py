@@ -130,6 +130,7 @@ def _review_section(data: CommissionProtocol) -> list:
         (_("Shortlist applied"), _when(review.shortlist_applied_at)),
         (_("Public voting opens"), _when(fair.voting_opens_at)),
         (_("Protocol generated"), _when(timezone.now())),
+        (_("Time zone"), timezone.get_current_timezone_name()),
     ]
     for label, value in lines:
         story.append(Paragraph(f"<b>{_text(label)}:</b> {_text(value)}", _styles()["body"]))

@@ -276,3 +276,10 @@ def test_the_demo_commission_makes_the_archived_fairs_protocol_public(client):
     assert "Гүлнар Әбілқызы" in text
     assert "Demo 0" in text
     assert "Demo 5" not in text
+
+
+def test_an_unpublished_fairs_protocol_is_not_public(client, shortlisted):
+    review = shortlisted["review"]
+    make_public(review)
+    type(review.fair).objects.filter(pk=review.fair_id).update(is_published=False)
+    assert client.get(protocol_url(review)).status_code == 404
