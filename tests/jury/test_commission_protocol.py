@@ -3,9 +3,12 @@
 import hashlib
 import io
 import re
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -283,3 +286,20 @@ def test_an_unpublished_fairs_protocol_is_not_public(client, shortlisted):
     make_public(review)
     type(review.fair).objects.filter(pk=review.fair_id).update(is_published=False)
     assert client.get(protocol_url(review)).status_code == 404
+
+
+def test_the_script_in_the_docs_recomputes_the_digest(shortlisted, tmp_path):
+    review = shortlisted["review"]
+    docs = (settings.BASE_DIR / "docs" / "commission-protocol.md").read_text(encoding="utf-8")
+    script = tmp_path / "digest.py"
+    script.write_text(docs.split("```python\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    rows = Score.objects.filter(evaluation__juror__review=review).values_list(
+        "evaluation__project_id", "evaluation__juror_id", "criterion_id", "value"
+    )
+    scores = tmp_path / "scores.csv"
+    # Unsorted on purpose: the script sorts.
+    scores.write_text("".join(f"{p},{j},{c},{'n/a' if v is None else v}\n" for p, j, c, v in reversed(rows)))
+    result = subprocess.run(
+        [sys.executable, str(script), str(scores)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == recomputed_digest(review)
