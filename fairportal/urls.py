@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("accounts.urls")),
     path("ngo/", include("projects.urls")),
     path("jury/", include("jury.urls")),
+    path("", include("jury.public_urls")),
     path("", include("projects.public_urls")),
     path("", include("voting.urls")),
     path("", include("awards.urls")),

@@ -15,14 +15,14 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit, spreadsheets
-from jury import exports, permissions, selectors, services
+from jury import exports, permissions, selectors, services, views
 from jury.models import Criterion, Evaluation, ExportJob, Juror, Recusal, Review, Score
 from projects.models import Nomination
 
@@ -63,7 +63,15 @@ class ReviewForm(forms.ModelForm):
 
     class Meta:
         model = Review
-        fields = ("fair", "opens_at", "closes_at", "instructions_kk", "instructions_ru", "instructions_en")
+        fields = (
+            "fair",
+            "opens_at",
+            "closes_at",
+            "instructions_kk",
+            "instructions_ru",
+            "instructions_en",
+            "protocol_public",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,12 +133,35 @@ class ReviewAdmin(admin.ModelAdmin):
             _("Instructions for jurors"),
             {"fields": ("instructions_kk", "instructions_ru", "instructions_en")},
         )
+        protocol = (
+            _("Commission protocol"),
+            {
+                "fields": (
+                    "protocol_public",
+                    "shortlist_applied_at",
+                    "shortlist_rule",
+                    "shortlist_scores_sha256",
+                )
+            },
+        )
         if obj is None:
             return ((None, {"fields": ("fair", "with_default_criteria")}), window, texts)
-        return ((None, {"fields": ("fair",)}), window, texts)
+        return ((None, {"fields": ("fair",)}), window, texts, protocol)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("fair",) if obj else ()
+        return ("fair", "shortlist_applied_at", "shortlist_rule", "shortlist_scores_sha256") if obj else ()
+
+    @admin.display(description=_("shortlist rule"))
+    def shortlist_rule(self, obj):
+        if obj.shortlist_applied_at is None:
+            return "—"
+        return gettext("top %(top_n)s %(scope)s, ties %(ties)s") % {
+            "top_n": obj.shortlist_top_n,
+            "scope": gettext("in each nomination")
+            if obj.shortlist_per_nomination
+            else gettext("in the whole fair"),
+            "ties": gettext("included") if obj.shortlist_include_ties else gettext("left out"),
+        }
 
     def get_inlines(self, request, obj):
         # Criteria come after the review exists (the usual five are created with it).
@@ -200,6 +231,11 @@ class ReviewAdmin(admin.ModelAdmin):
                 "<int:pk>/shortlist/",
                 self.admin_site.admin_view(self.shortlist_view),
                 name="{}_{}_shortlist".format(*info),
+            ),
+            path(
+                "<int:pk>/commission-protocol.<str:language>.pdf",
+                self.admin_site.admin_view(self.protocol_view),
+                name="{}_{}_protocol".format(*info),
             ),
             path(
                 "<int:pk>/invite/",
@@ -369,6 +405,14 @@ class ReviewAdmin(admin.ModelAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/jury/review/shortlist.html", context)
 
+    def protocol_view(self, request, pk, language):
+        """The commission's protocol, whether or not it is public yet."""
+        review = self._review(request, pk)
+        if language not in dict(settings.LANGUAGES):
+            raise Http404
+        with translation.override(language):
+            return views.commission_protocol_response(review)
+
     def invite_view(self, request, pk):
         review = get_object_or_404(Review.objects.select_related("fair"), pk=pk)
         if not request.user.has_perm("jury.add_juror"):
@@ -406,6 +450,7 @@ class ReviewAdmin(admin.ModelAdmin):
             extra_context["jurors"] = selectors.progress_by_juror(review)
             extra_context["can_view_ranking"] = permissions.can_view_ranking(request.user)
             extra_context["can_invite"] = request.user.has_perm("jury.add_juror")
+            extra_context["protocol_languages"] = settings.LANGUAGES
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -29,6 +29,14 @@ REVIEWED_STATES = (
 )
 
 
+class ProtocolPublic(models.TextChoices):
+    """When the commission's protocol (`jury.protocol`) is published on the fair's page."""
+
+    AFTER_VOTING_OPENS = "after_voting_opens", _("once public voting opens")
+    NOW = "now", _("as soon as the shortlist is applied")
+    NEVER = "never", _("never (organisers only)")
+
+
 class Review(models.Model):
     """A fair's expert review: when jurors may score, and what they are told."""
 
@@ -43,6 +51,30 @@ class Review(models.Model):
     instructions_ru = models.TextField(_("instructions for jurors (Russian)"), blank=True)
     instructions_en = models.TextField(_("instructions for jurors (English)"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    protocol_public = models.CharField(
+        _("commission protocol is public"),
+        max_length=20,
+        choices=ProtocolPublic.choices,
+        default=ProtocolPublic.AFTER_VOTING_OPENS,
+        help_text=_(
+            "The PDF with the criteria, the jurors' attendance, the finalists' averages and the "
+            "cut-off. Organisers can always download it here."
+        ),
+    )
+    # The rule of the last applied shortlist, which the protocol reports (`jury.services.shortlist_apply`).
+    shortlist_applied_at = models.DateTimeField(_("shortlist applied"), null=True, blank=True, editable=False)
+    shortlist_top_n = models.PositiveSmallIntegerField(
+        _("shortlist: finalists per group"), null=True, blank=True, editable=False
+    )
+    shortlist_per_nomination = models.BooleanField(
+        _("shortlist: in each nomination"), default=False, editable=False
+    )
+    shortlist_include_ties = models.BooleanField(
+        _("shortlist: ties at the cut-off included"), default=False, editable=False
+    )
+    shortlist_scores_sha256 = models.CharField(
+        _("shortlist: digest of the scores"), max_length=64, blank=True, editable=False
+    )
 
     instructions = TranslatedText("instructions")
 

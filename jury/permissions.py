@@ -5,7 +5,7 @@ Views ask them to decide what to show; `jury.services` asks them again before wr
 
 from datetime import datetime
 
-from jury.models import REVIEWED_STATES, ExportJob, Juror
+from jury.models import REVIEWED_STATES, ExportJob, Juror, ProtocolPublic, Review
 from projects.models import Membership, Project
 
 
@@ -54,3 +54,17 @@ def can_see_export(user, job: ExportJob) -> bool:
     """A ranking export, its progress and its file are for the person who asked alone, while
     they may still see the ranking: the file holds every juror's scores and comments."""
     return can_view_ranking(user) and job.requested_by_id == user.pk
+
+
+def can_see_commission_protocol(user, review: Review, now: datetime) -> bool:
+    """Organisers who see the ranking always may; everyone else once a shortlist was applied in
+    a published fair and the organisers' choice (`Review.protocol_public`) makes it public."""
+    if can_view_ranking(user):
+        return True
+    if not review.fair.is_published or review.shortlist_applied_at is None:
+        return False
+    if review.protocol_public == ProtocolPublic.NOW:
+        return True
+    if review.protocol_public == ProtocolPublic.AFTER_VOTING_OPENS:
+        return now >= review.fair.voting_opens_at
+    return False

@@ -14,6 +14,7 @@ that equal means are recognised as ties and never split by rounding:
   their seat was narrowed to other nominations no longer count.
 """
 
+import hashlib
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -535,3 +536,109 @@ def progress_by_juror(review: Review) -> list[JurorProgress]:
                 progress.scored += 1
         result.append(JurorProgress(juror, progress))
     return result
+
+
+# ---------------------------------------------------------------- the commission's protocol
+
+# Every counted score of the review (the ones the ranking is computed from), in the order of
+# the canonical serialisation (`scores_canonical_csv`).
+_PROTOCOL_SCORES_SQL = f"""
+WITH counted AS ({_COUNTED_EVALUATIONS})
+SELECT c.project_id, c.juror_id, s.criterion_id, s.value
+FROM counted c
+JOIN jury_score s ON s.evaluation_id = c.id
+ORDER BY c.project_id, c.juror_id, s.criterion_id
+"""  # noqa: S608 - built from this module's constants only; every value is a parameter
+
+SCORES_CSV_HEADER = "project_id,juror_id,criterion_id,value\n"
+CANNOT_ASSESS = "n/a"
+
+
+def counted_scores(review: Review) -> list[tuple[int, int, int, int | None]]:
+    """(project id, juror id, criterion id, value or None) of every counted score, sorted; one query."""
+    table = ScaleTable.of([])
+    with connection.cursor() as cursor:
+        cursor.execute(_PROTOCOL_SCORES_SQL, _parameters(review, None, table))
+        return cursor.fetchall()
+
+
+def scores_canonical_csv(scores: Iterable[tuple[int, int, int, int | None]]) -> bytes:
+    """The scores as anyone with the scores export can write them again (docs/commission-protocol.md):
+    a header line, then one line per score `project_id,juror_id,criterion_id,value`, the value as
+    the juror gave it on the criterion's own scale or `n/a`, sorted by the three ids as numbers;
+    UTF-8, "\\n" after every line, no quotes, no spaces."""
+    lines = [SCORES_CSV_HEADER]
+    for project_id, juror_id, criterion_id, value in sorted(scores, key=lambda score: score[:3]):
+        lines.append(f"{project_id},{juror_id},{criterion_id},{CANNOT_ASSESS if value is None else value}\n")
+    return "".join(lines).encode()
+
+
+def scores_digest(scores: Iterable[tuple[int, int, int, int | None]]) -> str:
+    return hashlib.sha256(scores_canonical_csv(scores)).hexdigest()
+
+
+def criterion_means(
+    scores: Iterable[tuple[int, int, int, int | None]], criteria: Iterable[Criterion]
+) -> dict[tuple[int, int], Fraction]:
+    """(project id, criterion id) → the mean of the assessed scores on the ranking's 1–10 scale
+    (`1 + (value − 1) × 9 / (highest − 1)`), exactly; "cannot assess" is left out."""
+    spans = {criterion.pk: criterion.scale_max - 1 for criterion in criteria}
+    sums: dict[tuple[int, int], list[int]] = {}
+    for project_id, _juror_id, criterion_id, value in scores:
+        if value is None or criterion_id not in spans:
+            continue
+        entry = sums.setdefault((project_id, criterion_id), [0, 0])
+        entry[0] += value - 1
+        entry[1] += 1
+    return {
+        key: 1 + Fraction((SCALE - 1) * total, count * spans[key[1]]) for key, (total, count) in sums.items()
+    }
+
+
+@dataclass
+class CommissionProtocol:
+    """Everything the commission's protocol shows, read in a constant number of queries."""
+
+    review: Review
+    criteria: list[Criterion]
+    jurors: list[JurorProgress]
+    finalists: list[RankedProject]
+    means: dict[tuple[int, int], Fraction]  # (project id, criterion id) → mean on 1–10
+    shortlist: "object | None"  # jury.services.Shortlist of the stored rule, None before one was applied
+    scores_count: int
+    digest: str
+
+    @property
+    def scores_changed_since_shortlist(self) -> bool:
+        stored = self.review.shortlist_scores_sha256
+        return bool(stored) and stored != self.digest
+
+
+def commission_protocol(review: Review) -> CommissionProtocol:
+    """The protocol's data: the finalists are the projects that are finalists (or awarded) now,
+    in ranking order, whichever way they became one; the cut-off is the stored shortlist rule
+    applied to the current ranking."""
+    from jury import services  # services import this module
+
+    criteria = criteria_of(review)
+    rows = ranking(review, criteria=criteria)
+    scores = counted_scores(review)
+    shortlist = None
+    if review.shortlist_applied_at is not None and review.shortlist_top_n:
+        shortlist = services.shortlist_preview(
+            review=review,
+            top_n=review.shortlist_top_n,
+            per_nomination=review.shortlist_per_nomination,
+            include_ties=review.shortlist_include_ties,
+            rows=rows,
+        )
+    return CommissionProtocol(
+        review=review,
+        criteria=criteria,
+        jurors=progress_by_juror(review),
+        finalists=[row for row in rows if row.project.state in (ProjectState.FINALIST, ProjectState.AWARDED)],
+        means=criterion_means(scores, criteria),
+        shortlist=shortlist,
+        scores_count=len(scores),
+        digest=scores_digest(scores),
+    )

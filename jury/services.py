@@ -393,13 +393,22 @@ def _shortlist_group(
     return ShortlistGroup(nomination, entries, cut)
 
 
-def shortlist_preview(*, review: Review, top_n: int, per_nomination: bool, include_ties: bool) -> Shortlist:
+def shortlist_preview(
+    *,
+    review: Review,
+    top_n: int,
+    per_nomination: bool,
+    include_ties: bool,
+    rows: list[selectors.RankedProject] | None = None,
+) -> Shortlist:
     """Who would become a finalist: the best N scored projects overall or in each nomination.
 
     Projects tied with the N-th are all in when `include_ties`, all out otherwise, so the
     organisers decide a tie at the cut-off knowingly, never by the order of titles.
+    `rows`: the review's whole ranking, when the caller has it already.
     """
-    rows = selectors.ranking(review)
+    if rows is None:
+        rows = selectors.ranking(review)
     if not per_nomination:
         return Shortlist([_shortlist_group(rows, None, top_n, include_ties)])
     by_nomination: dict[int | None, list] = {}
@@ -469,6 +478,21 @@ def shortlist_apply(
             elif others_not_selected and project.pk in shortlist.turned_down_ids:
                 project_mark_not_selected(project=project, actor=actor)
                 turned_down += 1
+    # The rule the commission's protocol reports, with the digest of the scores it was applied to.
+    review.shortlist_applied_at = now
+    review.shortlist_top_n = top_n
+    review.shortlist_per_nomination = per_nomination
+    review.shortlist_include_ties = include_ties
+    review.shortlist_scores_sha256 = selectors.scores_digest(selectors.counted_scores(review))
+    review.save(
+        update_fields=[
+            "shortlist_applied_at",
+            "shortlist_top_n",
+            "shortlist_per_nomination",
+            "shortlist_include_ties",
+            "shortlist_scores_sha256",
+        ]
+    )
     # Plain text, so the review's history page in the admin shows it as it is.
     LogEntry.objects.log_actions(
         user_id=actor.pk,

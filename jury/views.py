@@ -12,16 +12,16 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from fairportal.locks import RETRY_AFTER_SECONDS, Busy
 from fairportal.ratelimit import ratelimit
-from jury import permissions, selectors, services
+from jury import permissions, protocol, selectors, services
 from jury.forms import FinaliseForm, RecusalForm, ScoringForm
-from jury.models import Juror
+from jury.models import Juror, Review
 from projects.media import parse_video_url
 from projects.models import Project
 
@@ -196,3 +196,28 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Welcome to the jury! Your password is set."))
         return redirect("jury:dashboard")
     return render(request, "jury/welcome.html", {"juror": juror, "form": form})
+
+
+# ---------------------------------------------------------------- the commission's protocol
+
+
+def commission_protocol_response(review: Review) -> HttpResponse:
+    """The protocol PDF in the active language, shown in the browser (the admin serves it too)."""
+    pdf = protocol.commission_protocol_pdf(selectors.commission_protocol(review))
+    language = translation.get_language() or "kk"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="commission-protocol-{review.fair.slug}-{language}.pdf"'
+    )
+    return response
+
+
+# Drawing the PDF of a national fair takes a while: generous for people, not for a loop.
+@never_cache
+@ratelimit(group="jury.protocol", key="ip", rate="120/h", methods=("GET",))
+def commission_protocol(request: HttpRequest, slug: str) -> HttpResponse:
+    """The fair's commission protocol; 404 until the organisers' choice makes it public."""
+    review = get_object_or_404(Review.objects.select_related("fair"), fair__slug=slug)
+    if not permissions.can_see_commission_protocol(request.user, review, timezone.now()):
+        raise Http404
+    return commission_protocol_response(review)

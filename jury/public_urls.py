@@ -1,0 +1,11 @@
+"""The jury's pages for everyone, under the fair's address (included at the site's root)."""
+
+from django.urls import path
+
+from jury import views
+
+app_name = "jury_public"
+
+urlpatterns = [
+    path("fairs/<slug:slug>/commission-protocol.pdf", views.commission_protocol, name="commission_protocol"),
+]
