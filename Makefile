@@ -69,6 +69,7 @@ setup: migrate compilemessages ## Database, translations and the local admin acc
 .PHONY: run serve worker
 run: setup ## Serve the portal with the development server on http://127.0.0.1:8000 (demo data on an empty database)
 	$(MANAGE) seed_demo --if-empty
+	-@$(MANAGE) seed_demo_jury --verbosity 0
 	-@$(MANAGE) seed_demo_votes --verbosity 0
 	-@$(MANAGE) seed_demo_awards --verbosity 0
 	-@$(MANAGE) freeze_tallies --verbosity 0
@@ -119,7 +120,9 @@ test: install-dev lint compilemessages ## Lint, then the whole test suite agains
 demo-reset: migrate ## Rebuild the demo fairs, NGOs and projects (only what seed_demo made)
 	$(MANAGE) seed_demo_awards --delete
 	$(MANAGE) seed_demo_votes --delete
+	$(MANAGE) seed_demo_jury --delete
 	$(MANAGE) seed_demo --reset
+	$(MANAGE) seed_demo_jury
 	$(MANAGE) seed_demo_votes
 	$(MANAGE) seed_demo_awards
 	$(MANAGE) freeze_tallies

@@ -60,6 +60,8 @@ def code_version() -> str:
 
 def _generation_key() -> str:
     return f"pages:{code_version()}:generation"
+
+
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 
 

@@ -7,3 +7,10 @@ class JuryConfig(AppConfig):
 
     name = "jury"
     verbose_name = _("Expert jury")
+
+    def ready(self) -> None:
+        from fairportal import page_cache
+        from jury import models
+
+        # The public fair page links the commission protocol once the review makes it public.
+        page_cache.invalidate_when_changed(models.Review)

@@ -303,3 +303,15 @@ def test_the_script_in_the_docs_recomputes_the_digest(shortlisted, tmp_path):
         [sys.executable, str(script), str(scores)], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == recomputed_digest(review)
+
+
+def test_the_fair_page_links_the_protocol_once_it_is_public(client, shortlisted):
+    review = shortlisted["review"]
+    with translation.override("kk"):
+        fair_page = reverse("catalogue:fair_detail", args=[review.fair.slug])
+    assert protocol_url(review) not in client.get(fair_page).content.decode()
+
+    review.protocol_public = ProtocolPublic.NOW  # as the review admin saves it: the cached
+    review.save()  # fair page must follow at once
+
+    assert protocol_url(review) in client.get(fair_page).content.decode()
