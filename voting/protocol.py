@@ -304,6 +304,20 @@ FIELDS = {
 }
 
 
+def channel_counts(fair: Fair) -> list[tuple[str, int, int]]:
+    """(channel, counted, invalidated) per way voters proved who they are (e-mail, SMS, card)."""
+    rows = (
+        _votes(fair)
+        .values("channel")
+        .annotate(
+            valid=Count("pk", filter=Q(invalidated_at__isnull=True)),
+            invalid=Count("pk", filter=Q(invalidated_at__isnull=False)),
+        )
+        .order_by("channel")
+    )
+    return [(row["channel"], row["valid"], row["invalid"]) for row in rows]
+
+
 def counts_document(fair: Fair, latest: ResultsProtocol) -> dict:
     from projects.models import Project
 
@@ -329,6 +343,10 @@ def counts_document(fair: Fair, latest: ResultsProtocol) -> dict:
                 "valid_votes": votes,
             }
             for nomination, project, votes in rows
+        ],
+        "by_channel": [
+            {"channel": channel, "valid_votes": valid, "invalidated_votes": invalid}
+            for channel, valid, invalid in channel_counts(fair)
         ],
         "fields": FIELDS,
     }

@@ -14,7 +14,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from fairportal.pdf import BOLD, REGULAR, register_fonts
 from projects.models import Fair
 from voting import protocol, selectors
-from voting.models import LedgerCommitment, ResultsProtocol
+from voting.models import Channel, LedgerCommitment, ResultsProtocol
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -80,6 +80,14 @@ def protocol_pdf(fair: Fair, revision: ResultsProtocol) -> bytes:
             for project, votes, _percent in group["rows"]
         ]
         story.append(_table(rows, [85 * mm, 65 * mm, 25 * mm]))
+    labels = dict(Channel.choices)
+    story.append(Paragraph(_("Votes by how voters proved who they are"), style["heading"]))
+    rows = [[_("Channel"), _("Valid votes"), _("Invalidated votes")]]
+    rows += [
+        [str(labels.get(channel, channel)), valid, invalid]
+        for channel, valid, invalid in protocol.channel_counts(fair)
+    ]
+    story.append(_table(rows, [95 * mm, 40 * mm, 40 * mm]))
     reasons = list(protocol.invalidation_rows(fair))[1:]
     if reasons:
         story.append(Paragraph(_("Invalidated votes by reason"), style["heading"]))

@@ -167,6 +167,7 @@ def test_counts_json_names_the_projects_and_explains_every_field(client, closed)
 
     row = next(r for r in document["counts"] if r["project"] == first.pk)
     assert (row["project_title"], row["valid_votes"]) == ("Жоба 0", 3)
+    assert document["by_channel"] == [{"channel": "email", "valid_votes": 4, "invalidated_votes": 1}]
     assert set(document["fields"]) == set(protocol.FILES)
 
 
