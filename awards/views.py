@@ -102,6 +102,7 @@ def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
             "check": check,
             "award": check.award,
             "revoked": check.revoked,
+            "subject": subject,
             "fair": subject.fair,
             "title": subject.title,
             "title_language": selectors.text_language(subject, "title", get_language()),

@@ -9,14 +9,16 @@ def fill_verification_codes(apps, schema_editor):
     """Every award given before certificates could be verified gets its own random code."""
     Award = apps.get_model("awards", "Award")
     used = set()
-    awards = list(Award.objects.filter(verification_code__isnull=True).only("pk"))
-    for award in awards:
+    pending = list(Award.objects.filter(verification_code__isnull=True).only("pk"))
+    for award in pending:
         code = awards.models.new_verification_code()
         while code in used:
             code = awards.models.new_verification_code()
         used.add(code)
         award.verification_code = code
-    Award.objects.bulk_update(awards, ["verification_code"], batch_size=500)
+    # Only this non-key column changes: no deferred foreign-key checks are queued, so the
+    # AlterField below may follow in the same transaction.
+    Award.objects.bulk_update(pending, ["verification_code"], batch_size=500)
 
 
 class Migration(migrations.Migration):
