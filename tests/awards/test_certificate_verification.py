@@ -231,13 +231,13 @@ def test_an_award_revoked_before_its_ceremony_was_published_leaves_no_trace(clie
     assert client.get(url("awards:verify_certificate", code)).status_code == 404
 
 
-@pytest.mark.parametrize("code", ["ZZZZZZZZ", "abc", "%3Cb%3Ex%3C%2Fb%3E"])
+@pytest.mark.parametrize("code", ["ZZZZZZZZ", "abc", "%3Cb%3Ex"])
 def test_an_unknown_code_is_a_clear_404(client, award, code):
     response = client.get(f"/kk/c/{code}/")
     assert response.status_code == 404
     html = response.content.decode()
     assert "Мұндай сертификат жоқ" in html
-    assert "<b>x</b>" not in html  # what was typed is shown, escaped
+    assert "<b>x" not in html  # what was typed is shown, escaped
 
 
 def test_unpublished_awards_cannot_be_verified(client, award):
