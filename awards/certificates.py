@@ -32,7 +32,7 @@ from awards.models import Award
 REGULAR, BOLD = "OpenSans", "OpenSans-Bold"
 INK = HexColor("#00618a")  # the site's brand blue
 GOLD = HexColor("#c99a2e")
-CITATION_CHARS = 360
+CITATION_CHARS = 290  # four lines in the width the QR code leaves
 QR_SIZE = 24 * mm
 
 
