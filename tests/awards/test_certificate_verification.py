@@ -155,9 +155,12 @@ def test_codes_are_unique_typeable_and_say_nothing_about_order(ceremony, nominat
     )
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_existing_awards_distinct_codes(award, ceremony, nomination, organiser):
     give(ceremony, nomination, organiser, title="Second", place=2)
+    # Inside the test's transaction (rolled back, schema included, so no other test sees it):
+    # PostgreSQL alters a table only once the deferred checks of the rows inserted above have run.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     executor = MigrationExecutor(connection)
     executor.migrate([("awards", "0003_one_peoples_choice_per_nomination")])
     executor.loader.build_graph()
