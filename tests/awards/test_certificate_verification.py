@@ -273,3 +273,14 @@ def test_guessing_codes_is_stopped_even_for_a_right_one(client, award, settings)
     assert client.get(url("awards:verify_certificate", "ZZZZZZZZ")).status_code == 429
     # Once over the limit, a right code is refused too: the limit tells nothing.
     assert client.get(url("awards:verify_certificate", award.verification_code)).status_code == 429
+
+
+def test_the_short_address_without_a_code_offers_a_box_to_type_it(client):
+    response = client.get(url("awards:verify", language="ru"))
+    assert response.status_code == 200
+    assert "Код, напечатанный под QR-кодом" in response.content.decode()
+    response = client.get(url("awards:verify", language="ru"), {"code": "not a code!"})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Такого сертификата нет" in html
+    assert 'value="not a code!"' in html  # what was typed stays in the box
