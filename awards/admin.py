@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from awards import exports, services
-from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto
+from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto, RevokedCertificate
 from fairportal import audit
 from projects.media import reencode_image
 from projects.models import Nomination, Project
@@ -340,15 +340,31 @@ class CeremonyAdmin(admin.ModelAdmin):
 
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
-    list_display = ("title", "project", "kind", "place", "nomination", "ceremony", "grant_amount")
+    list_display = (
+        "title",
+        "project",
+        "kind",
+        "place",
+        "nomination",
+        "ceremony",
+        "grant_amount",
+        "verification_code",
+    )
     list_filter = ("ceremony__fair", "kind", "nomination")
-    search_fields = ("title_kk", "title_ru", "title_en", "project__title", "project__organisation__name")
+    search_fields = (
+        "title_kk",
+        "title_ru",
+        "title_en",
+        "project__title",
+        "project__organisation__name",
+        "=verification_code",
+    )
     list_select_related = ("project", "nomination", "ceremony__fair")
     raw_id_fields = ("project",)
     actions = ["export_csv", "export_xlsx", "revoke_selected"]
     # Who received what, and at which ceremony, is decided when the award is given; a mistake is
     # removed (revoke) and given again, so the project's state follows.
-    readonly_fields = ("ceremony", "project", "kind")
+    readonly_fields = ("ceremony", "project", "kind", "verification_code")
 
     def has_add_permission(self, request):
         return False  # awards are given on their ceremony's page, through the service
@@ -388,3 +404,22 @@ class AwardAdmin(admin.ModelAdmin):
             details={"format": "xlsx", "awards": queryset.count()},
         )
         return exports.xlsx_response(queryset)
+
+
+@admin.register(RevokedCertificate)
+class RevokedCertificateAdmin(admin.ModelAdmin):
+    """The traces `award_revoke` leaves: read only, since the verification page reports them."""
+
+    list_display = ("verification_code", "title", "project_title", "organisation_name", "fair", "revoked_at")
+    list_filter = ("fair",)
+    search_fields = ("=verification_code", "project_title", "organisation_name")
+    list_select_related = ("fair",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

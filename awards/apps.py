@@ -12,4 +12,6 @@ class AwardsConfig(AppConfig):
         from awards import models
         from fairportal import page_cache
 
-        page_cache.invalidate_when_changed(models.Ceremony, models.CeremonyPhoto, models.Award)
+        page_cache.invalidate_when_changed(
+            models.Ceremony, models.CeremonyPhoto, models.Award, models.RevokedCertificate
+        )

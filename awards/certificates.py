@@ -3,19 +3,26 @@
 Drawn with ReportLab in Open Sans, which the `ttf-opensans` package ships (Cyrillic with
 every Kazakh letter: Ә Ғ Қ Ң Ө Ұ Ү Һ І), embedded in the PDF so it prints the same
 anywhere. Nothing is fetched at run time.
+
+Its corner carries a QR code of the certificate's verification address (settings.SITE_URL, the
+certificate's language, the award's random code) and the same address in print, for whoever
+types it: the page there says whether the certificate is real and still valid.
 """
 
 import io
 from functools import cache
 
+import qrcode
 import ttf_opensans
-from django.utils import formats, timezone
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -25,7 +32,25 @@ from awards.models import Award
 REGULAR, BOLD = "OpenSans", "OpenSans-Bold"
 INK = HexColor("#00618a")  # the site's brand blue
 GOLD = HexColor("#c99a2e")
-CITATION_CHARS = 360
+CITATION_CHARS = 290  # four lines in the width the QR code leaves
+QR_SIZE = 24 * mm
+
+
+def verification_url(award: Award, language: str | None = None) -> str:
+    """The absolute address of the award's verification page, in `language` (default: the active one)."""
+    with translation.override(language or translation.get_language()):
+        return settings.SITE_URL + reverse("awards:verify_certificate", args=[award.verification_code])
+
+
+def verification_qr_image(url: str):
+    """The QR code of `url` as a black-and-white image, with the standard quiet zone.
+
+    Error correction M (15 %): a creased or stamped certificate still scans.
+    """
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
+    code.add_data(url)
+    code.make(fit=True)
+    return code.make_image().get_image()
 
 
 @cache
@@ -88,17 +113,31 @@ def certificate_pdf(award: Award) -> bytes:
         y = _centred(pdf, award.prize, y - 1 * mm, REGULAR, 12, text_width)
     if award.citation:
         # Four lines at most, so a long citation never runs into the footer; the web page has it all.
-        _centred(pdf, Truncator(award.citation).chars(CITATION_CHARS), y - 5 * mm, REGULAR, 11, text_width)
+        # Narrower than the rest: the footer's QR code sits in the lower right corner.
+        _centred(
+            pdf, Truncator(award.citation).chars(CITATION_CHARS), y - 5 * mm, REGULAR, 11, width - 120 * mm
+        )
 
     ceremony = award.ceremony
     pdf.setFont(REGULAR, 12)
-    pdf.drawString(30 * mm, 28 * mm, str(fair))
+    pdf.drawString(30 * mm, 32 * mm, str(fair))
     place = f"{ceremony.city}, " if ceremony.city else ""
-    pdf.drawRightString(
-        width - 30 * mm,
-        28 * mm,
-        place + formats.date_format(timezone.localtime(ceremony.held_at), "DATE_FORMAT"),
+    pdf.drawString(
+        30 * mm, 26 * mm, place + formats.date_format(timezone.localtime(ceremony.held_at), "DATE_FORMAT")
     )
+    _draw_verification(pdf, award, right=width - 24 * mm, bottom=21 * mm)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _draw_verification(pdf: canvas.Canvas, award: Award, *, right: float, bottom: float) -> None:
+    """The QR code in the lower right corner, the address printed beneath it, a line above."""
+    url = verification_url(award)
+    pdf.drawImage(ImageReader(verification_qr_image(url)), right - QR_SIZE, bottom + 8 * mm, QR_SIZE, QR_SIZE)
+    pdf.setFillColor(HexColor("#1b1f24"))
+    pdf.setFont(REGULAR, 8)
+    pdf.drawRightString(right - QR_SIZE - 3 * mm, bottom + 8 * mm + QR_SIZE / 2, _("Check this certificate:"))
+    pdf.setFont(BOLD, 9)
+    # The whole address on one line, exactly as encoded: it is what a reader types.
+    pdf.drawRightString(right, bottom + 3 * mm, url)

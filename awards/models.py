@@ -4,10 +4,14 @@ An award is given at a fair's ceremony to a project (and so its NGO) of that fai
 are unique within a nomination of a fair (or within the fair, for awards without one).
 """
 
+import secrets
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fairportal.i18n_fields import TranslatedText
@@ -90,6 +94,18 @@ class AwardKind(models.TextChoices):
     PARTICIPANT = "participant", _("Participant")
 
 
+PLACE_CHOICES = [(1, _("1st place")), (2, _("2nd place")), (3, _("3rd place"))]
+
+# Typed from paper and read aloud: no 0/O, 1/I/L, no lower case. 31 symbols ** 8 ≈ 8.5 * 10**11
+# codes, so guessing one (rate-limited) is hopeless and the codes say nothing about order or count.
+VERIFICATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+VERIFICATION_CODE_LENGTH = 8
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_CODE_LENGTH))
+
+
 class AwardQuerySet(models.QuerySet):
     def public(self) -> "AwardQuerySet":
         """Awards of published fairs whose ceremony is published."""
@@ -117,7 +133,7 @@ class Award(models.Model):
         _("place"),
         null=True,
         blank=True,
-        choices=[(1, _("1st place")), (2, _("2nd place")), (3, _("3rd place"))],
+        choices=PLACE_CHOICES,
         validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
     title_kk = models.CharField(_("title (Kazakh)"), max_length=200)
@@ -133,6 +149,14 @@ class Award(models.Model):
     citation_ru = models.TextField(_("citation (Russian)"), blank=True)
     citation_en = models.TextField(_("citation (English)"), blank=True)
     created_at = models.DateTimeField(_("given"), auto_now_add=True)
+    verification_code = models.CharField(
+        _("verification code"),
+        max_length=16,
+        unique=True,
+        default=new_verification_code,
+        editable=False,
+        help_text=_("Printed on the certificate with a QR code; anyone can check the certificate with it."),
+    )
 
     title = TranslatedText("title")
     prize = TranslatedText("prize")
@@ -193,3 +217,54 @@ class Award(models.Model):
             raise ValidationError({"place": _("Only jury prizes and grants have places.")})
         if self.nomination_id and self.project_id and self.project.nomination_id != self.nomination_id:
             raise ValidationError({"project": _("This project is in another nomination.")})
+
+
+class RevokedCertificate(models.Model):
+    """What a revoked award's certificate said, so its verification page can say "revoked".
+
+    `award_revoke` deletes the award (its place may be given again) and writes this record, but
+    only for awards whose certificate was public: a certificate nobody could download needs no
+    trace. The texts are copies, so the record stays true when the project is edited later.
+    """
+
+    verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
+    fair = models.ForeignKey(
+        Fair, on_delete=models.CASCADE, related_name="revoked_certificates", verbose_name=_("fair")
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revoked_certificates",
+        verbose_name=_("project"),
+    )
+    project_title = models.CharField(_("project title"), max_length=200)
+    project_language = models.CharField(_("language of the project"), max_length=2)
+    organisation_name = models.CharField(_("organisation"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=AwardKind.choices)
+    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True, choices=PLACE_CHOICES)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=200)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    ceremony_held_at = models.DateTimeField(_("ceremony date"))
+    given_at = models.DateTimeField(_("given"))
+    revoked_at = models.DateTimeField(_("revoked"), default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    title = TranslatedText("title")
+
+    class Meta:
+        verbose_name = _("revoked certificate")
+        verbose_name_plural = _("revoked certificates")
+        ordering = ["-revoked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.verification_code}: {self.title} — {self.project_title}"

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from awards.models import Award, AwardKind, Ceremony
+from awards import selectors
+from awards.models import Award, AwardKind, Ceremony, RevokedCertificate, new_verification_code
 from fairportal import page_cache
 from fairportal.locks import row_lock
 from projects.models import Fair, Project, ProjectState
@@ -48,7 +49,15 @@ def award_give(
             % {"project": project.title, "state": project.get_state_display()},
             code="not_finalist",
         )
-    award = Award(ceremony=ceremony, project=project, kind=kind, nomination=nomination, place=place, **fields)
+    award = Award(
+        ceremony=ceremony,
+        project=project,
+        kind=kind,
+        nomination=nomination,
+        place=place,
+        verification_code=_free_verification_codes(1)[0],
+        **fields,
+    )
     award.full_clean()
     try:
         with transaction.atomic():
@@ -60,6 +69,27 @@ def award_give(
     if ceremony.is_published:
         _make_winner(project, kind, actor)
     return award
+
+
+def _free_verification_codes(count: int) -> list[str]:
+    """`count` new codes used by no award and no revoked certificate (a revoked code stays its own).
+
+    Collisions are about one in 10**11 per code: one query to rule them out is all it takes, and
+    the unique constraint still refuses the practically impossible concurrent twin.
+    """
+    while True:
+        codes = {new_verification_code() for _ in range(count)}
+        taken = set(
+            Award.objects.filter(verification_code__in=codes).values_list("verification_code", flat=True)
+        )
+        taken |= set(
+            RevokedCertificate.objects.filter(verification_code__in=codes).values_list(
+                "verification_code", flat=True
+            )
+        )
+        codes -= taken
+        if len(codes) == count:
+            return list(codes)
 
 
 def _make_winner(project: Project, kind: str, actor) -> None:
@@ -102,9 +132,16 @@ def award_participants(*, ceremony: Ceremony, actor) -> int:
     projects = Project.objects.filter(fair_id=ceremony.fair_id, state__in=AWARDABLE_STATES).exclude(
         pk__in=have
     )
+    projects = list(projects)
     awards = [
-        Award(ceremony=ceremony, project=project, kind=AwardKind.PARTICIPANT, **PARTICIPANT_TITLES)
-        for project in projects
+        Award(
+            ceremony=ceremony,
+            project=project,
+            kind=AwardKind.PARTICIPANT,
+            verification_code=code,
+            **PARTICIPANT_TITLES,
+        )
+        for project, code in zip(projects, _free_verification_codes(len(projects)), strict=True)
     ]
     # A concurrent run: the unique constraint keeps one award per project, the other is skipped.
     Award.objects.bulk_create(awards, ignore_conflicts=True)
@@ -115,11 +152,33 @@ def award_participants(*, ceremony: Ceremony, actor) -> int:
 @transaction.atomic
 def award_revoke(*, award: Award, actor) -> None:
     """Remove an award given by mistake. A winner whose last prize goes becomes a finalist again
-    (through the state service: history and e-mail)."""
+    (through the state service: history and e-mail).
+
+    If its certificate was public (it may have been printed), a `RevokedCertificate` keeps what it
+    said under its verification code, so checking the paper shows "revoked" rather than nothing.
+    """
     if not actor.has_perm("awards.delete_award") or not actor.has_perm("projects.change_project_state"):
         raise PermissionDenied
     with row_lock():
         project = Project.objects.select_for_update().get(pk=award.project_id)
+    public = selectors.public_awards().filter(pk=award.pk).first()
+    if public is not None:
+        RevokedCertificate.objects.create(
+            verification_code=public.verification_code,
+            fair=public.ceremony.fair,
+            project=public.project,
+            project_title=public.project.title,
+            project_language=public.project.content_language,
+            organisation_name=public.project.organisation.name,
+            kind=public.kind,
+            place=public.place,
+            title_kk=public.title_kk,
+            title_ru=public.title_ru,
+            title_en=public.title_en,
+            ceremony_held_at=public.ceremony.held_at,
+            given_at=public.created_at,
+            revoked_by=actor if getattr(actor, "pk", None) else None,
+        )
     award.delete()
     prizes_left = Award.objects.filter(project=project).exclude(kind=AwardKind.PARTICIPANT).exists()
     if project.state == ProjectState.AWARDED and not prizes_left:
