@@ -10,10 +10,8 @@ types it: the page there says whether the certificate is real and still valid.
 """
 
 import io
-from functools import cache
 
 import qrcode
-import ttf_opensans
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -23,13 +21,11 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from awards.models import Award
+from fairportal.pdf import BOLD, REGULAR, register_fonts
 
-REGULAR, BOLD = "OpenSans", "OpenSans-Bold"
 INK = HexColor("#00618a")  # the site's brand blue
 GOLD = HexColor("#c99a2e")
 CITATION_CHARS = 290  # four lines in the width the QR code leaves
@@ -53,12 +49,6 @@ def verification_qr_image(url: str):
     return code.make_image().get_image()
 
 
-@cache
-def _register_fonts() -> None:
-    pdfmetrics.registerFont(TTFont(REGULAR, str(ttf_opensans.OPENSANS_REGULAR.path)))
-    pdfmetrics.registerFont(TTFont(BOLD, str(ttf_opensans.OPENSANS_BOLD.path)))
-
-
 def _centred(pdf: canvas.Canvas, text: str, y: float, font: str, size: float, width: float) -> float:
     """Draw `text` centred, wrapped to `width`; return the y below it."""
     for line in simpleSplit(text, font, size, width):
@@ -70,7 +60,7 @@ def _centred(pdf: canvas.Canvas, text: str, y: float, font: str, size: float, wi
 
 def certificate_pdf(award: Award) -> bytes:
     """The certificate in the active language (texts fall back as on the site)."""
-    _register_fonts()
+    register_fonts()
     width, height = landscape(A4)
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=(width, height))

@@ -17,3 +17,5 @@ REGULAR, BOLD = "OpenSans", "OpenSans-Bold"
 def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(REGULAR, str(ttf_opensans.OPENSANS_REGULAR.path)))
     pdfmetrics.registerFont(TTFont(BOLD, str(ttf_opensans.OPENSANS_BOLD.path)))
+    # <b> in a platypus Paragraph picks the bold face of the family.
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)

@@ -17,7 +17,6 @@ tables are `LongTable`s that repeat their header on each page. Texts in the acti
 import io
 from functools import cache
 
-import ttf_opensans
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,26 +25,17 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
+from fairportal.pdf import BOLD, REGULAR, register_fonts
 from jury.selectors import CommissionProtocol
 
-REGULAR, BOLD = "OpenSans", "OpenSans-Bold"
 INK = colors.HexColor("#00618a")
 RULE = colors.HexColor("#b9c6cf")
 SHADE = colors.HexColor("#eef3f6")
 PAGE = landscape(A4)
 MARGIN = 15 * mm
-
-
-@cache
-def _register_fonts() -> None:
-    pdfmetrics.registerFont(TTFont(REGULAR, str(ttf_opensans.OPENSANS_REGULAR.path)))
-    pdfmetrics.registerFont(TTFont(BOLD, str(ttf_opensans.OPENSANS_BOLD.path)))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
 
 
 @cache
@@ -365,7 +355,7 @@ def _digest_section(data: CommissionProtocol) -> list:
 
 def commission_protocol_pdf(data: CommissionProtocol) -> bytes:
     """The protocol in the active language."""
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     fair = data.review.fair
     title = f"{_('Protocol of the expert commission')} — {fair.title}"
