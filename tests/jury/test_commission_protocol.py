@@ -19,18 +19,10 @@ from jury.models import ProtocolPublic, Review, Score
 from projects.models import ProjectState
 from tests.jury.conftest import submitted
 from tests.jury.factories import JurorFactory
+from tests.jury.test_setup_and_shortlist import score
 from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def score(juror, project, criteria, *values):
-    services.evaluation_save(
-        juror=juror,
-        project=project,
-        answers={criterion.pk: value for criterion, value in zip(criteria, values, strict=True)},
-        comment="",
-    )
 
 
 @pytest.fixture
