@@ -34,6 +34,7 @@ class IdentityChannel(models.TextChoices):
 
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    CARD = "card", _("Voting cards handed out at the fair")
 
 
 def default_voting_channels() -> list[str]:

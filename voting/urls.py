@@ -1,6 +1,6 @@
 from django.urls import path
 
-from voting import views
+from voting import card_views, views
 
 app_name = "voting"
 
@@ -11,5 +11,7 @@ urlpatterns = [
     path("vote/receipt/", views.receipt_check, name="receipt_check"),
     path("vote/rules/", views.rules, name="rules"),
     path("vote/privacy/", views.privacy, name="privacy"),
+    path("vote/card/", card_views.card_enter, name="card_enter"),
+    path("vote/card/<str:code>/", card_views.card_ballot, name="card"),
     path("fairs/<slug:slug>/results/", views.results, name="results"),
 ]
