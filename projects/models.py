@@ -71,8 +71,9 @@ class Fair(models.Model):
         default=default_voting_channels,
         help_text=_(
             "Each person votes once per identity: an e-mail address is cheap to obtain, a mobile "
-            "number needs a real SIM card. Choose SMS only for fairs with a large prize (needs an "
-            "SMS gateway). Fixed once voting opens."
+            "number needs a real SIM card, a voting card is handed out at the fair (one vote per "
+            "card; create and print them under Voting). Choose SMS only for fairs with a large "
+            "prize (needs an SMS gateway). Fixed once voting opens."
         ),
     )
     live_results = models.BooleanField(

@@ -50,8 +50,10 @@ def card_enter(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@ratelimit(group="voting.card", key="ip", rate="60/10m", methods=("GET", "POST"))
-@ratelimit(group="voting.card", key=client_network, rate="600/10m", methods=("GET", "POST"))
+# Per address and network, generous: a stand's visitors share the venue's Wi-Fi, and each vote
+# is three requests (ballot, confirmation, vote). Wrong codes have their own limits (voting.cards).
+@ratelimit(group="voting.card-ballot", key="ip", rate="300/10m", methods=("GET", "POST"))
+@ratelimit(group="voting.card-ballot", key=client_network, rate="900/10m", methods=("GET", "POST"))
 def card_ballot(request: HttpRequest, code: str) -> HttpResponse:
     """The card's ballot: the fair's finalists by nomination; then a confirmation; then the vote."""
     ip = client_ip(request)

@@ -43,9 +43,12 @@ from voting.models import CardBatch, Channel, Vote, VotingCard
 CODE_LENGTH = 12
 CODE_GROUP = 3  # "ABC-DEF-GHJ-KLM": four groups of three, unlike a receipt's three of four
 MAX_BATCH_SIZE = 2000
-# Unknown, spent or refused codes per network (IPv4 /24, IPv6 /48) per hour. A venue's Wi-Fi puts
-# many honest visitors behind one network, and some mistype; a guesser gets 30 tries in 2⁶⁰.
-MAX_WRONG_CARDS_PER_NETWORK = 30
+# Unknown, spent or refused codes per hour, per client address and per network (IPv4 /24, IPv6
+# /48). With 60-bit codes these limits only brake bulk scanning; guessing fails on the codes'
+# length alone. The per-network limit is loose because a venue's Wi-Fi or a carrier's NAT puts
+# many honest visitors behind one network and some rescan a card they have already used.
+MAX_WRONG_CARDS_PER_ADDRESS = 30
+MAX_WRONG_CARDS_PER_NETWORK = 200
 WRONG_CARDS_PERIOD = 3600
 
 audit.register_actions(
@@ -225,17 +228,23 @@ def _unusable() -> services.VotingError:
     )
 
 
-def _failures_key(ip: str) -> str:
+def _failure_limits(ip: str) -> list[tuple[str, int]]:
+    """(counter key, limit): the client's address (an IPv6 /64: one subscriber) and its network."""
     network = identity.network_of(ip) or "unknown"
-    if ":" in network:  # one subscriber gets a whole IPv6 /48
+    address = network if ":" in network else (ip or "unknown")
+    if ":" in network:  # a subscriber may get a whole IPv6 /48
         with contextlib.suppress(ValueError):
             network = str(ipaddress.ip_network(network).supernet(new_prefix=48))
-    return f"voting.card-failures:{network}"
+    return [
+        (f"voting.card-failures:address:{ratelimit.digest(address)}", MAX_WRONG_CARDS_PER_ADDRESS),
+        (f"voting.card-failures:network:{network}", MAX_WRONG_CARDS_PER_NETWORK),
+    ]
 
 
 def _check_not_locked(ip: str, now: datetime) -> None:
-    if ratelimit.is_over(
-        _failures_key(ip), limit=MAX_WRONG_CARDS_PER_NETWORK, period=WRONG_CARDS_PERIOD, now=now
+    if any(
+        ratelimit.is_over(key, limit=limit, period=WRONG_CARDS_PERIOD, now=now)
+        for key, limit in _failure_limits(ip)
     ):
         raise services.VotingError(
             _(
@@ -247,7 +256,8 @@ def _check_not_locked(ip: str, now: datetime) -> None:
 
 def _count_failure(ip: str, now: datetime) -> None:
     # In autocommit, after any transaction: the failure is kept whatever happens next.
-    ratelimit.hit(_failures_key(ip), limit=MAX_WRONG_CARDS_PER_NETWORK, period=WRONG_CARDS_PERIOD, now=now)
+    for key, limit in _failure_limits(ip):
+        ratelimit.hit(key, limit=limit, period=WRONG_CARDS_PERIOD, now=now)
 
 
 def _usable_card(code: str, *, lock: bool) -> tuple[VotingCard, CardBatch] | None:

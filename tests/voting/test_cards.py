@@ -73,7 +73,8 @@ def vote_with_card(client, code: str, project, lang: str = "kk"):
 
 def test_only_digests_of_the_codes_are_stored(card_fair, organiser):
     batch, codes = make_batch(card_fair, organiser, size=5)
-    assert len(codes) == 5 and len({code for _n, code in codes}) == 5
+    assert len(codes) == 5
+    assert len({code for _n, code in codes}) == 5
     stored = " ".join(
         str(value)
         for row in [
@@ -93,7 +94,8 @@ def test_a_code_has_sixty_bits_from_the_unambiguous_alphabet(card_fair, organise
     _batch, codes = make_batch(card_fair, organiser, size=20)
     for _number, code in codes:
         raw = cards.normalise_code(code)
-        assert len(raw) == 12 and set(raw) <= set("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        assert len(raw) == 12
+        assert set(raw) <= set("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         assert code == "-".join([raw[:3], raw[3:6], raw[6:9], raw[9:]])
 
 
@@ -114,10 +116,12 @@ def test_a_card_votes_once_and_only_once(client, finalists, organiser):
     assert "no-store" in page["Cache-Control"] or "max-age=0" in page["Cache-Control"]
     assert all(project.title in page.content.decode() for project in finalists)
     confirm = client.post(card_path(code), {"project": finalists[1].pk}, REMOTE_ADDR=IP)
-    assert "Жасыл аула" in confirm.content.decode() and Vote.objects.count() == 0
+    assert "Жасыл аула" in confirm.content.decode()
+    assert Vote.objects.count() == 0
 
     done = vote_with_card(client, code, finalists[1])
-    assert done.status_code == 302 and done["Location"] == reverse("voting:done")
+    assert done.status_code == 302
+    assert done["Location"] == reverse("voting:done")
     vote = Vote.objects.get()
     assert (vote.project, vote.channel) == (finalists[1], Channel.CARD)
     receipt = client.get(done["Location"])
@@ -131,12 +135,25 @@ def test_a_card_votes_once_and_only_once(client, finalists, organiser):
     assert Vote.objects.count() == 1
 
 
+def test_the_ballot_needs_few_queries_whatever_the_number_of_finalists(
+    client, finalists, organiser, django_assert_max_num_queries
+):
+    fair = finalists[0].fair
+    for _ in range(20):
+        ProjectFactory(fair=fair, nomination=finalists[2].nomination, state=ProjectState.FINALIST)
+    _batch, [(_n, code), *_rest] = make_batch(fair, organiser)
+    with django_assert_max_num_queries(10):
+        page = client.get(card_path(code), REMOTE_ADDR=IP)
+    assert page.content.decode().count('name="project"') == 23
+
+
 def test_a_typed_code_with_spaces_and_lower_case_leads_to_the_ballot(client, finalists, organiser):
     _batch, [(_n, code), *_rest] = make_batch(finalists[0].fair, organiser)
     typed = code.replace("-", " ").lower()
     with translation.override("ru"):
         response = client.post(reverse("voting:card_enter"), {"code": typed}, REMOTE_ADDR=IP)
-    assert response.status_code == 302 and response["Location"] == card_path(code, "ru")
+    assert response.status_code == 302
+    assert response["Location"] == card_path(code, "ru")
 
 
 def test_unknown_and_spent_codes_get_the_same_answer(client, finalists, organiser):
@@ -153,20 +170,29 @@ def test_unknown_and_spent_codes_get_the_same_answer(client, finalists, organise
     assert client.get(card_path(spent, "ru"), REMOTE_ADDR=IP).context["refusal"] == unknown_error[0]
 
 
-def test_guessing_is_limited_per_network(client, finalists, organiser):
-    _batch, [(_n, code), *_rest] = make_batch(finalists[0].fair, organiser)
-    for n in range(cards.MAX_WRONG_CARDS_PER_NETWORK):
+def test_guessing_is_limited_per_address_and_per_network(client, finalists, organiser):
+    _batch, codes = make_batch(finalists[0].fair, organiser, size=3)
+    for n in range(cards.MAX_WRONG_CARDS_PER_ADDRESS):
         with pytest.raises(services.VotingError) as refused:
-            cards.card_fair(code=f"WRONG{n:07d}", ip=f"198.51.100.{n % 200}")
+            cards.card_fair(code=f"WRONG{n:07d}", ip="198.51.100.1")
         assert refused.value.code == "unusable"
-    # Now even the right code is refused from that network …
+    # Now even a right code is refused from that address …
     with pytest.raises(services.VotingError) as locked:
-        cards.card_vote(code=code, project=finalists[0], ip="198.51.100.250")
+        cards.card_vote(code=codes[0][1], project=finalists[0], ip="198.51.100.1")
     assert locked.value.code == "locked"
-    page = client.get(card_path(code, "ru"), REMOTE_ADDR="198.51.100.9")
+    page = client.get(card_path(codes[0][1], "ru"), REMOTE_ADDR="198.51.100.1")
     assert "Слишком много" in page.context["refusal"]
-    # … while another network votes with it.
-    assert cards.card_vote(code=code, project=finalists[0], ip=IP).channel == Channel.CARD
+    # … while a neighbour on the same network votes with it.
+    assert cards.card_vote(code=codes[0][1], project=finalists[0], ip="198.51.100.2").channel == Channel.CARD
+
+    # Guesses spread over the addresses of one network lock the network, not the others.
+    for n in range(cards.MAX_WRONG_CARDS_PER_NETWORK - cards.MAX_WRONG_CARDS_PER_ADDRESS):
+        with pytest.raises(services.VotingError):
+            cards.card_fair(code=f"GUESS{n:07d}", ip=f"198.51.100.{10 + n % 200}")
+    with pytest.raises(services.VotingError) as locked:
+        cards.card_vote(code=codes[1][1], project=finalists[0], ip="198.51.100.3")
+    assert locked.value.code == "locked"
+    assert cards.card_vote(code=codes[1][1], project=finalists[0], ip=IP).channel == Channel.CARD
 
 
 def test_a_card_of_one_fair_does_not_vote_in_another(finalists, organiser):
@@ -176,7 +202,8 @@ def test_a_card_of_one_fair_does_not_vote_in_another(finalists, organiser):
     )
     with pytest.raises(services.VotingError):
         cards.card_vote(code=code, project=other, ip=IP)
-    assert not Vote.objects.exists() and not VotingCard.objects.filter(used_at__isnull=False).exists()
+    assert not Vote.objects.exists()
+    assert not VotingCard.objects.filter(used_at__isnull=False).exists()
 
 
 def test_a_card_does_not_vote_outside_the_voting_window(finalists, organiser):
@@ -276,12 +303,14 @@ def test_the_pdf_renders_and_its_qr_codes_decode_to_the_cards_pages(settings, fi
     settings.SITE_URL = "https://fair.example.kz"
     batch, codes = make_batch(finalists[0].fair, organiser, size=12)
     pdf = cards_pdf(batch)
-    assert pdf.startswith(b"%PDF") and len(pypdfium2.PdfDocument(io.BytesIO(pdf))) == 2
+    assert pdf.startswith(b"%PDF")
+    assert len(pypdfium2.PdfDocument(io.BytesIO(pdf))) == 2
     expected = sorted(f"https://fair.example.kz/kk/vote/card/{code}/" for _n, code in codes[:10])
     assert decoded_qr_codes(pdf) == expected
     text = pypdfium2.PdfDocument(io.BytesIO(pdf))[0].get_textpage().get_text_range()
     assert codes[0][1] in text
-    assert "Ярмарка социальных проектов" in text and "Әлеуметтік жобалар жәрмеңкесі" in text
+    assert "Ярмарка социальных проектов" in text
+    assert "Әлеуметтік жобалар жәрмеңкесі" in text
     assert "телефон" in text.lower()  # the instruction, in Kazakh and Russian
 
 
@@ -306,15 +335,19 @@ def test_organisers_create_print_and_invalidate_batches_in_the_admin(client, fin
         add_url = reverse("admin:voting_cardbatch_add")
         changelist = reverse("admin:voting_cardbatch_changelist")
     refused = client.post(add_url, {"fair": fair.pk, "label": "Stand 4", "size": 50000})
-    assert refused.status_code == 200 and not CardBatch.objects.exists()
+    assert refused.status_code == 200
+    assert not CardBatch.objects.exists()
     created = client.post(add_url, {"fair": fair.pk, "label": "Stand 4", "size": 4})
     batch = CardBatch.objects.get()
-    assert created.status_code == 302 and batch.cards.count() == 4 and batch.created_by == organiser
+    assert created.status_code == 302
+    assert batch.cards.count() == 4
+    assert batch.created_by == organiser
 
     with translation.override("en"):
         pdf_url = reverse("admin:voting_cardbatch_pdf", args=[batch.pk])
     pdf = client.get(pdf_url)
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     batch.refresh_from_db()
     assert batch.printed_at is not None
 
@@ -327,9 +360,11 @@ def test_organisers_create_print_and_invalidate_batches_in_the_admin(client, fin
 
     action = {"action": "invalidate_batches", "_selected_action": [batch.pk], "index": 0}
     confirm = client.post(changelist, action)
-    assert confirm.status_code == 200 and "reason" in confirm.context["form"].fields
+    assert confirm.status_code == 200
+    assert "reason" in confirm.context["form"].fields
     no_reason = client.post(changelist, {**action, "apply": "1", "reason": ""})
-    assert no_reason.status_code == 200 and CardBatch.objects.get().invalidated_at is None
+    assert no_reason.status_code == 200
+    assert CardBatch.objects.get().invalidated_at is None
     client.post(changelist, {**action, "apply": "1", "reason": "Stolen stack"})
     assert CardBatch.objects.get().invalidated_at is not None
     assert Vote.objects.valid().count() == 0
