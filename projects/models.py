@@ -72,7 +72,7 @@ class Fair(models.Model):
         help_text=_(
             "Each person votes once per identity: an e-mail address is cheap to obtain, a mobile "
             "number needs a real SIM card, a voting card is handed out at the fair (one vote per "
-            "card; create and print them under Voting). Choose SMS only for fairs with a large "
+            "card; create and print them under Public voting). Choose SMS only for fairs with a large "
             "prize (needs an SMS gateway). Fixed once voting opens."
         ),
     )

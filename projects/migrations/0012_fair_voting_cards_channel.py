@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='fair',
             name='voting_channels',
-            field=fairportal.fields.ChoiceArrayField(base_field=models.CharField(choices=[('email', 'E-mail'), ('sms', 'SMS'), ('card', 'Voting cards handed out at the fair')], max_length=8), default=projects.models.default_voting_channels, help_text='Each person votes once per identity: an e-mail address is cheap to obtain, a mobile number needs a real SIM card, a voting card is handed out at the fair (one vote per card; create and print them under Voting). Choose SMS only for fairs with a large prize (needs an SMS gateway). Fixed once voting opens.', size=None, verbose_name='how voters prove who they are'),
+            field=fairportal.fields.ChoiceArrayField(base_field=models.CharField(choices=[('email', 'E-mail'), ('sms', 'SMS'), ('card', 'Voting cards handed out at the fair')], max_length=8), default=projects.models.default_voting_channels, help_text='Each person votes once per identity: an e-mail address is cheap to obtain, a mobile number needs a real SIM card, a voting card is handed out at the fair (one vote per card; create and print them under Public voting). Choose SMS only for fairs with a large prize (needs an SMS gateway). Fixed once voting opens.', size=None, verbose_name='how voters prove who they are'),
         ),
         migrations.AddConstraint(
             model_name='fair',
