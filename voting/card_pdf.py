@@ -12,12 +12,12 @@ import qrcode
 import qrcode.constants
 from django.conf import settings
 from django.utils import translation
-from django.utils.text import Truncator
 from django.utils.translation import gettext
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from awards.certificates import BOLD, INK, REGULAR, _register_fonts
@@ -28,7 +28,6 @@ COLUMNS, ROWS = 2, 5
 CARD_WIDTH, CARD_HEIGHT = A4[0] / COLUMNS, A4[1] / ROWS
 QR_SIZE = 44 * mm
 PADDING = 6 * mm
-TEXT_CHARS = 46  # a title line that fits beside the QR code at 8.5 pt
 
 
 def _qr_image(url: str) -> ImageReader:
@@ -37,6 +36,15 @@ def _qr_image(url: str) -> ImageReader:
     code.add_data(url)
     code.make(fit=True)
     return ImageReader(code.make_image(fill_color="black", back_color="white").get_image())
+
+
+def _fitted(text: str, font: str, size: float, width: float) -> tuple[str, float]:
+    """The text and a font size at which it fits `width`: smaller down to 6.5 pt, then cut short."""
+    while size > 6.5 and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 0.5
+    while len(text) > 1 and pdfmetrics.stringWidth(text, font, size) > width:
+        text = text[:-2].rstrip() + "…"
+    return text, size
 
 
 def _instruction(language: str) -> str:
@@ -61,25 +69,25 @@ def _draw_card(pdf: canvas.Canvas, batch: CardBatch, number: int, code: str, x: 
     left = x + QR_SIZE + PADDING
     top = y + CARD_HEIGHT - PADDING - 3 * mm
     fair = batch.fair
+    width = CARD_WIDTH - QR_SIZE - 1.5 * PADDING
     pdf.setFillColor(INK)
-    pdf.setFont(BOLD, 8.5)
-    pdf.drawString(left, top, Truncator(fair.title_kk).chars(TEXT_CHARS))
-    pdf.setFont(REGULAR, 8.5)
-    pdf.drawString(left, top - 4 * mm, Truncator(fair.title_ru).chars(TEXT_CHARS))
+    for offset, font, title in ((0, BOLD, fair.title_kk), (4 * mm, REGULAR, fair.title_ru)):
+        line, size = _fitted(title, font, 8.5, width)
+        pdf.setFont(font, size)
+        pdf.drawString(left, top - offset, line)
     pdf.setFillColor(HexColor("#1b1f24"))
     pdf.setFont(BOLD, 15)
     pdf.drawString(left, top - 14 * mm, code)
     pdf.setFont(REGULAR, 6.5)
     text = pdf.beginText(left, top - 21 * mm)
     text.setFont(REGULAR, 6.5)
-    width = CARD_WIDTH - QR_SIZE - 1.5 * PADDING
     for language in ("kk", "ru"):
         for line in simpleSplit(_instruction(language), REGULAR, 6.5, width):
             text.textLine(line)
     pdf.drawText(text)
     pdf.setFillColor(HexColor("#6c757d"))
     pdf.setFont(REGULAR, 6)
-    pdf.drawString(left, y + PADDING / 2, Truncator(f"{batch.label} · №{number}").chars(TEXT_CHARS + 10))
+    pdf.drawString(left, y + PADDING / 2, _fitted(f"{batch.label} · №{number}", REGULAR, 6, width)[0])
 
 
 def cards_pdf(batch: CardBatch) -> bytes:

@@ -62,6 +62,9 @@ def card_ballot(request: HttpRequest, code: str) -> HttpResponse:
     except services.VotingError as error:
         form = CardCodeForm(initial={"code": _grouped(code)})
         return render(request, "voting/cards/enter.html", {"form": form, "refusal": error.messages[0]})
+    refusal = _closed_message(fair, timezone.now())
+    if refusal:  # nothing of a fair that takes no votes, not even an unpublished one's finalists
+        return render(request, "voting/cards/ballot.html", {"fair": fair, "refusal": refusal})
     finalists = cards.card_finalists(fair)
     chosen = None
     error = ""
@@ -94,12 +97,14 @@ def card_ballot(request: HttpRequest, code: str) -> HttpResponse:
         "code": code,
         "chosen": chosen,
         "error": error,
-        "refusal": _closed_message(fair, timezone.now()),
     }
     return render(request, "voting/cards/ballot.html", context)
 
 
 def _closed_message(fair, now) -> str:
-    if not fair.is_published or fair.voting_open_at(now):
+    """Why this fair takes no votes now ("" while it does); an unpublished fair has not started."""
+    if fair.voting_open_at(now):
         return ""
-    return str(_("Voting has not started yet.") if now < fair.voting_opens_at else _("Voting has closed."))
+    if now >= fair.voting_closes_at and fair.is_published:
+        return str(_("Voting has closed."))
+    return str(_("Voting has not started yet."))

@@ -129,16 +129,23 @@ def card_batch_create(
     if not actor.has_perm("voting.add_cardbatch"):
         raise PermissionDenied
     label = check_batch(fair=fair, label=label, size=size)
-    now = now or timezone.now()
     with transaction.atomic():
-        batch = CardBatch.objects.create(
-            fair=fair, label=label, size=size, secret=secrets.token_hex(32), created_at=now, created_by=actor
-        )
-        codes = card_codes(batch)
-        VotingCard.objects.bulk_create(
-            VotingCard(batch=batch, number=number, code_digest=card_digest(code)) for number, code in codes
+        batch, codes = _batch_insert(
+            fair=fair, label=label, size=size, created_by=actor, now=now or timezone.now()
         )
         audit.record(actor=actor, action="card_batch.created", target=batch, details={"size": size})
+    return batch, codes
+
+
+def _batch_insert(*, fair: Fair, label: str, size: int, created_by, now: datetime):
+    """The rows of a new batch, no checks: `card_batch_create`, and the demo seeder."""
+    batch = CardBatch.objects.create(
+        fair=fair, label=label, size=size, secret=secrets.token_hex(32), created_at=now, created_by=created_by
+    )
+    codes = card_codes(batch)
+    VotingCard.objects.bulk_create(
+        VotingCard(batch=batch, number=number, code_digest=card_digest(code)) for number, code in codes
+    )
     return batch, codes
 
 

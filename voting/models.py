@@ -250,7 +250,9 @@ class CardBatch(models.Model):
     stack) takes every vote cast with its cards out of the count and refuses its cards.
     """
 
-    fair = models.ForeignKey(Fair, on_delete=models.PROTECT, related_name="+", verbose_name=_("fair"))
+    # CASCADE: a fair with votes cannot be deleted anyway (Vote.fair PROTECTs it), and one without
+    # votes takes its unused cards along (seed_demo --reset).
+    fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="+", verbose_name=_("fair"))
     label = models.CharField(
         _("label"),
         max_length=100,
@@ -301,7 +303,7 @@ class VotingCard(models.Model):
     """One printed card: only a keyed hash of its code, and when it was spent."""
 
     batch = models.ForeignKey(
-        CardBatch, on_delete=models.PROTECT, related_name="cards", verbose_name=_("batch")
+        CardBatch, on_delete=models.CASCADE, related_name="cards", verbose_name=_("batch")
     )
     number = models.PositiveIntegerField(_("number in the batch"))
     # HMAC of the code with VOTER_HASH_KEY; also the voter digest of the card's vote, so the

@@ -147,6 +147,13 @@ def test_the_ballot_needs_few_queries_whatever_the_number_of_finalists(
     assert page.content.decode().count('name="project"') == 23
 
 
+def test_the_short_address_printed_on_the_card_leads_to_the_form(client):
+    response = client.get("/vote/card/", HTTP_ACCEPT_LANGUAGE="kk")
+    assert response.status_code == 302
+    assert response["Location"] == "/kk/vote/card/"
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_a_typed_code_with_spaces_and_lower_case_leads_to_the_ballot(client, finalists, organiser):
     _batch, [(_n, code), *_rest] = make_batch(finalists[0].fair, organiser)
     typed = code.replace("-", " ").lower()
@@ -213,6 +220,22 @@ def test_a_card_does_not_vote_outside_the_voting_window(finalists, organiser):
         cards.card_vote(code=code, project=finalists[0], ip=IP, now=fair.voting_closes_at)
     assert refused.value.code == "closed"
     assert VotingCard.objects.filter(used_at__isnull=True).count() == 3  # the card is not spent
+
+
+def test_the_ballot_of_a_closed_or_unpublished_fair_shows_no_finalists(client, finalists, organiser):
+    fair = finalists[0].fair
+    _batch, [(_n, code), *_rest] = make_batch(fair, organiser)
+    fair.is_published = False
+    fair.save()
+    page = client.get(card_path(code, "ru"), REMOTE_ADDR=IP)
+    assert page.context["refusal"] == "Голосование ещё не началось."
+    assert finalists[0].title not in page.content.decode()
+    fair.is_published = True
+    fair.voting_closes_at = timezone.now() - timedelta(minutes=1)
+    fair.save()
+    page = client.get(card_path(code, "ru"), REMOTE_ADDR=IP)
+    assert page.context["refusal"] == "Голосование завершено."
+    assert 'name="project"' not in page.content.decode()
 
 
 def test_the_email_form_of_a_card_only_fair_says_so(finalists):
@@ -309,7 +332,8 @@ def test_the_pdf_renders_and_its_qr_codes_decode_to_the_cards_pages(settings, fi
     assert decoded_qr_codes(pdf) == expected
     text = pypdfium2.PdfDocument(io.BytesIO(pdf))[0].get_textpage().get_text_range()
     assert codes[0][1] in text
-    assert "Ярмарка социальных проектов" in text
+    assert finalists[0].fair.title_ru in text
+    assert finalists[0].fair.title_kk in text  # fitted to the card, not cut
     assert "Әлеуметтік жобалар жәрмеңкесі" in text
     assert "телефон" in text.lower()  # the instruction, in Kazakh and Russian
 

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('invalidated_at', models.DateTimeField(blank=True, null=True, verbose_name='invalidated')),
                 ('invalidation_reason', models.TextField(blank=True, verbose_name='reason for invalidation')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='projects.fair', verbose_name='fair')),
+                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.fair', verbose_name='fair')),
                 ('invalidated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invalidated by')),
             ],
             options={
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveIntegerField(verbose_name='number in the batch')),
                 ('code_digest', models.CharField(max_length=64, unique=True, verbose_name='code (hashed)')),
                 ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='used')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cards', to='voting.cardbatch', verbose_name='batch')),
+                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cards', to='voting.cardbatch', verbose_name='batch')),
             ],
             options={
                 'verbose_name': 'voting card',
