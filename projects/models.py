@@ -34,6 +34,7 @@ class IdentityChannel(models.TextChoices):
 
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    CARD = "card", _("Voting cards handed out at the fair")
 
 
 def default_voting_channels() -> list[str]:
@@ -70,8 +71,9 @@ class Fair(models.Model):
         default=default_voting_channels,
         help_text=_(
             "Each person votes once per identity: an e-mail address is cheap to obtain, a mobile "
-            "number needs a real SIM card. Choose SMS only for fairs with a large prize (needs an "
-            "SMS gateway). Fixed once voting opens."
+            "number needs a real SIM card, a voting card is handed out at the fair (one vote per "
+            "card; create and print them under Public voting). Choose SMS only for fairs with a large "
+            "prize (needs an SMS gateway). Fixed once voting opens."
         ),
     )
     live_results = models.BooleanField(

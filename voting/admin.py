@@ -22,12 +22,12 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +35,8 @@ from django.utils.translation import gettext_lazy as _
 from fairportal import audit, spreadsheets
 from fairportal.spreadsheets import EXPORT_TIME_ZONE
 from projects.models import Fair, Project, ProjectState
-from voting import selectors, services
-from voting.models import Vote, VotingAlert
+from voting import cards, selectors, services
+from voting.models import CardBatch, Vote, VotingAlert
 
 HIDDEN_UNTIL_CLOSED = _("hidden until voting closes")
 # The states `selectors.tally` counts: the projects people could vote for.
@@ -637,3 +637,190 @@ class VotingAlertAdmin(admin.ModelAdmin):
         for alert in queryset:
             services.alert_acknowledge(alert=alert, actor=request.user)
         self.message_user(request, _("Alerts acknowledged."), messages.SUCCESS)
+
+
+# ---------------------------------------------------------------- voting cards
+
+
+class CardBatchForm(forms.ModelForm):
+    class Meta:
+        model = CardBatch
+        fields = ["fair", "label", "size"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fair"):
+            try:
+                data["label"] = cards.check_batch(
+                    fair=data["fair"], label=data.get("label", ""), size=data.get("size")
+                )
+            except ValidationError as error:
+                field = {"size": "size", "label": "label"}.get(error.code, "fair")
+                self.add_error(field, error)
+        return data
+
+
+class CardBatchInvalidateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_(
+            "Why the votes cast with these cards should not count, e.g. “the stack of stand 4 was "
+            "stolen”. The reason is kept with the batch and each vote."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        error_messages={"required": _("Give a reason for invalidating votes.")},
+    )
+
+
+@admin.register(CardBatch)
+class CardBatchAdmin(admin.ModelAdmin):
+    """Batches of printed voting cards: created here, printed from a batch's page, invalidated
+    as a whole with a reason. Votes cast with the cards are in the votes list (channel "card")."""
+
+    form = CardBatchForm
+    list_display = ["label", "fair", "size", "printed_at", "used_count", "is_valid", "created_at"]
+    list_filter = ["fair"]
+    actions = ["invalidate_batches"]
+    readonly_fields = [
+        "fair",
+        "label",
+        "size",
+        "created_at",
+        "created_by",
+        "printed_at",
+        "used_count",
+        "print_link",
+        "votes_per_hour",
+        "invalidated_at",
+        "invalidated_by",
+        "invalidation_reason",
+    ]
+
+    def get_queryset(self, request):
+        return cards.batches_with_counts()
+
+    def get_fields(self, request, obj=None):
+        return ["fair", "label", "size"] if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # nothing of a batch changes by hand: print and invalidate are actions
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # its cards may have voted; invalidate instead
+
+    def has_invalidate_permission(self, request) -> bool:
+        return request.user.has_perm("voting.invalidate_cardbatch") and request.user.has_perm(
+            "voting.invalidate_vote"
+        )
+
+    def save_model(self, request, obj, form, change):
+        batch, _codes = cards.card_batch_create(
+            fair=obj.fair, label=obj.label, size=obj.size, actor=request.user
+        )
+        obj.pk, obj.secret, obj.created_at, obj.created_by = (
+            batch.pk,
+            batch.secret,
+            batch.created_at,
+            request.user,
+        )
+        obj._state.adding = False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # To the batch's page, where the PDF is printed.
+        return HttpResponseRedirect(reverse("admin:voting_cardbatch_change", args=[obj.pk]))
+
+    @admin.display(description=_("used"), ordering="used")
+    def used_count(self, obj: CardBatch) -> int:
+        return obj.used if hasattr(obj, "used") else obj.cards.filter(used_at__isnull=False).count()
+
+    @admin.display(description=_("valid"), boolean=True)
+    def is_valid(self, obj: CardBatch) -> bool:
+        return obj.invalidated_at is None
+
+    @admin.display(description=_("cards to print"))
+    def print_link(self, obj: CardBatch) -> str:
+        if obj.invalidated_at or not self.admin_site.name or not obj.pk:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:voting_cardbatch_pdf", args=[obj.pk]),
+            gettext("Download the PDF (A4, 10 cards a page)"),
+        )
+
+    @admin.display(description=_("cards used per hour"))
+    def votes_per_hour(self, obj: CardBatch) -> str:
+        rows = cards.votes_per_hour(obj)
+        if not rows:
+            return "—"
+        zone = EXPORT_TIME_ZONE
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            gettext("Hour"),
+            gettext("Cards used"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td></tr>",
+                ((timezone.localtime(hour, zone).strftime("%Y-%m-%d %H:00"), count) for hour, count in rows),
+            ),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="voting_cardbatch_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, pk: int):
+        batch = get_object_or_404(CardBatch.objects.select_related("fair"), pk=pk)
+        try:
+            pdf = cards.card_batch_print(batch=batch, actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:voting_cardbatch_change", args=[pk]))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="voting-cards-{batch.pk}.pdf"'
+        return response
+
+    @admin.action(
+        description=_("Invalidate the selected batches and their votes…"), permissions=["invalidate"]
+    )
+    def invalidate_batches(self, request, queryset):
+        form = CardBatchInvalidateForm(request.POST if "apply" in request.POST else None)
+        batches = list(queryset.order_by("pk"))
+        if form.is_valid():
+            total = 0
+            for batch in batches:
+                total += cards.card_batch_invalidate(
+                    batch=batch, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            self.message_user(
+                request,
+                ngettext(
+                    "The batches were invalidated; %(count)d vote was invalidated.",
+                    "The batches were invalidated; %(count)d votes were invalidated.",
+                    total,
+                )
+                % {"count": total},
+                messages.SUCCESS,
+            )
+            return None
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Invalidate voting cards"),
+            "subtitle": None,
+            "opts": self.opts,
+            "batches": batches,
+            "form": form,
+            "action_name": "invalidate_batches",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/voting/cardbatch/invalidate.html", context)

@@ -13,6 +13,7 @@ from projects.models import Fair, Nomination, Project
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    CARD = "card", _("Voting card")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -303,3 +304,82 @@ class ResultsProtocol(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fair_id} r{self.revision}"
+
+
+class CardBatch(models.Model):
+    """A stack of single-use voting cards printed for one stand, day or venue of a fair.
+
+    The cards' codes are never stored: each is derived from the batch's `secret` and the card's
+    number with the server's `VOTER_HASH_KEY` (`voting.cards.code_for`), so the PDF can be
+    printed again and a database dump alone reveals no code. Invalidating a batch (a stolen
+    stack) takes every vote cast with its cards out of the count and refuses its cards.
+    """
+
+    # CASCADE: a fair with votes cannot be deleted anyway (Vote.fair PROTECTs it), and one without
+    # votes takes its unused cards along (seed_demo --reset).
+    fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="+", verbose_name=_("fair"))
+    label = models.CharField(
+        _("label"),
+        max_length=100,
+        help_text=_("Where or when the cards are handed out, e.g. stand 4, Saturday."),
+    )
+    size = models.PositiveIntegerField(_("number of cards"))
+    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    printed_at = models.DateTimeField(_("last printed"), null=True, blank=True)
+    invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True)
+    invalidated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invalidated by"),
+    )
+    invalidation_reason = models.TextField(_("reason for invalidation"), blank=True)
+
+    class Meta:
+        verbose_name = _("batch of voting cards")
+        verbose_name_plural = _("batches of voting cards")
+        ordering = ["-created_at"]
+        permissions = [
+            ("print_cardbatch", _("Can print voting cards")),
+            ("invalidate_cardbatch", _("Can invalidate a batch of voting cards")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invalidated_at__isnull=True) | ~Q(invalidation_reason=""),
+                name="voting_cardbatch_invalidation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.size})"
+
+
+class VotingCard(models.Model):
+    """One printed card: only a keyed hash of its code, and when it was spent."""
+
+    batch = models.ForeignKey(
+        CardBatch, on_delete=models.CASCADE, related_name="cards", verbose_name=_("batch")
+    )
+    number = models.PositiveIntegerField(_("number in the batch"))
+    # HMAC of the code with VOTER_HASH_KEY; also the voter digest of the card's vote, so the
+    # one-vote constraint holds per card and a batch's votes are found without another link.
+    code_digest = models.CharField(_("code (hashed)"), max_length=64, unique=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("voting card")
+        verbose_name_plural = _("voting cards")
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="voting_card_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.batch.label} #{self.number}"

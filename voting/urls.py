@@ -1,6 +1,6 @@
 from django.urls import path
 
-from voting import views
+from voting import card_views, views
 
 app_name = "voting"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("vote/receipt/", views.receipt_check, name="receipt_check"),
     path("vote/rules/", views.rules, name="rules"),
     path("vote/privacy/", views.privacy, name="privacy"),
+    path("vote/card/", card_views.card_enter, name="card_enter"),
+    path("vote/card/<str:code>/", card_views.card_ballot, name="card"),
     path("fairs/<slug:slug>/results/", views.results, name="results"),
     path("fairs/<slug:slug>/protocol/protocol.pdf", views.protocol_document, name="protocol_pdf"),
     path("fairs/<slug:slug>/protocol/counts.json", views.protocol_counts_json, name="protocol_counts_json"),

@@ -637,6 +637,8 @@ ORGANISER_PERMISSIONS = {
     # Added by voting's migration 0005: they see voting alerts and acknowledge them.
     "voting.view_votingalert",
     "voting.change_votingalert",
+    # Added by voting's migration 0009: they create, print and invalidate batches of voting cards.
+    *(f"voting.{action}_cardbatch" for action in ("view", "add", "print", "invalidate")),
     # Added by jury's migration 0002: they set up reviews, seat jurors, may lift a recusal and
     # remove a criterion or a juror, read evaluations and see the ranking.
     *(f"jury.{action}_review" for action in ("view", "add", "change")),
