@@ -24,9 +24,8 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen import canvas
 
 from awards.models import Award
-from fairportal.pdf import BOLD, REGULAR, register_fonts
+from fairportal.pdf import BOLD, INK, REGULAR, register_fonts
 
-INK = HexColor("#00618a")  # the site's brand blue
 GOLD = HexColor("#c99a2e")
 CITATION_CHARS = 290  # four lines in the width the QR code leaves
 QR_SIZE = 24 * mm

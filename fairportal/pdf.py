@@ -7,10 +7,12 @@ embedded in each PDF so it prints the same anywhere. Nothing is fetched at run t
 from functools import cache
 
 import ttf_opensans
+from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 REGULAR, BOLD = "OpenSans", "OpenSans-Bold"
+INK = HexColor("#00618a")  # the site's brand blue
 
 
 @cache

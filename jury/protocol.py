@@ -28,10 +28,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
-from fairportal.pdf import BOLD, REGULAR, register_fonts
+from fairportal.pdf import BOLD, INK, REGULAR, register_fonts
 from jury.selectors import CommissionProtocol
 
-INK = colors.HexColor("#00618a")
 RULE = colors.HexColor("#b9c6cf")
 SHADE = colors.HexColor("#eef3f6")
 PAGE = landscape(A4)

@@ -20,7 +20,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
-from awards.certificates import BOLD, INK, REGULAR, _register_fonts
+from fairportal.pdf import BOLD, INK, REGULAR, register_fonts
 from voting import cards
 from voting.models import CardBatch
 
@@ -91,7 +91,7 @@ def _draw_card(pdf: canvas.Canvas, batch: CardBatch, number: int, code: str, x: 
 
 
 def cards_pdf(batch: CardBatch) -> bytes:
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(f"{batch.fair.title_kk} — {batch.label}")
