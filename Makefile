@@ -73,6 +73,7 @@ run: setup ## Serve the portal with the development server on http://127.0.0.1:8
 	-@$(MANAGE) seed_demo_votes --verbosity 0
 	-@$(MANAGE) seed_demo_awards --verbosity 0
 	-@$(MANAGE) freeze_tallies --verbosity 0
+	-@$(MANAGE) seed_demo_cards --verbosity 0
 	@echo "fairportal: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/kk/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -126,6 +127,7 @@ demo-reset: migrate ## Rebuild the demo fairs, NGOs and projects (only what seed
 	$(MANAGE) seed_demo_votes
 	$(MANAGE) seed_demo_awards
 	$(MANAGE) freeze_tallies
+	$(MANAGE) seed_demo_cards
 
 $(VENV)/.installed-bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --no-build-isolation -r requirements-bench.txt
