@@ -148,6 +148,12 @@ class Fair(models.Model):
             return Phase.CEREMONY
         return Phase.ARCHIVED
 
+    @property
+    def voting_channel_labels(self) -> list[str]:
+        """How this fair's voters prove who they are, in the page's language (its voting rules)."""
+        labels = dict(IdentityChannel.choices)
+        return [str(labels[channel]) for channel in self.voting_channels or [] if channel in labels]
+
     def voting_open_at(self, now: datetime) -> bool:
         return self.is_published and self.voting_opens_at <= now < self.voting_closes_at
 

@@ -298,3 +298,12 @@ def test_finalists_only_for_voters(client, fair):
 
     assert catalogue_titles(client, fair, finalists="on") == ["F"]
     assert sorted(catalogue_titles(client, fair)) == ["F", "S"]
+
+
+def test_the_fair_page_says_how_its_voters_prove_who_they_are(client, fair):
+    fair.voting_channels = ["email", "card"]
+    fair.save()
+
+    page = client.get(url("catalogue:fair_detail", "en", fair.slug)).content.decode()
+
+    assert "How to vote in this fair: E-mail, Voting cards handed out at the fair." in page
