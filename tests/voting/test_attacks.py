@@ -7,7 +7,7 @@ import contextlib
 import re
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -240,26 +240,31 @@ def test_a_strangers_request_reads_the_same_before_and_after_the_owner_votes(
 ):
     from voting import abuse
 
+    # Every request in one window of the per-address cap (fixed windows aligned to the epoch),
+    # whenever the test runs: in the middle of the current one.
+    _check_in, refuse, period = abuse.REQUESTS_PER_ADDRESS
+    now = datetime.fromtimestamp((int(time.time()) // period) * period + period // 2, tz=UTC)
     with django_capture_on_commit_callbacks(execute=True):
         code = services.vote_request_code(
-            project=finalist, address="owner@mail.kz", ip=VICTIM_IP, language="en"
+            project=finalist, address="owner@mail.kz", ip=VICTIM_IP, language="en", now=now
         )
-        _check_in, refuse, _period = abuse.REQUESTS_PER_ADDRESS
         for n in range(refuse - 1):  # the attacker's address is one request short of its cap
             services.vote_request_code(
-                project=finalist, address=f"filler{n}@mail.kz", ip=ATTACKER_IP, language="en"
+                project=finalist, address=f"filler{n}@mail.kz", ip=ATTACKER_IP, language="en", now=now
             )
 
     def probe():
         try:
             services.vote_request_code(
-                project=finalist, address="owner@mail.kz", ip=ATTACKER_IP, language="en"
+                project=finalist, address="owner@mail.kz", ip=ATTACKER_IP, language="en", now=now
             )
         except services.VotingError as error:
             return error.code
         return "sent"
 
-    services.vote_verify(code_id=code.pk, code=last_code("owner@mail.kz"), project=finalist, ip=VICTIM_IP)
+    services.vote_verify(
+        code_id=code.pk, code=last_code("owner@mail.kz"), project=finalist, ip=VICTIM_IP, now=now
+    )
 
     # Before the fix the probe succeeded while the owner's code was live and was refused after.
     assert probe() == "sent"
