@@ -1,7 +1,6 @@
 """Fair-floor voting cards: printed single-use codes, one vote each."""
 
 import io
-import threading
 from datetime import timedelta
 
 import pypdfium2
@@ -9,7 +8,6 @@ import pytest
 import zxingcpp
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -17,6 +15,7 @@ from accounts.models import User
 from fairportal.models import AuditEvent
 from projects.models import IdentityChannel, ProjectState
 from tests.accounts.factories import UserFactory
+from tests.concurrency import at_once
 from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
 from voting import cards, selectors, services
 from voting.card_pdf import cards_pdf
@@ -252,22 +251,10 @@ def test_the_email_form_of_a_card_only_fair_says_so(finalists):
 def test_two_phones_using_one_card_at_once_cast_exactly_one_vote(finalists):
     organiser = User.objects.create_superuser(email="cards@fair.kz", password="s3cret-pass-phrase")
     _batch, [(_n, code), *_rest] = make_batch(finalists[0].fair, organiser)
-    barrier, outcomes = threading.Barrier(8), []
-
-    def use(project):
-        try:
-            barrier.wait()
-            outcomes.append(cards.card_vote(code=code, project=project, ip=IP))
-        except services.VotingError as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=use, args=(finalists[n % 3],)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(
+        lambda project: cards.card_vote(code=code, project=project, ip=IP),
+        [(finalists[n % 3],) for n in range(8)],
+    )
 
     assert Vote.objects.count() == 1
     assert sum(isinstance(outcome, Vote) for outcome in outcomes) == 1

@@ -3,19 +3,18 @@
 import io
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from accounts.models import User
 from projects.models import ProjectState
+from tests.concurrency import at_once
 from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
 from tests.voting.factories import VoteFactory
 from voting import protocol, services
@@ -189,24 +188,8 @@ def test_the_protocol_pdf_prints_the_counts_and_the_digest(client, closed, lang,
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_freezes_publish_one_revision(closed):
     fair, _first, _second = closed
-    barrier = threading.Barrier(3)
-    errors = []
+    outcomes = at_once(lambda: protocol.protocol_freeze(fair=fair), [()] * 3)
 
-    def freeze():
-        try:
-            barrier.wait()
-            protocol.protocol_freeze(fair=fair)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=freeze) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert all(isinstance(outcome, ResultsProtocol) for outcome in outcomes), outcomes
     assert ResultsProtocol.objects.filter(fair=fair).count() == 1
     assert LedgerCommitment.objects.filter(fair=fair).count() == 1

@@ -1,15 +1,14 @@
 """The tally: one count over the valid votes while voting runs, frozen counts once it has closed."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
 from projects.models import ProjectState
+from tests.concurrency import at_once
 from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
 from tests.voting.factories import VoteFactory
 from voting import selectors, services
@@ -126,24 +125,8 @@ def test_concurrent_freezes_write_one_tally():
     fair = closed_fair()
     project, _other = finalists(fair)
     VoteFactory.create_batch(2, project=project)
-    barrier = threading.Barrier(4)
-    errors = []
+    outcomes = at_once(lambda: services.tally_freeze(fair=fair), [()] * 4)
 
-    def freeze():
-        try:
-            barrier.wait()
-            services.tally_freeze(fair=fair)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=freeze) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert all(isinstance(outcome, FrozenTally) for outcome in outcomes), outcomes
     assert FrozenTally.objects.count() == 1
     assert list(FrozenCount.objects.values_list("valid_votes", flat=True)) == [2]
