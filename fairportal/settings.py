@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "voting",
     "jury",
     "awards",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("projects.public_urls")),
     path("", include("voting.urls")),
     path("", include("awards.urls")),
+    path("", include("reports.urls")),
     # The admin's own log-in page gets the same limits as the portal's (it guards the most
     # powerful accounts); this pattern comes first, so it answers for admin/login/.
     path("admin/login/", rate_limited_login(admin.site.login), name="admin_login_limited"),

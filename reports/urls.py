@@ -1,0 +1,5 @@
+"""Public pages of the reports app (under the language prefix)."""
+
+app_name = "reports"
+
+urlpatterns: list = []
