@@ -16,7 +16,7 @@ class StaticPagesSitemap(LocalizedSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "about", "catalogue:fair_list"]
+        return ["home", "about", "catalogue:fair_list", "reports:open_data"]
 
     def location(self, item):
         return reverse(item)
