@@ -391,11 +391,11 @@ def test_the_index_lists_every_published_fair_with_its_field_dictionary(
     assert "Open fair 2026" in page
     assert url("reports:open_data_csv", "open-2026", "vote-totals") in page
     assert url("reports:open_data_csv", "voting-2026", "vote-totals") not in page
-    assert "<caption>" in page
+    assert '<caption id="caption-projects">' in page
     assert '<th scope="col">Meaning</th>' in page
     assert "CC BY 4.0" in page
     for field in opendata.PROJECT_FIELDS:
-        assert f"<code>{field.name}</code>" in page
+        assert f'<code class="text-break">{field.name}</code>' in page
 
 
 def test_json_downloads_and_the_index_end_with_the_pages_they_mirror(client, world):
