@@ -840,7 +840,7 @@ class NgoFeedback:
 
 def ngo_feedback(project: Project) -> NgoFeedback | None:
     """The project's feedback once a shortlist was applied, None before (or when not ranked);
-    a constant number of queries (six or seven)."""
+    a constant number of queries (eight; nine on a normalised basis)."""
     from jury import services  # services import this module
 
     review = Review.objects.select_related("fair").filter(fair_id=project.fair_id).first()
