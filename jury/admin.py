@@ -634,7 +634,7 @@ class EvaluationAdmin(admin.ModelAdmin):
     list_filter = ("juror__review",)
     search_fields = ("juror__user__email", "juror__user__full_name", "project__title")
     list_select_related = ("juror__user", "project")
-    readonly_fields = ("juror", "project", "comment", "created_at", "updated_at")
+    readonly_fields = ("juror", "project", "comment", "comment_for_ngo", "created_at", "updated_at")
     inlines = [ScoreInline]
 
     def get_queryset(self, request):

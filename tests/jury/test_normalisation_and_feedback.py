@@ -258,6 +258,21 @@ def test_the_ngo_reads_its_averages_score_cut_off_band_and_anonymous_comments(cl
         assert hidden not in page
 
 
+@pytest.mark.parametrize(
+    ("language", "phrases"),
+    [
+        ("ru", ["Отзыв жюри", "в нижней половине", "3 финалиста; у последнего 8,00."]),
+        ("kk", ["Қазылардың кері байланысы", "төменгі жартысында", "3 финалист; соңғысының ұпайы 8,00."]),
+    ],
+)
+def test_the_feedback_page_reads_in_russian_and_kazakh(client, applied, language, phrases):
+    a, _b = applied
+    client.force_login(MembershipFactory(organisation=a[0].organisation).user)
+    page = client.get(url("jury_ngo:feedback", a[0].pk, language=language)).content.decode()
+    for phrase in phrases:
+        assert phrase in page
+
+
 def test_another_ngo_and_a_plain_visitor_get_404(client, applied):
     a, b = applied
     client.force_login(MembershipFactory(organisation=b[0].organisation).user)
