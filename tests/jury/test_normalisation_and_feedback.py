@@ -16,6 +16,7 @@ from projects.models import ProjectState
 from tests.accounts.factories import UserFactory
 from tests.jury.conftest import submitted
 from tests.jury.factories import CriterionFactory, JurorFactory
+from tests.jury.test_commission_protocol import flat, pdf_text
 from tests.projects.factories import MembershipFactory, NominationFactory
 from tests.test_outgoing_mail import DATABASE_TASKS, run_worker
 
@@ -200,6 +201,9 @@ def test_the_shortlist_uses_the_normalised_basis_when_the_review_says_so_and_sto
     assert protocol.shortlist.normalised
     assert protocol.shortlist.groups[0].cut == pytest.approx(EXPECTED[4], abs=1e-6)
     assert "normalised score" in services.shortlist_rule_text(review)
+    with translation.override("en"):
+        pdf = client.get(reverse("admin:jury_review_protocol", args=[review.pk, "en"]))
+    assert "Scores used: normalised" in flat(pdf_text(pdf))
 
 
 # ---------------------------------------------------------------- the NGO's feedback
