@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("about/", cached_public_page(views.AboutView.as_view()), name="about"),
     path("account/", include("accounts.urls")),
     path("ngo/", include("projects.urls")),
+    path("ngo/", include("jury.ngo_urls")),
     path("jury/", include("jury.urls")),
     path("", include("jury.public_urls")),
     path("", include("projects.public_urls")),

@@ -29,6 +29,10 @@ from projects.models import Nomination
 SORTS = {
     "rank": (lambda row: (row.score is None, -(row.score or 0)), _("score")),
     "jurors": (lambda row: -row.jurors_scored, _("jurors who scored")),
+    "normalised": (
+        lambda row: (row.normalised_score is None, -(row.normalised_score or 0)),
+        _("normalised score"),
+    ),
     "spread": (lambda row: (row.spread is None, -(row.spread or 0)), _("spread")),
     "recusals": (lambda row: -row.recusals, _("recusals")),
     "title": (lambda row: row.project.title.casefold(), _("title")),
@@ -70,6 +74,7 @@ class ReviewForm(forms.ModelForm):
             "instructions_kk",
             "instructions_ru",
             "instructions_en",
+            "normalisation",
             "protocol_public",
         )
 
@@ -133,6 +138,7 @@ class ReviewAdmin(admin.ModelAdmin):
             _("Instructions for jurors"),
             {"fields": ("instructions_kk", "instructions_ru", "instructions_en")},
         )
+        scoring = (_("Combining the scores"), {"fields": ("normalisation",)})
         protocol = (
             _("Commission protocol"),
             {
@@ -146,22 +152,14 @@ class ReviewAdmin(admin.ModelAdmin):
         )
         if obj is None:
             return ((None, {"fields": ("fair", "with_default_criteria")}), window, texts)
-        return ((None, {"fields": ("fair",)}), window, texts, protocol)
+        return ((None, {"fields": ("fair",)}), window, texts, scoring, protocol)
 
     def get_readonly_fields(self, request, obj=None):
         return ("fair", "shortlist_applied_at", "shortlist_rule", "shortlist_scores_sha256") if obj else ()
 
     @admin.display(description=_("shortlist rule"))
     def shortlist_rule(self, obj):
-        if obj.shortlist_applied_at is None:
-            return "—"
-        return gettext("top %(top_n)s %(scope)s, ties %(ties)s") % {
-            "top_n": obj.shortlist_top_n,
-            "scope": gettext("in each nomination")
-            if obj.shortlist_per_nomination
-            else gettext("in the whole fair"),
-            "ties": gettext("included") if obj.shortlist_include_ties else gettext("left out"),
-        }
+        return services.shortlist_rule_text(obj)
 
     def get_inlines(self, request, obj):
         # Criteria come after the review exists (the usual five are created with it).
@@ -272,6 +270,7 @@ class ReviewAdmin(admin.ModelAdmin):
         nomination = self._nomination(request, review)
         criteria = selectors.criteria_of(review)
         rows = selectors.ranking(review, nomination=nomination, criteria=criteria)
+        normalisation = selectors.add_normalised(review, rows, table=selectors.ScaleTable.of(criteria))
         sort = request.GET.get("sort", "rank")
         if sort in SORTS and sort != "rank":
             rows.sort(key=SORTS[sort][0])
@@ -284,6 +283,7 @@ class ReviewAdmin(admin.ModelAdmin):
             "sort": sort,
             "sorts": [(key, label) for key, (_key, label) in SORTS.items()],
             "progress": selectors.progress_by_juror(review),
+            "normalisation": normalisation,
             "now": timezone.now(),
         }
         request.current_app = self.admin_site.name
@@ -634,7 +634,7 @@ class EvaluationAdmin(admin.ModelAdmin):
     list_filter = ("juror__review",)
     search_fields = ("juror__user__email", "juror__user__full_name", "project__title")
     list_select_related = ("juror__user", "project")
-    readonly_fields = ("juror", "project", "comment", "created_at", "updated_at")
+    readonly_fields = ("juror", "project", "comment", "comment_for_ngo", "created_at", "updated_at")
     inlines = [ScoreInline]
 
     def get_queryset(self, request):

@@ -21,6 +21,16 @@ class ScoringForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Optional. The NGO and other jurors do not see it."),
     )
+    comment_for_ngo = MultilineTextField(
+        label=_("Comment for the NGO"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Optional. After the shortlist the NGO reads it with its scores, anonymously: without your "
+            "name, mixed with the other jurors' comments. Advice the NGO can act on helps most."
+        ),
+    )
 
     def __init__(self, *args, criteria: list[Criterion], evaluation: Evaluation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,8 +53,11 @@ class ScoringForm(forms.Form):
                 self.initial[name] = CANNOT_ASSESS if value is None else str(value)
         if evaluation is not None:
             self.initial["comment"] = evaluation.comment
-        # The comment comes last, after the criteria.
-        self.order_fields([self.field_name(criterion) for criterion in criteria] + ["comment"])
+            self.initial["comment_for_ngo"] = evaluation.comment_for_ngo
+        # The comments come last, after the criteria.
+        self.order_fields(
+            [self.field_name(criterion) for criterion in criteria] + ["comment", "comment_for_ngo"]
+        )
 
     @staticmethod
     def field_name(criterion: Criterion) -> str:

@@ -37,6 +37,13 @@ class ProtocolPublic(models.TextChoices):
     NEVER = "never", _("never (organisers only)")
 
 
+class Normalisation(models.TextChoices):
+    """How jurors' marks are combined into a project's score (`jury.selectors.normalised_marks`)."""
+
+    NONE = "none", _("none: the plain mean of the jurors' marks")
+    ZSCORE = "zscore", _("z-scores per juror, mapped back to the 1–10 scale")
+
+
 class Review(models.Model):
     """A fair's expert review: when jurors may score, and what they are told."""
 
@@ -61,6 +68,16 @@ class Review(models.Model):
             "cut-off. Organisers can always download it here."
         ),
     )
+    normalisation = models.CharField(
+        _("normalisation of the jurors' marks"),
+        max_length=10,
+        choices=Normalisation.choices,
+        default=Normalisation.NONE,
+        help_text=_(
+            "With z-scores, a harsh and a lenient juror weigh the same: each juror's marks are compared "
+            "with their own average. The shortlist uses the score chosen here; the ranking shows both."
+        ),
+    )
     # The rule of the last applied shortlist, which the protocol reports (`jury.services.shortlist_apply`).
     shortlist_applied_at = models.DateTimeField(_("shortlist applied"), null=True, blank=True, editable=False)
     shortlist_top_n = models.PositiveSmallIntegerField(
@@ -74,6 +91,9 @@ class Review(models.Model):
     )
     shortlist_scores_sha256 = models.CharField(
         _("shortlist: digest of the scores"), max_length=64, blank=True, editable=False
+    )
+    shortlist_basis = models.CharField(
+        _("shortlist: scores used"), max_length=10, choices=Normalisation.choices, blank=True, editable=False
     )
 
     instructions = TranslatedText("instructions")
@@ -255,7 +275,7 @@ class Recusal(models.Model):
 
 
 class Evaluation(models.Model):
-    """One juror's scores for one project, with a comment for the organisers."""
+    """One juror's scores for one project, with a comment for the organisers and one for the NGO."""
 
     juror = models.ForeignKey(
         Juror, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("juror")
@@ -264,6 +284,8 @@ class Evaluation(models.Model):
         Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
     )
     comment = models.TextField(_("comment"), blank=True)
+    # Shown to the NGO after the shortlist, without the juror's name (`jury.selectors.ngo_feedback`).
+    comment_for_ngo = models.TextField(_("comment for the NGO"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 

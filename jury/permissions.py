@@ -68,3 +68,13 @@ def can_see_commission_protocol(user, review: Review, now: datetime) -> bool:
     if review.protocol_public == ProtocolPublic.AFTER_VOTING_OPENS:
         return now >= review.fair.voting_opens_at
     return False
+
+
+def can_see_ngo_feedback(user, project: Project, review: Review | None) -> bool:
+    """The jury's feedback on a project: its NGO's members and the organisers who see the
+    ranking, and only once a shortlist was applied (before it, scores may still change)."""
+    if review is None or review.shortlist_applied_at is None or not user.is_authenticated:
+        return False
+    if can_view_ranking(user):
+        return True
+    return Membership.objects.filter(user_id=user.pk, organisation_id=project.organisation_id).exists()

@@ -286,6 +286,18 @@ def _cut_off_section(data: CommissionProtocol) -> list:
     )
     story.append(
         _p(
+            _(
+                "Scores used: normalised (each juror's marks as z-scores over their own projects, mapped "
+                "back to 1–10; see “How the jury's scores are combined” on the portal). The cut-off scores "
+                "below are normalised scores."
+            )
+            if shortlist.normalised
+            else _("Scores used: the raw mean of the jurors' marks."),
+            "body",
+        )
+    )
+    story.append(
+        _p(
             _("Tie rule: projects tied with the last place within the cut-off are all included.")
             if review.shortlist_include_ties
             else _("Tie rule: projects tied with the last place within the cut-off are all left out."),

@@ -7,5 +7,6 @@ from jury import views
 app_name = "jury_public"
 
 urlpatterns = [
+    path("jury-scoring/", views.scoring_method, name="scoring_method"),
     path("fairs/<slug:slug>/commission-protocol.pdf", views.commission_protocol, name="commission_protocol"),
 ]

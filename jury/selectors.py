@@ -12,6 +12,10 @@ that equal means are recognised as ties and never split by rounding:
 - a project's score is the plain mean of its jurors' marks; the spread is their standard
   deviation. Recused jurors have no marks for that project, and scores a juror gave before
   their seat was narrowed to other nominations no longer count.
+
+Beside it, optionally, a normalised score (`normalised_marks`, docs/commission-protocol.md):
+each juror's marks as z-scores over their own projects, mapped back to 1–10. That one is in
+floating point (a square root is never exact) and rounded to `NORMALISED_PLACES`.
 """
 
 import hashlib
@@ -24,12 +28,19 @@ from functools import cached_property
 from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 
-from jury.models import REVIEWED_STATES, Criterion, Evaluation, Juror, Recusal, Review, Score
+from jury.models import REVIEWED_STATES, Criterion, Evaluation, Juror, Normalisation, Recusal, Review, Score
 from projects.models import Nomination, Organisation, Project, ProjectState
 
 # Returned projects keep the scores they had; they are ranked but cannot be shortlisted.
 RANKED_STATES = (*REVIEWED_STATES, ProjectState.RETURNED)
 SCALE = 10
+# A juror's marks are normalised only over at least this many projects: the mean and spread of
+# two or three marks say more about those projects than about the juror's severity, and a
+# z-score over them would magnify chance differences into large moves.
+NORMALISATION_MIN_PROJECTS = 5
+# Normalised scores are floats; rounded to this many places before ranking, so arithmetic noise
+# (1e-15) never splits what is the same score, and two projects equal here share a rank.
+NORMALISED_PLACES = 6
 
 
 # ---------------------------------------------------------------- the juror's side
@@ -165,6 +176,10 @@ class RankedProject:
     highest_k: int | None = field(default=None, repr=False)
     unit: int = field(default=1, repr=False)
     loader: "_MarksLoader | None" = field(default=None, repr=False)
+    # Set by `add_normalised`: the mean of the jurors' normalised marks, its rank and tie.
+    normalised_score: float | None = None
+    normalised_rank: int | None = None
+    normalised_tied: bool = False
 
     @cached_property
     def score(self) -> Fraction | None:
@@ -261,7 +276,7 @@ _RANKED_PROJECT = """
 # review whose jurors the planner has no statistics for yet (a few rows, never auto-analysed),
 # it estimates one juror, and a nested loop over a CTE then took 36 s instead of 0.1 s.
 _COUNTED_EVALUATIONS = f"""
-    SELECT e.id, e.juror_id, e.project_id, e.comment
+    SELECT e.id, e.juror_id, e.project_id, e.comment, e.comment_for_ngo
     FROM jury_evaluation e
     JOIN jury_juror j ON j.id = e.juror_id
     JOIN projects_project p ON p.id = e.project_id
@@ -392,10 +407,15 @@ def _parameters(review: Review, nomination: Nomination | None, table: ScaleTable
 
 
 def ranking(
-    review: Review, *, nomination: Nomination | None = None, criteria: Iterable[Criterion] | None = None
+    review: Review,
+    *,
+    nomination: Nomination | None = None,
+    criteria: Iterable[Criterion] | None = None,
+    with_normalised: bool = False,
 ) -> list[RankedProject]:
     """Every ranked project of the review (or of one nomination), best first; three queries
-    (two when `criteria` are given), whatever the number of projects, jurors and scores.
+    (two when `criteria` are given), whatever the number of projects, jurors and scores;
+    one more `with_normalised` (`add_normalised`).
 
     The database computes each project's aggregates, rank and ties (`_RANKING_SQL`); here the
     rows only meet their projects and are sorted: by rank, unscored last, then by title.
@@ -440,7 +460,127 @@ def ranking(
         )
     rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.project.title.casefold()))
     loader.rows = rows
+    if with_normalised:
+        add_normalised(review, rows, table=table)
     return rows
+
+
+# ---------------------------------------------------------------- normalisation
+
+# Each counted juror's mark per project, as an exact fraction numerator / denominator (the
+# same arithmetic as `_RANKING_SQL`'s marks and `juror_mark`), over the whole review.
+_MARKS_SQL = f"""
+WITH counted AS ({_COUNTED_EVALUATIONS}),
+criteria AS (
+    SELECT id, trunc(weight * 100)::numeric AS hundredths,
+           trunc(weight * 100)::numeric * div(%(common)s::numeric, scale_max - 1) AS factor
+    FROM jury_criterion WHERE review_id = %(review)s
+)
+SELECT c.project_id, c.juror_id,
+       %(common)s::numeric * sum(w.hundredths) + {SCALE - 1} * sum(w.factor * (s.value - 1)) AS numerator,
+       %(common)s::numeric * sum(w.hundredths) AS denominator
+FROM counted c
+JOIN jury_score s ON s.evaluation_id = c.id
+JOIN criteria w ON w.id = s.criterion_id
+WHERE s.value IS NOT NULL
+GROUP BY c.id, c.project_id, c.juror_id
+"""  # noqa: S608 - built from this module's constants only; every value is a parameter
+
+
+@dataclass
+class NormalisedMarks:
+    """Every juror's raw and normalised mark over the whole review (whatever nomination is shown).
+
+    `normalised` holds the jurors whose marks were turned into z-scores; the others (fewer than
+    `NORMALISATION_MIN_PROJECTS` projects, or all their marks equal) keep their raw marks.
+    """
+
+    raw: dict[tuple[int, int], float]  # (project id, juror id) → raw mark on 1–10
+    marks: dict[tuple[int, int], float]  # (project id, juror id) → normalised mark on 1–10
+    normalised: set[int]  # juror ids
+    kept_raw: set[int]  # juror ids
+    mean: float | None  # of all raw marks: the scale the z-scores are mapped back to
+    deviation: float | None
+    min_projects: int = NORMALISATION_MIN_PROJECTS
+
+
+def _mean_and_deviation(values: list[float]) -> tuple[float, float]:
+    """Mean and population standard deviation (the ranking's spread is one too)."""
+    mean = math.fsum(values) / len(values)
+    return mean, math.sqrt(math.fsum((value - mean) ** 2 for value in values) / len(values))
+
+
+def normalise(
+    raw: dict[tuple[int, int], float], *, min_projects: int = NORMALISATION_MIN_PROJECTS
+) -> NormalisedMarks:
+    """The method, without the database (docs/commission-protocol.md, "Normalisation"):
+
+    1. a juror with at least `min_projects` marks and a spread (standard deviation > 0) has each
+       mark turned into z = (mark − the juror's mean) / the juror's standard deviation;
+    2. z is mapped back to the scale with the mean M and standard deviation S of all jurors' raw
+       marks: M + z × S, clipped to [1, 10];
+    3. any other juror keeps their raw marks.
+    """
+    by_juror: dict[int, list[tuple[int, float]]] = {}
+    for (project_id, juror_id), mark in raw.items():
+        by_juror.setdefault(juror_id, []).append((project_id, mark))
+    if not raw:
+        return NormalisedMarks({}, {}, set(), set(), None, None, min_projects)
+    overall_mean, overall_deviation = _mean_and_deviation(list(raw.values()))
+    marks: dict[tuple[int, int], float] = {}
+    normalised, kept_raw = set(), set()
+    for juror_id, own in by_juror.items():
+        mean, deviation = _mean_and_deviation([mark for _project, mark in own])
+        if len(own) < min_projects or deviation <= 1e-12:
+            kept_raw.add(juror_id)
+            marks.update({(project_id, juror_id): mark for project_id, mark in own})
+            continue
+        normalised.add(juror_id)
+        for project_id, mark in own:
+            value = overall_mean + (mark - mean) / deviation * overall_deviation
+            marks[(project_id, juror_id)] = min(float(SCALE), max(1.0, value))
+    return NormalisedMarks(raw, marks, normalised, kept_raw, overall_mean, overall_deviation, min_projects)
+
+
+def normalised_marks(review: Review, *, table: ScaleTable | None = None) -> NormalisedMarks:
+    """`normalise` over every counted mark of the review; one query (two without `table`)."""
+    table = table or ScaleTable.of(criteria_of(review))
+    with connection.cursor() as cursor:
+        cursor.execute(_MARKS_SQL, _parameters(review, None, table))
+        raw = {
+            (project_id, juror_id): float(Fraction(int(numerator), int(denominator)))
+            for project_id, juror_id, numerator, denominator in cursor.fetchall()
+        }
+    return normalise(raw)
+
+
+def add_normalised(
+    review: Review, rows: list[RankedProject], *, table: ScaleTable | None = None
+) -> NormalisedMarks:
+    """Sets each row's normalised score, rank and tie (ranked among `rows`); one query."""
+    result = normalised_marks(review, table=table)
+    sums: dict[int, list[float]] = {}
+    for (project_id, _juror_id), mark in result.marks.items():
+        sums.setdefault(project_id, []).append(mark)
+    for row in rows:
+        values = sums.get(row.project.pk)
+        row.normalised_score = round(math.fsum(values) / len(values), NORMALISED_PLACES) if values else None
+    scored = sorted((row.normalised_score for row in rows if row.normalised_score is not None), reverse=True)
+    first_place: dict[float, int] = {}
+    counts: dict[float, int] = {}
+    for index, value in enumerate(scored, start=1):
+        first_place.setdefault(value, index)
+        counts[value] = counts.get(value, 0) + 1
+    for row in rows:
+        if row.normalised_score is not None:
+            row.normalised_rank = first_place[row.normalised_score]
+            row.normalised_tied = counts[row.normalised_score] > 1
+    return result
+
+
+def basis_score(row: RankedProject, basis: str):
+    """The score a shortlist ranks by: exact raw mean, or the rounded normalised one."""
+    return row.normalised_score if basis == Normalisation.ZSCORE else row.score
 
 
 def iter_marks(
@@ -621,7 +761,8 @@ def commission_protocol(review: Review) -> CommissionProtocol:
     from jury import services  # services import this module
 
     criteria = criteria_of(review)
-    rows = ranking(review, criteria=criteria)
+    basis = review.shortlist_basis or Normalisation.NONE
+    rows = ranking(review, criteria=criteria, with_normalised=basis == Normalisation.ZSCORE)
     scores = counted_scores(review)
     shortlist = None
     if review.shortlist_applied_at is not None and review.shortlist_top_n:
@@ -631,6 +772,7 @@ def commission_protocol(review: Review) -> CommissionProtocol:
             per_nomination=review.shortlist_per_nomination,
             include_ties=review.shortlist_include_ties,
             rows=rows,
+            basis=basis,
         )
     return CommissionProtocol(
         review=review,
@@ -641,4 +783,138 @@ def commission_protocol(review: Review) -> CommissionProtocol:
         shortlist=shortlist,
         scores_count=len(scores),
         digest=scores_digest(scores),
+    )
+
+
+# ---------------------------------------------------------------- the NGO's feedback
+
+# The counted scores and NGO comments of one project (`_COUNTED_EVALUATIONS` narrowed to it).
+_PROJECT_FEEDBACK_SQL = f"""
+WITH counted AS ({_COUNTED_EVALUATIONS})
+SELECT c.juror_id, s.criterion_id, s.value, c.comment_for_ngo
+FROM counted c
+LEFT JOIN jury_score s ON s.evaluation_id = c.id
+WHERE c.project_id = %(project)s
+"""  # noqa: S608 - built from this module's constants only; every value is a parameter
+
+# Rank bands, as the share of the group's scored candidates placed at or above the project:
+# a band, not the place, so an NGO cannot work out other projects' scores from its own.
+RANK_BANDS = (
+    (Fraction(1, 10), "top10"),
+    (Fraction(1, 4), "top25"),
+    (Fraction(1, 2), "top50"),
+    (Fraction(1), "lower50"),
+)
+
+
+@dataclass
+class CriterionAverage:
+    criterion: Criterion
+    mean: Fraction | None  # on 1–10, over the jurors who assessed it
+    jurors: int
+
+
+@dataclass
+class NgoFeedback:
+    """What one project's NGO is told after the shortlist: nothing about other projects but the
+    cut-off, nothing about any juror but their anonymous comments."""
+
+    review: Review
+    project: Project
+    criteria: list[CriterionAverage]
+    jurors_scored: int
+    basis: str  # Normalisation: which score the shortlist used
+    score: Fraction | float | None  # on that basis
+    raw_score: Fraction | None
+    cut: Fraction | float | None  # the last finalist's score in the project's group; None: all were in
+    group: Nomination | None  # None: the whole fair
+    finalists: int
+    selected: bool
+    band: str | None  # a RANK_BANDS key; None when the project was no candidate
+    comments: list[str]
+
+    @property
+    def normalised(self) -> bool:
+        return self.basis == Normalisation.ZSCORE
+
+
+def ngo_feedback(project: Project) -> NgoFeedback | None:
+    """The project's feedback once a shortlist was applied, None before (or when not ranked);
+    a constant number of queries (eight; nine on a normalised basis)."""
+    from jury import services  # services import this module
+
+    review = Review.objects.select_related("fair").filter(fair_id=project.fair_id).first()
+    if review is None or review.shortlist_applied_at is None or not review.shortlist_top_n:
+        return None
+    basis = review.shortlist_basis or Normalisation.NONE
+    criteria = criteria_of(review)
+    rows = ranking(review, criteria=criteria, with_normalised=basis == Normalisation.ZSCORE)
+    shortlist = services.shortlist_preview(
+        review=review,
+        top_n=review.shortlist_top_n,
+        per_nomination=review.shortlist_per_nomination,
+        include_ties=review.shortlist_include_ties,
+        rows=rows,
+        basis=basis,
+    )
+    found = next(
+        (
+            (group, entry)
+            for group in shortlist.groups
+            for entry in group.entries
+            if entry.row.project.pk == project.pk
+        ),
+        None,
+    )
+    if found is None:
+        return None
+    group, entry = found
+    parameters = {
+        **_parameters(review, None, ScaleTable.of([])),
+        "nomination": project.nomination_id,
+        "project": project.pk,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_PROJECT_FEEDBACK_SQL, parameters)
+        scores = cursor.fetchall()
+    comments: dict[int, str] = {}
+    values: dict[int, list[int]] = {}
+    for juror_id, criterion_id, value, comment in scores:
+        if comment and comment.strip():
+            comments[juror_id] = comment.strip()
+        if criterion_id is not None and value is not None:
+            values.setdefault(criterion_id, []).append(value)
+    averages = []
+    for criterion in criteria:
+        given = values.get(criterion.pk, [])
+        mean = (
+            1
+            + Fraction(
+                (SCALE - 1) * sum(value - 1 for value in given), len(given) * (criterion.scale_max - 1)
+            )
+            if given
+            else None
+        )
+        averages.append(CriterionAverage(criterion, mean, len(given)))
+    candidates = [item for item in group.entries if item.place is not None]
+    band = None
+    if entry.place is not None:
+        # Ties share the best place, so a tied project gets the better band of its places.
+        share = Fraction(entry.place, len(candidates))
+        band = next(key for limit, key in RANK_BANDS if share <= limit)
+    return NgoFeedback(
+        review=review,
+        project=project,
+        criteria=averages,
+        jurors_scored=entry.row.jurors_scored,
+        basis=basis,
+        score=basis_score(entry.row, basis),
+        raw_score=entry.row.score,
+        cut=group.cut,
+        group=group.nomination,
+        finalists=len(group.selected),
+        selected=entry.selected or entry.row.project.state in (ProjectState.FINALIST, ProjectState.AWARDED),
+        band=band,
+        # Sorted by their text: neither the jurors' order nor the order they wrote in.
+        comments=sorted(comments.values(), key=str.casefold),
     )

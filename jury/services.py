@@ -27,8 +27,8 @@ from fairportal.locks import row_lock
 from fairportal.mail import Derived, queue_to_users
 from jury import permissions, selectors
 from jury.default_criteria import DEFAULT_CRITERIA
-from jury.models import Criterion, Evaluation, Juror, Recusal, Review, Score
-from projects.models import Fair, Nomination, Project, ProjectState
+from jury.models import Criterion, Evaluation, Juror, Normalisation, Recusal, Review, Score
+from projects.models import Fair, Membership, Nomination, Project, ProjectState
 from projects.services import project_mark_finalist, project_mark_not_selected
 
 logger = logging.getLogger(__name__)
@@ -208,6 +208,7 @@ def evaluation_save(
     project: Project,
     answers: dict[int, int | None],
     comment: str,
+    comment_for_ngo: str = "",
     now: datetime | None = None,
 ) -> Evaluation:
     """Store (or replace) the juror's scores for a project: one answer for every criterion."""
@@ -233,7 +234,9 @@ def evaluation_save(
                 code="out_of_range",
             )
     evaluation, _created = Evaluation.objects.update_or_create(
-        juror=juror, project=project, defaults={"comment": comment.strip()}
+        juror=juror,
+        project=project,
+        defaults={"comment": comment.strip(), "comment_for_ngo": comment_for_ngo.strip()},
     )
     # One statement for all the criteria: insert, or replace the value already given.
     Score.objects.bulk_create(
@@ -307,7 +310,7 @@ class ShortlistEntry:
 class ShortlistGroup:
     nomination: Nomination | None
     entries: list[ShortlistEntry]
-    cut: Fraction | None  # the score of the last place within N
+    cut: Fraction | float | None  # the score of the last place within N, on the shortlist's basis
 
     @property
     def selected(self) -> list[ShortlistEntry]:
@@ -321,6 +324,14 @@ class ShortlistGroup:
 @dataclass
 class Shortlist:
     groups: list[ShortlistGroup]
+    basis: str = Normalisation.NONE  # which score ranks: raw or normalised (`selectors.basis_score`)
+
+    @property
+    def normalised(self) -> bool:
+        return self.basis == Normalisation.ZSCORE
+
+    def score_of(self, entry: ShortlistEntry):
+        return selectors.basis_score(entry.row, self.basis)
 
     @property
     def selected_ids(self) -> list[int]:
@@ -350,27 +361,34 @@ class Shortlist:
 
 
 def _shortlist_group(
-    rows: list[selectors.RankedProject], nomination: Nomination | None, top_n: int, include_ties: bool
+    rows: list[selectors.RankedProject],
+    nomination: Nomination | None,
+    top_n: int,
+    include_ties: bool,
+    basis: str = Normalisation.NONE,
 ) -> ShortlistGroup:
+    def score(row):
+        return selectors.basis_score(row, basis)
+
     candidates = [
         row
         for row in rows
-        if row.score is not None and row.project.state in (*SHORTLISTABLE_STATES, *ALREADY_IN_STATES)
+        if score(row) is not None and row.project.state in (*SHORTLISTABLE_STATES, *ALREADY_IN_STATES)
     ]
-    candidates.sort(key=lambda row: -row.score)
-    cut = candidates[top_n - 1].score if len(candidates) >= top_n else None
-    at_or_above = [row for row in candidates if cut is None or row.score >= cut]
+    candidates.sort(key=lambda row: -score(row))
+    cut = score(candidates[top_n - 1]) if len(candidates) >= top_n else None
+    at_or_above = [row for row in candidates if cut is None or score(row) >= cut]
     straddles = cut is not None and len(at_or_above) > top_n
-    places: dict[Fraction, int] = {}
+    places: dict[Fraction | float, int] = {}
     for index, row in enumerate(candidates, start=1):
-        places.setdefault(row.score, index)
+        places.setdefault(score(row), index)
     candidate_ids = {row.project.pk for row in candidates}
     entries = []
     for row in rows:
         if row.project.pk in candidate_ids:
-            tied = straddles and row.score == cut
+            tied = straddles and score(row) == cut
             # Fewer candidates than N (no cut): all of them are in.
-            selected = (cut is None or row.score >= cut) and (include_ties or not tied)
+            selected = (cut is None or score(row) >= cut) and (include_ties or not tied)
             # A finalist chosen earlier (by hand, or by a longer shortlist) stays one: the
             # shortlist only ever promotes; the project actions undo a decision.
             note = (
@@ -378,9 +396,9 @@ def _shortlist_group(
                 if selected or row.project.state not in ALREADY_IN_STATES
                 else gettext("already a finalist; stays one")
             )
-            entries.append(ShortlistEntry(row, nomination, places[row.score], selected, tied, note))
+            entries.append(ShortlistEntry(row, nomination, places[score(row)], selected, tied, note))
         else:
-            if row.score is None:
+            if score(row) is None:
                 note = gettext("not scored")
             else:
                 note = gettext("cannot be shortlisted: %(state)s") % {
@@ -400,26 +418,30 @@ def shortlist_preview(
     per_nomination: bool,
     include_ties: bool,
     rows: list[selectors.RankedProject] | None = None,
+    basis: str | None = None,
 ) -> Shortlist:
     """Who would become a finalist: the best N scored projects overall or in each nomination.
 
     Projects tied with the N-th are all in when `include_ties`, all out otherwise, so the
     organisers decide a tie at the cut-off knowingly, never by the order of titles.
-    `rows`: the review's whole ranking, when the caller has it already.
+    `basis`: rank by the raw or the normalised score; by default what the review says.
+    `rows`: the review's whole ranking, when the caller has it already (with the normalised
+    scores, `selectors.ranking(with_normalised=True)`, for a normalised basis).
     """
+    basis = basis or review.normalisation
     if rows is None:
-        rows = selectors.ranking(review)
+        rows = selectors.ranking(review, with_normalised=True)
     if not per_nomination:
-        return Shortlist([_shortlist_group(rows, None, top_n, include_ties)])
+        return Shortlist([_shortlist_group(rows, None, top_n, include_ties, basis)], basis)
     by_nomination: dict[int | None, list] = {}
     for row in rows:
         by_nomination.setdefault(row.project.nomination_id, []).append(row)
     nominations = list(review.fair.nominations.all())
     groups = [
-        _shortlist_group(by_nomination.get(nomination.pk, []), nomination, top_n, include_ties)
+        _shortlist_group(by_nomination.get(nomination.pk, []), nomination, top_n, include_ties, basis)
         for nomination in nominations
     ]
-    return Shortlist([group for group in groups if group.entries])
+    return Shortlist([group for group in groups if group.entries], basis)
 
 
 class ShortlistChanged(ValidationError):
@@ -478,8 +500,10 @@ def shortlist_apply(
             elif others_not_selected and project.pk in shortlist.turned_down_ids:
                 project_mark_not_selected(project=project, actor=actor)
                 turned_down += 1
+    first_time = review.shortlist_applied_at is None
     # The rule the commission's protocol reports, with the digest of the scores it was applied to.
     review.shortlist_applied_at = now
+    review.shortlist_basis = shortlist.basis
     review.shortlist_top_n = top_n
     review.shortlist_per_nomination = per_nomination
     review.shortlist_include_ties = include_ties
@@ -491,6 +515,7 @@ def shortlist_apply(
             "shortlist_per_nomination",
             "shortlist_include_ties",
             "shortlist_scores_sha256",
+            "shortlist_basis",
         ]
     )
     # Plain text, so the review's history page in the admin shows it as it is.
@@ -499,20 +524,67 @@ def shortlist_apply(
         queryset=[review],
         action_flag=CHANGE,
         change_message=gettext(
-            "Promoted to finalists: top %(top_n)s %(scope)s, ties %(ties)s; %(promoted)s made finalists, "
-            "%(not_selected)s marked not selected. Finalists (project ids): %(ids)s."
+            "Promoted to finalists: top %(top_n)s %(scope)s, ties %(ties)s, by the %(basis)s; "
+            "%(promoted)s made finalists, %(not_selected)s marked not selected. "
+            "Finalists (project ids): %(ids)s."
         )
         % {
             "top_n": top_n,
             "scope": gettext("in each nomination") if per_nomination else gettext("in the whole fair"),
             "ties": gettext("included") if include_ties else gettext("left out"),
+            "basis": basis_label(shortlist.basis),
             "promoted": promoted,
             "not_selected": turned_down,
             "ids": ", ".join(str(pk) for pk in shortlist.selected_ids) or "—",
         },
         single_object=True,
     )
+    if first_time:
+        _send_feedback(review, shortlist)
     return promoted, turned_down
+
+
+def basis_label(basis: str) -> str:
+    return gettext("normalised score") if basis == Normalisation.ZSCORE else gettext("raw score")
+
+
+def shortlist_rule_text(review: Review) -> str:
+    """The stored rule in words, as the review's admin page and the feedback page state it."""
+    if review.shortlist_applied_at is None:
+        return "—"
+    return gettext("top %(top_n)s %(scope)s, ties %(ties)s, by the %(basis)s") % {
+        "top_n": review.shortlist_top_n,
+        "scope": gettext("in each nomination")
+        if review.shortlist_per_nomination
+        else gettext("in the whole fair"),
+        "ties": gettext("included") if review.shortlist_include_ties else gettext("left out"),
+        "basis": basis_label(review.shortlist_basis or Normalisation.NONE),
+    }
+
+
+def _send_feedback(review: Review, shortlist: Shortlist) -> None:
+    """Tell the members of every scored project's NGO that the jury's feedback is ready, each in
+    their language, once: on the first shortlist (a later, longer one changes the page, which is
+    always current, not the news). Queued in this transaction, sent after it commits."""
+    projects = [
+        entry.row.project
+        for group in shortlist.groups
+        for entry in group.entries
+        if entry.row.jurors_scored and entry.row.project.state != ProjectState.RETURNED
+    ]
+    members: dict[int, list] = {}
+    for membership in Membership.objects.filter(
+        organisation_id__in={project.organisation_id for project in projects}
+    ).select_related("user"):
+        members.setdefault(membership.organisation_id, []).append(membership.user)
+    for project in projects:
+        users = members.get(project.organisation_id, [])
+        if users:
+            queue_to_users(
+                template_prefix="jury/email/feedback",
+                context={"project": project, "fair": review.fair},
+                users=users,
+            )
 
 
 # ---------------------------------------------------------------- reminders

@@ -21,7 +21,7 @@ from fairportal.locks import RETRY_AFTER_SECONDS, Busy
 from fairportal.ratelimit import ratelimit
 from jury import permissions, protocol, selectors, services
 from jury.forms import FinaliseForm, RecusalForm, ScoringForm
-from jury.models import Juror, Review
+from jury.models import Juror, Normalisation, Review
 from projects.media import parse_video_url
 from projects.models import Project
 
@@ -94,7 +94,11 @@ def project_review(request: HttpRequest, fair_slug: str, pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_save(
-                juror=juror, project=project, answers=form.answers(), comment=form.cleaned_data["comment"]
+                juror=juror,
+                project=project,
+                answers=form.answers(),
+                comment=form.cleaned_data["comment"],
+                comment_for_ngo=form.cleaned_data["comment_for_ngo"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -221,3 +225,32 @@ def commission_protocol(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_see_commission_protocol(request.user, review, timezone.now()):
         raise Http404
     return commission_protocol_response(review)
+
+
+# ---------------------------------------------------------------- the NGO's side
+
+
+@login_required
+def ngo_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """The jury's feedback on one project, for its NGO; 404 for anyone else and before the shortlist."""
+    project = get_object_or_404(Project.objects.select_related("organisation", "fair", "nomination"), pk=pk)
+    review = Review.objects.filter(fair_id=project.fair_id).first()
+    if not permissions.can_see_ngo_feedback(request.user, project, review):
+        raise Http404
+    feedback = selectors.ngo_feedback(project)
+    if feedback is None:
+        raise Http404
+    return render(request, "jury/ngo_feedback.html", {"project": project, "feedback": feedback})
+
+
+def scoring_method(request: HttpRequest) -> HttpResponse:
+    """How the jury's scores are combined, for NGOs and the public (the same for every fair)."""
+    return render(
+        request,
+        "jury/scoring_method.html",
+        {
+            "min_projects": selectors.NORMALISATION_MIN_PROJECTS,
+            "places": selectors.NORMALISED_PLACES,
+            "Normalisation": Normalisation,
+        },
+    )

@@ -52,7 +52,8 @@ def test_a_long_shortlist_queues_one_mail_per_member_and_the_worker_sends_them(
 
     run_worker()
 
+    # Each member: the news of the state change, and the link to the jury's feedback.
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
-        f"ngo{n}@ngo.kz" for n in range(PROJECTS)
+        [f"ngo{n}@ngo.kz" for n in range(PROJECTS)] * 2
     )
     assert set(queued.values_list("status", flat=True)) == {OutgoingMail.Status.SENT}

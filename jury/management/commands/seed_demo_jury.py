@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from jury import selectors, services
-from jury.models import Evaluation, Juror, Recusal, Review, Score
+from jury.models import Evaluation, Juror, Normalisation, Recusal, Review, Score
 from projects.models import Fair, ProjectState
 
 PAST_SLUG = "demo-2025"
@@ -26,6 +26,14 @@ JURORS = [
     ("jury7@example.kz", "Тимур Ахметов"),
 ]
 SHORTLISTED = (ProjectState.FINALIST, ProjectState.AWARDED)
+# What jurors write for the NGOs (shown on each project's feedback page, anonymously).
+NGO_COMMENTS = [
+    "Нәтижелерді қалай өлшейтініңізді нақтырақ жазыңыз: қанша адам, қандай өзгеріс.",
+    "Бюджет түсінікті, бірақ жоба аяқталғаннан кейін қалай жалғасатынын көрсетіңіз.",
+    "Сильная команда и понятная аудитория; не хватает плана на второй год.",
+    "Добавьте отзывы участников и фотографии прошлых мероприятий — это убеждает.",
+    "Жергілікті әкімдікпен немесе мектептермен серіктестік жобаны күшейтер еді.",
+]
 
 
 class Command(BaseCommand):
@@ -74,7 +82,10 @@ class Command(BaseCommand):
                     if rng.random() < 0.03:
                         recusals.append(Recusal(juror=juror, project=project, reason="Demo: knows the NGO"))
                         continue
-                    evaluations.append(Evaluation(juror=juror, project=project))
+                    comment_for_ngo = rng.choice(NGO_COMMENTS) if rng.random() < 0.4 else ""
+                    evaluations.append(
+                        Evaluation(juror=juror, project=project, comment_for_ngo=comment_for_ngo)
+                    )
             Recusal.objects.bulk_create(recusals)
             Evaluation.objects.bulk_create(evaluations)
             finalists = {project.pk for project in projects if project.state in SHORTLISTED}
@@ -97,6 +108,7 @@ class Command(BaseCommand):
             review.shortlist_top_n = len(finalists)
             review.shortlist_per_nomination = False
             review.shortlist_include_ties = True
+            review.shortlist_basis = Normalisation.NONE
             review.shortlist_scores_sha256 = selectors.scores_digest(selectors.counted_scores(review))
             review.save()
             if options["dry_run"]:
