@@ -318,7 +318,7 @@ def test_visitors_are_sent_to_log_in(client, small_fair):
 
 
 def test_jurors_and_ngo_members_never_see_it(client, small_fair):
-    juror = JurorFactory(review=small_fair.review).user
+    juror = JurorFactory(review=small_fair.jury_review).user
     client.force_login(juror)
 
     response = client.get(admin_index())
@@ -363,7 +363,7 @@ def test_the_number_of_queries_does_not_grow_with_the_fair(
         )
         VoteFactory(project=project)
     for _ in range(3):
-        JurorFactory(review=small_fair.review)
+        JurorFactory(review=small_fair.jury_review)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(admin_index())
 
