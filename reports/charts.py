@@ -10,13 +10,14 @@ print stylesheet can change them; geometry uses presentation attributes.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 # Drawing units of the viewBox; the SVG scales to its box (CSS gives the width).
-WIDTH = 600
-LABEL_WIDTH = 210
-BAR_HEIGHT = 18
+WIDTH = 500
+LABEL_HEIGHT = 21
+BAR_HEIGHT = 16
 ROW_GAP = 8
 SHADES = 5  # steps of the cartogram's scale, 0 = nothing
 
@@ -64,22 +65,23 @@ def _open_svg(*, chart_id: str, title: str, height: int, css_class: str) -> Safe
 
 
 def bar_chart(*, chart_id: str, title: str, bars: Sequence[Bar]) -> SafeString:
-    """Horizontal bars, one row per label; a bar of several segments is stacked left to right."""
+    """Horizontal bars, each under its label (labels may be long: nominations, names); a bar of
+    several segments is stacked left to right."""
     top = max((bar.total for bar in bars), default=0) or 1
-    height = max(1, len(bars)) * (BAR_HEIGHT + ROW_GAP) + ROW_GAP
-    plot_width = WIDTH - LABEL_WIDTH - 50
+    row_height = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
+    height = max(1, len(bars)) * row_height + ROW_GAP
+    plot_width = WIDTH - 60
     parts = [_open_svg(chart_id=chart_id, title=title, height=height, css_class="fp-chart-bars")]
     for row, bar in enumerate(bars):
-        y = ROW_GAP + row * (BAR_HEIGHT + ROW_GAP)
+        y = ROW_GAP + row * row_height
         parts.append(
             format_html(
-                '<text class="fp-chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
-                LABEL_WIDTH - 6,
-                y + BAR_HEIGHT - 5,
-                _shorten(bar.label),
+                '<text class="fp-chart-label" x="0" y="{}">{}</text>',
+                y + LABEL_HEIGHT - 4,
+                _shorten(bar.label, 70),
             )
         )
-        x = LABEL_WIDTH
+        x = 0.0
         for segment in bar.segments:
             width = round(plot_width * segment.value / top, 1)
             if width > 0:
@@ -88,7 +90,7 @@ def bar_chart(*, chart_id: str, title: str, bars: Sequence[Bar]) -> SafeString:
                         '<rect class="{}" x="{}" y="{}" width="{}" height="{}"/>',
                         segment.css_class,
                         x,
-                        y,
+                        y + LABEL_HEIGHT,
                         width,
                         BAR_HEIGHT,
                     )
@@ -96,10 +98,13 @@ def bar_chart(*, chart_id: str, title: str, bars: Sequence[Bar]) -> SafeString:
             x += width
         parts.append(
             format_html(
-                '<text class="fp-chart-value" x="{}" y="{}">{}</text>', x + 4, y + BAR_HEIGHT - 5, bar.total
+                '<text class="fp-chart-value" x="{}" y="{}">{}</text>',
+                round(x + 4, 1),
+                y + LABEL_HEIGHT + BAR_HEIGHT - 4,
+                number_format(bar.total, force_grouping=True),
             )
         )
-    parts.append(mark_safe("</svg>"))  # noqa: S308 - a constant
+    parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))  # noqa: S308 - every part was escaped by format_html
 
 
@@ -148,7 +153,7 @@ def time_series(*, chart_id: str, title: str, points: Sequence[tuple[str, int]])
                     points[-1][0],
                 )
             )
-    parts.append(mark_safe("</svg>"))  # noqa: S308 - a constant
+    parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))  # noqa: S308 - every part was escaped by format_html
 
 
@@ -232,13 +237,13 @@ def tile_cartogram(*, chart_id: str, title: str, tiles: Sequence[Tile]) -> SafeS
                 TILE - 6,
                 x + TILE / 2,
                 y + 32,
-                _shorten(tile.label, 15),
+                _shorten(tile.label, 16),
                 x + TILE / 2,
                 y + 68,
                 tile.value,
             )
         )
-    parts.append(mark_safe("</svg>"))  # noqa: S308 - a constant
+    parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))  # noqa: S308 - every part was escaped by format_html
 
 
