@@ -385,3 +385,25 @@ def test_every_region_of_kazakhstan_has_a_tile():
     codes = set(Region.objects.values_list("code", flat=True))
     assert codes == set(charts.KAZAKHSTAN_TILES)
     assert len(set(charts.KAZAKHSTAN_TILES.values())) == 20  # no two on one square
+
+
+def test_each_panel_needs_the_permission_its_data_needs_in_the_admin(client, small_fair):
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(email="reader@fair.kz", is_staff=True)
+    staff.user_permissions.add(
+        Permission.objects.get(codename="view_project", content_type__app_label="projects")
+    )
+    client.force_login(staff)
+
+    html = client.get(admin_index()).content.decode()
+
+    assert "Projects by state now" in html
+    for hidden in (
+        "Progress per juror",
+        "Codes and votes per channel",
+        "Valid votes per day",
+        "open alert",
+        "Awards and grants",
+    ):
+        assert hidden not in html
