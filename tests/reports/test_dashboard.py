@@ -407,3 +407,16 @@ def test_each_panel_needs_the_permission_its_data_needs_in_the_admin(client, sma
         "Awards and grants",
     ):
         assert hidden not in html
+
+
+def test_a_long_time_series_counts_by_week_with_empty_weeks_kept():
+    from datetime import date
+
+    periods, by_week = dashboard._periods({date(2026, 1, 1): 2, date(2026, 1, 2): 1, date(2026, 3, 31): 4})
+
+    assert by_week
+    assert periods[0].label == "2025-12-29"  # the Monday of the first week
+    assert periods[0].count == 3
+    assert periods[-1].count == 4
+    assert periods[-1].running_total == 7
+    assert all(period.count == 0 for period in periods[1:-1])
