@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
+from django.utils.module_loading import import_string
 
 from accounts import permissions
 
@@ -20,3 +22,11 @@ class StaffAdminSite(admin.AdminSite):
 
             return redirect(second_factor_url(request, next_url=request.GET.get("next", "")))
         return super().login(request, extra_context)
+
+    def index(self, request, extra_context=None):
+        # The landing page also shows what `settings.ADMIN_INDEX_CONTEXT` adds (the fair
+        # dashboard, reports.dashboard_views): a dotted path, because accounts sits below the
+        # apps whose data it reads and may not import them.
+        if path := getattr(settings, "ADMIN_INDEX_CONTEXT", ""):
+            extra_context = {**import_string(path)(request), **(extra_context or {})}
+        return super().index(request, extra_context)

@@ -208,6 +208,9 @@ STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
 STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=8)
 OTP_TOTP_ISSUER = "fairportal"  # the name authenticator apps show beside the code
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the device admin never shows secret keys
+# What the admin's landing page adds above its list of apps: the organisers' fair dashboard.
+# Wired here, because accounts (the admin site) may not import the reports app above it.
+ADMIN_INDEX_CONTEXT = "reports.dashboard_views.admin_index_context"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
