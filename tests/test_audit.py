@@ -187,7 +187,9 @@ def test_a_fair_created_in_the_admin_is_recorded(client, superuser):
     assert (event.actor, event.fair_id) == (superuser, fair.pk)
     # Its nominations, entered in the same form, each leave their own "created".
     nominations = acts().filter(action="nomination.changed")
-    assert sorted(int(e.target_id) for e in nominations) == sorted(fair.nominations.values_list("pk", flat=True))
+    assert sorted(int(e.target_id) for e in nominations) == sorted(
+        fair.nominations.values_list("pk", flat=True)
+    )
     assert {e.details["change"] for e in nominations} <= {"created"}
     assert {e.fair_id for e in nominations} <= {fair.pk}
 

@@ -85,7 +85,8 @@ def test_the_winners_mail_names_the_award_grant_ceremony_and_certificate(
     assert held.replace("\xa0", " ") in body
     assert f"/{language}/awards/{award.pk}/certificate.pdf" in body
     assert f"/{language}/c/{award.verification_code}/" in body
-    assert "Was:" not in body and "Было:" not in body  # not the generic state-change mail
+    assert "Was:" not in body
+    assert "Было:" not in body
 
 
 def test_publishing_the_ceremony_mails_each_winner_once_and_is_recorded(

@@ -72,7 +72,8 @@ def test_finalising_is_recorded_and_the_organisers_are_told(
     assert message.to == ["organiser@fair.kz"]
     assert "Айжан Серікқызы" in message.subject
     assert review.fair.title_ru in message.subject
-    assert "завершил(а) оценку" in message.body or "Айжан Серікқызы" in message.body
+    assert "завершил(а) оценку" in message.subject  # in the organiser's language
+    assert "оценил(а) все назначенные проекты" in message.body
     assert f"/admin/jury/review/{review.pk}/ranking/" in message.body
 
 
