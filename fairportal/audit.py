@@ -101,7 +101,7 @@ def track_changes(model, *, action: str, fields: tuple[str, ...], fair_of=None) 
     uid = f"fairportal.audit.{model._meta.label_lower}"
 
     def remember(sender, instance, raw=False, **kwargs):
-        if raw or instance.pk is None:
+        if raw or instance.pk is None or current_actor() is None:
             instance._audit_before = None
             return
         instance._audit_before = model._default_manager.filter(pk=instance.pk).values(*fields).first()
