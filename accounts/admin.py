@@ -20,7 +20,7 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["reset_second_factor"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal info"), {"fields": ("full_name", "language")}),
+        (_("Personal info"), {"fields": ("full_name", "language", "wants_organiser_mail")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

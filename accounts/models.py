@@ -68,6 +68,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text=_("Unselect this instead of deleting accounts."),
     )
+    # Organisers only: the daily digest of new submissions and "a juror has finished".
+    wants_organiser_mail = models.BooleanField(
+        _("organisers' e-mails"),
+        default=True,
+        help_text=_("For organisers: a daily digest of new submissions, and a note when a juror finishes."),
+    )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
 

@@ -15,13 +15,23 @@ from django.utils.translation import gettext_lazy as _
 
 from awards import selectors
 from awards.models import Award, AwardKind, Ceremony, RevokedCertificate, new_verification_code
-from fairportal import page_cache
+from fairportal import audit, page_cache
 from fairportal.locks import row_lock
+from fairportal.mail import queue_to_users
 from projects.models import Fair, Project, ProjectState
 from projects.services import project_mark_awarded, project_mark_finalist
 from voting import selectors as voting_selectors
 
 AWARDABLE_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
+
+audit.register_actions(
+    {
+        "award.given": _("Award given"),
+        "award.revoked": _("Award revoked"),
+        "award.participants_given": _("Participant awards given"),
+        "ceremony.published": _("Ceremony published"),
+    }
+)
 PARTICIPANT_TITLES = {
     "title_kk": "Жәрмеңке финалисі",
     "title_ru": "Финалист ярмарки",
@@ -66,8 +76,23 @@ def award_give(
         raise ValidationError(
             _("This place in this nomination has already been awarded."), code="taken"
         ) from error
+    audit.record(
+        actor=actor,
+        action="award.given",
+        target=award,
+        fair_id=ceremony.fair_id,
+        details={
+            "project": project.pk,
+            "kind": kind,
+            "place": place,
+            "nomination": nomination.pk if nomination else None,
+            "grant_amount": award.grant_amount,
+        },
+    )
     if ceremony.is_published:
         _make_winner(project, kind, actor)
+        if kind != AwardKind.PARTICIPANT:
+            _tell_winners(ceremony=ceremony, projects=[project], awards=[award])
     return award
 
 
@@ -93,9 +118,27 @@ def _free_verification_codes(count: int) -> list[str]:
 
 
 def _make_winner(project: Project, kind: str, actor) -> None:
-    # No note: the NGO's e-mail says "winner" in its own language; the award's title is on the site.
+    # No state-change mail: `_tell_winners` sends one that names the award.
     if kind != AwardKind.PARTICIPANT and project.state == ProjectState.FINALIST:
-        project_mark_awarded(project=project, actor=actor)
+        project_mark_awarded(project=project, actor=actor, notify=False)
+
+
+def _tell_winners(*, ceremony: Ceremony, projects, awards=None) -> None:
+    """Each winning NGO's members: which prize (kind, place, nomination, grant), the ceremony,
+    and the links to the certificate and its verification page, in each member's language."""
+    for project in projects:
+        prizes = awards if awards is not None else None
+        if prizes is None:
+            prizes = list(
+                Award.objects.filter(ceremony=ceremony, project=project)
+                .exclude(kind=AwardKind.PARTICIPANT)
+                .order_by("pk")
+            )
+        queue_to_users(
+            template_prefix="awards/email/winner",
+            context={"project": project, "ceremony": ceremony, "fair": ceremony.fair, "awards": prizes},
+            users=project.organisation.members.all(),
+        )
 
 
 @transaction.atomic
@@ -118,8 +161,10 @@ def ceremony_publish(*, ceremony: Ceremony, actor) -> int:
             ).select_for_update()
         )
     for project in projects:
-        project_mark_awarded(project=project, actor=actor)
+        project_mark_awarded(project=project, actor=actor, notify=False)
         made += 1
+    _tell_winners(ceremony=ceremony, projects=projects)
+    audit.record(actor=actor, action="ceremony.published", target=ceremony, details={"winners": made})
     return made
 
 
@@ -146,6 +191,9 @@ def award_participants(*, ceremony: Ceremony, actor) -> int:
     # A concurrent run: the unique constraint keeps one award per project, the other is skipped.
     Award.objects.bulk_create(awards, ignore_conflicts=True)
     page_cache.invalidate()  # bulk_create sends no signal
+    audit.record(
+        actor=actor, action="award.participants_given", target=ceremony, details={"awards": len(awards)}
+    )
     return len(awards)
 
 
@@ -179,6 +227,13 @@ def award_revoke(*, award: Award, actor) -> None:
             given_at=public.created_at,
             revoked_by=actor if getattr(actor, "pk", None) else None,
         )
+    audit.record(
+        actor=actor,
+        action="award.revoked",
+        target=award,
+        fair_id=award.ceremony.fair_id,
+        details={"project": award.project_id, "kind": award.kind, "place": award.place},
+    )
     award.delete()
     prizes_left = Award.objects.filter(project=project).exclude(kind=AwardKind.PARTICIPANT).exists()
     if project.state == ProjectState.AWARDED and not prizes_left:

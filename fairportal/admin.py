@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit
+from fairportal.audit_exports import AuditExportMixin
 from fairportal.models import AuditEvent, OutgoingMail
 
 
@@ -70,7 +71,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(AuditExportMixin, ReadOnlyAdmin):
     """Nobody adds, changes or deletes events here, superusers included."""
 
     list_display = ("at", "actor_shown", "action_shown", "target_label", "reason", "ip_network")

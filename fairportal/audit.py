@@ -6,8 +6,10 @@ another app) leaves the same trace. It knows nothing of fairs or projects: calle
 action code (`"<noun>.<verb>"`, e.g. `"vote.invalidated"`) and register a translated label
 for it with `register_actions`, which the audit admin shows.
 
-The request's network (IPv4 /24, IPv6 /64 — never the address) reaches `record()` through
-`AuditContextMiddleware`, so services need not take a request.
+The request's network (IPv4 /24, IPv6 /64 — never the address) and its user reach `record()`
+and the signal handlers through `AuditContextMiddleware`, so services need not take a request.
+Writes that only the admin makes (a nomination, a review criterion) are recorded by
+`track_changes`, from the model's signals, with that user as the actor.
 """
 
 from contextvars import ContextVar
@@ -20,6 +22,8 @@ from fairportal.models import AuditEvent
 from fairportal.ratelimit import client_ip, network_of
 
 _request_network: ContextVar[str] = ContextVar("fairportal_audit_network", default="")
+# The request (not its user): AuthenticationMiddleware's user is lazy, and a log-in changes it.
+_request: ContextVar = ContextVar("fairportal_audit_request", default=None)
 
 # action code -> translated label; filled by the apps that record those actions.
 ACTION_LABELS: dict[str, Any] = {}
@@ -78,15 +82,79 @@ def record(
     )
 
 
+def current_actor():
+    """The signed-in user of the request being served, or None (a command, a task, a log-in page)."""
+    request = _request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    return user if user is not None and user.is_authenticated else None
+
+
+def track_changes(model, *, action: str, fields: tuple[str, ...], fair_of=None) -> None:
+    """Record every create, change (of `fields`: old → new) and delete of `model` as `action`.
+
+    For rules edited only through admin forms and inlines (a fair's nominations, a review's
+    criteria), where no service sees the write; only within a signed-in user's request.
+    `fair_of(instance)` gives the fair's id.
+    """
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    uid = f"fairportal.audit.{model._meta.label_lower}"
+
+    def remember(sender, instance, raw=False, **kwargs):
+        if raw or instance.pk is None or current_actor() is None:
+            instance._audit_before = None
+            return
+        instance._audit_before = model._default_manager.filter(pk=instance.pk).values(*fields).first()
+
+    def saved(sender, instance, created, raw=False, **kwargs):
+        # People's edits only: seeding and data commands would bury them under their own rows.
+        if raw or current_actor() is None:
+            return
+        before = getattr(instance, "_audit_before", None)
+        after = {name: getattr(instance, name) for name in fields}
+        if created or before is None:
+            changes = {name: [None, value] for name, value in after.items()}
+            verb = "created"
+        else:
+            changes = {name: [before[name], after[name]] for name in fields if before[name] != after[name]}
+            verb = "changed"
+            if not changes:
+                return
+        record(
+            actor=current_actor(),
+            action=action,
+            target=instance,
+            details={"change": verb, "changes": changes},
+            fair_id=fair_of(instance) if fair_of else None,
+        )
+
+    def deleted(sender, instance, **kwargs):
+        if current_actor() is None:
+            return
+        record(
+            actor=current_actor(),
+            action=action,
+            target=instance,
+            details={"change": "deleted"},
+            fair_id=fair_of(instance) if fair_of else None,
+        )
+
+    pre_save.connect(remember, sender=model, weak=False, dispatch_uid=f"{uid}.pre_save")
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}.post_save")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}.post_delete")
+
+
 class AuditContextMiddleware:
-    """Remember the client's network for the events this request records."""
+    """Remember the client's network and the request (for its user) for the events it records."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         token = _request_network.set(network_of(client_ip(request)))
+        request_token = _request.set(request)
         try:
             return self.get_response(request)
         finally:
+            _request.reset(request_token)
             _request_network.reset(token)

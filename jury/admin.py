@@ -410,6 +410,9 @@ class ReviewAdmin(admin.ModelAdmin):
         review = self._review(request, pk)
         if language not in dict(settings.LANGUAGES):
             raise Http404
+        audit.record(
+            actor=request.user, action="export.protocol", target=review, details={"language": language}
+        )
         with translation.override(language):
             return views.commission_protocol_response(review)
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import normalize_login_email
-from fairportal import ratelimit
+from fairportal import audit, ratelimit
 from fairportal.locks import row_lock
 from fairportal.mail import Derived, queue_to_users
 from jury import permissions, selectors
@@ -37,6 +37,22 @@ JURY_GROUP = "Jury"
 WELCOME_SALT = "jury.welcome"
 WELCOME_MAX_AGE = int(timedelta(days=30).total_seconds())
 INVITATIONS_PER_DAY = 100
+
+audit.register_actions(
+    {
+        "juror.invited": _("Juror invited"),
+        "juror.invitation_resent": _("Juror's invitation sent again"),
+        "juror.nominations_changed": _("Juror's nominations changed"),
+        "juror.reopened": _("Juror's scores reopened"),
+        "juror.finalised": _("Juror finalised their scores"),
+        "evaluation.saved": _("Juror saved scores"),
+        "recusal.declared": _("Conflict of interest declared"),
+        "shortlist.applied": _("Shortlist applied"),
+        "review.changed": _("Review window or protocol changed"),
+        "criterion.changed": _("Review criterion created, changed or deleted"),
+        "export.protocol": _("Commission protocol downloaded"),
+    }
+)
 # Projects that may become finalists; finalists already chosen keep their place.
 SHORTLISTABLE_STATES = (ProjectState.SUBMITTED, ProjectState.NOT_SELECTED)
 ALREADY_IN_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
@@ -133,6 +149,13 @@ def juror_invite(
     user.groups.add(Group.objects.get(name=JURY_GROUP))
     juror = Juror.objects.create(review=review, user=user, invited_by=invited_by)
     juror.nominations.set(nominations)
+    audit.record(
+        actor=invited_by,
+        action="juror.invited",
+        target=juror,
+        fair_id=review.fair_id,
+        details={"nominations": [nomination.pk for nomination in nominations]},
+    )
     _send_invitation(juror)
     return juror
 
@@ -156,6 +179,7 @@ def juror_resend_invitation(*, juror: Juror, actor) -> None:
         raise ValidationError(
             _("You have sent many invitations today. Please try again tomorrow."), code="limit"
         )
+    audit.record(actor=actor, action="juror.invitation_resent", target=juror, fair_id=juror.review.fair_id)
     _send_invitation(juror)
 
 
@@ -163,7 +187,18 @@ def juror_resend_invitation(*, juror: Juror, actor) -> None:
 def juror_set_nominations(*, juror: Juror, nominations, actor) -> None:
     if not actor.has_perm("jury.change_juror"):
         raise PermissionDenied
-    juror.nominations.set(_check_nominations(juror.review, nominations))
+    nominations = _check_nominations(juror.review, nominations)
+    before = sorted(juror.nominations.values_list("pk", flat=True))
+    after = sorted(nomination.pk for nomination in nominations)
+    juror.nominations.set(nominations)
+    if before != after:
+        audit.record(
+            actor=actor,
+            action="juror.nominations_changed",
+            target=juror,
+            fair_id=juror.review.fair_id,
+            details={"changes": {"nominations": [before, after]}},
+        )
 
 
 def _locked_juror(juror: Juror) -> Juror:
@@ -195,7 +230,50 @@ def juror_reopen(*, juror: Juror, actor) -> None:
     """An organiser lets a juror who finalised change scores again (while the window is open)."""
     if not actor.has_perm("jury.change_juror"):
         raise PermissionDenied
-    Juror.objects.filter(pk=juror.pk).update(finalised_at=None)
+    if Juror.objects.filter(pk=juror.pk).exclude(finalised_at=None).update(finalised_at=None):
+        audit.record(actor=actor, action="juror.reopened", target=juror, fair_id=juror.review.fair_id)
+
+
+def _tell_organisers_juror_finalised(juror: Juror) -> None:
+    from projects.selectors import organisers_to_notify
+
+    queue_to_users(
+        template_prefix="jury/email/juror_finalised",
+        context={"juror": juror, "review": juror.review, "fair": juror.review.fair},
+        users=organisers_to_notify(),
+    )
+
+
+# The review's window as stored before a save: `review_window_notify` compares the new one to it.
+def review_window_remember(sender, instance: Review, raw=False, **kwargs) -> None:
+    instance._window_before = None
+    if not raw and instance.pk is not None:
+        instance._window_before = (
+            Review.objects.filter(pk=instance.pk).values("opens_at", "closes_at").first()
+        )
+
+
+def review_window_notify(sender, instance: Review, created: bool, raw=False, **kwargs) -> None:
+    """Each juror of the review is told the new scoring dates (the admin's form is the only
+    place that moves them, hence a signal rather than a service)."""
+    before = getattr(instance, "_window_before", None)
+    if raw or created or before is None:
+        return
+    if (before["opens_at"], before["closes_at"]) == (instance.opens_at, instance.closes_at):
+        return
+    jurors = Juror.objects.active().filter(review=instance).select_related("user")
+    for juror in jurors:
+        queue_to_users(
+            template_prefix="jury/email/window_changed",
+            context={
+                "juror": juror,
+                "review": instance,
+                "fair": instance.fair,
+                "old_opens_at": before["opens_at"],
+                "old_closes_at": before["closes_at"],
+            },
+            users=[juror.user],
+        )
 
 
 # ---------------------------------------------------------------- the juror's work
@@ -248,6 +326,14 @@ def evaluation_save(
         unique_fields=["evaluation", "criterion"],
         update_fields=["value"],
     )
+    # Which project, never the scores: the trail is read by every organiser, the ranking is not.
+    audit.record(
+        actor=juror.user,
+        action="evaluation.saved",
+        target=project,
+        fair_id=juror.review.fair_id,
+        details={"juror": juror.pk},
+    )
     return evaluation
 
 
@@ -264,7 +350,16 @@ def recusal_declare(*, juror: Juror, project: Project, reason: str, now: datetim
             _("You have already declared a conflict of interest for this project."), code="twice"
         )
     Evaluation.objects.filter(juror=juror, project=project).delete()
-    return Recusal.objects.create(juror=juror, project=project, reason=reason.strip())
+    recusal = Recusal.objects.create(juror=juror, project=project, reason=reason.strip())
+    audit.record(
+        actor=juror.user,
+        action="recusal.declared",
+        target=project,
+        fair_id=juror.review.fair_id,
+        reason=recusal.reason,
+        details={"juror": juror.pk, "recusal": recusal.pk},
+    )
+    return recusal
 
 
 @transaction.atomic
@@ -291,6 +386,8 @@ def juror_finalise(*, juror: Juror, now: datetime | None = None) -> None:
         )
     juror.finalised_at = now
     juror.save(update_fields=["finalised_at"])
+    audit.record(actor=juror.user, action="juror.finalised", target=juror, fair_id=juror.review.fair_id)
+    _tell_organisers_juror_finalised(juror)
 
 
 # ---------------------------------------------------------------- shortlist
@@ -517,6 +614,21 @@ def shortlist_apply(
             "shortlist_scores_sha256",
             "shortlist_basis",
         ]
+    )
+    audit.record(
+        actor=actor,
+        action="shortlist.applied",
+        target=review,
+        fair_id=review.fair_id,
+        details={
+            "top_n": top_n,
+            "per_nomination": per_nomination,
+            "include_ties": include_ties,
+            "others_not_selected": others_not_selected,
+            "finalists": shortlist.selected_ids,
+            "promoted": promoted,
+            "not_selected": turned_down,
+        },
     )
     # Plain text, so the review's history page in the admin shows it as it is.
     LogEntry.objects.log_actions(

@@ -660,3 +660,25 @@ class FairScheduleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fair}: {self.get_field_display()} {self.old_value:%Y-%m-%d %H:%M} → {self.new_value:%Y-%m-%d %H:%M}"
+
+
+class OrganiserDigest(models.Model):
+    """One day's digest of new submissions to the organisers (`services.organiser_digest_send`).
+
+    The unique day makes the command idempotent: a second run the same day, or two at once,
+    finds the row and sends nothing. The next digest starts where this one's `until` ended.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    since = models.DateTimeField(_("submissions since"))
+    until = models.DateTimeField(_("submissions until"))
+    submissions = models.PositiveIntegerField(_("submissions"), default=0)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("organisers' digest")
+        verbose_name_plural = _("organisers' digests")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.submissions}"

@@ -20,6 +20,24 @@ from projects.models import (
 WORD = re.compile(r"[^\W_]+")
 
 
+ORGANISERS_GROUP = "Organisers"
+
+
+def organisers_to_notify():
+    """Who gets organisers' e-mails: active staff in the Organisers group (or superusers) with an
+    address, who have not turned them off (`User.wants_organiser_mail`)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, wants_organiser_mail=True)
+        .filter(Q(groups__name=ORGANISERS_GROUP) | Q(is_superuser=True))
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def current_fair(now: datetime) -> Fair | None:
     """The published fair the home page is about: the latest one not yet archived."""
     return (

@@ -6,7 +6,7 @@ forgotten check in a view cannot open a hole. State changes lock the project row
 deadline, cannot both move the same project from the same state.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from fairportal import audit, page_cache, ratelimit
 from fairportal.locks import row_lock
 from fairportal.mail import Derived, queue_to_addresses, queue_to_users
-from projects import permissions
+from projects import permissions, selectors
 from projects.media import reencode_image, sanitise_pdf
 from projects.models import (
     INVITATION_VALIDITY,
@@ -28,6 +28,7 @@ from projects.models import (
     Invitation,
     Membership,
     Organisation,
+    OrganiserDigest,
     Phase,
     Project,
     ProjectImage,
@@ -104,6 +105,9 @@ audit.register_actions(
         "fair.created": _("Fair created"),
         "fair.changed": _("Fair edited"),
         "fair.rules_changed": _("Fair rules or schedule changed"),
+        "fair.published": _("Fair published"),
+        "fair.unpublished": _("Fair unpublished"),
+        "nomination.changed": _("Nomination created, changed or deleted"),
         "fair.voting_close_moved": _("Close of voting moved during voting"),
         "project.state_changed": _("Project state changed"),
         "project.shown": _("Project shown on the public site"),
@@ -239,6 +243,9 @@ def fair_update(*, fair: Fair, changes: dict, actor, reason: str = "", now: date
     action = "fair.changed"
     if any(name in FAIR_RULE_FIELDS for name in changed):
         action = "fair.rules_changed"
+    if "is_published" in changed:
+        # Publishing is the act organisers look for; the other changes made with it are in details.
+        action = "fair.published" if changed["is_published"] else "fair.unpublished"
     if close_moved_in_public:
         schedule_change = FairScheduleChange.objects.create(
             fair=stored,
@@ -386,6 +393,16 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    if _created:
+        # The owners answer for who speaks for their NGO: each is told who joined.
+        owners = invitation.organisation.members.filter(memberships__role=Membership.Role.OWNER).exclude(
+            pk=user.pk
+        )
+        queue_to_users(
+            template_prefix="projects/email/member_joined",
+            context={"organisation": invitation.organisation, "member": user},
+            users=owners,
+        )
     return membership
 
 
@@ -534,7 +551,9 @@ def project_remove_image(*, image: ProjectImage, user, now: datetime | None = No
     _check_still_complete(project)
 
 
-def _record_transition(*, project: Project, to_state: str, actor, note: str) -> ProjectStateChange:
+def _record_transition(
+    *, project: Project, to_state: str, actor, note: str, notify: bool = True
+) -> ProjectStateChange:
     change = ProjectStateChange.objects.create(
         project=project, from_state=project.state, to_state=to_state, actor=actor, note=note
     )
@@ -547,7 +566,8 @@ def _record_transition(*, project: Project, to_state: str, actor, note: str) -> 
     project.save(update_fields=["state", "submitted_at", "is_public", "updated_at"])
     # Queued in this transaction and sent by a task after commit: a mail server that fails
     # never turns the decision into an error, and a shortlist of hundreds waits for no SMTP.
-    _notify_members(change)
+    if notify:
+        _notify_members(change)
     return change
 
 
@@ -589,8 +609,12 @@ def project_withdraw(*, project: Project, user, now: datetime | None = None) -> 
 
 
 @transaction.atomic
-def project_change_state(*, project: Project, to_state: str, actor, note: str = "") -> ProjectStateChange:
-    """An organiser's decision: return for changes, finalist, not selected."""
+def project_change_state(
+    *, project: Project, to_state: str, actor, note: str = "", notify: bool = True
+) -> ProjectStateChange:
+    """An organiser's decision: return for changes, finalist, not selected.
+
+    `notify=False` when the caller sends the NGO a mail of its own (a winner's names the award)."""
     if not actor.has_perm("projects.change_project_state"):
         raise PermissionDenied
     project = _locked(project)
@@ -614,7 +638,9 @@ def project_change_state(*, project: Project, to_state: str, actor, note: str = 
             code="transition_not_allowed",
         )
     from_state = project.state
-    change = _record_transition(project=project, to_state=to_state, actor=actor, note=note.strip())
+    change = _record_transition(
+        project=project, to_state=to_state, actor=actor, note=note.strip(), notify=notify
+    )
     # The history row holds the decision; the audit event points at it for the organisers' trail.
     audit.record(
         actor=actor,
@@ -634,8 +660,12 @@ def project_mark_finalist(*, project: Project, actor, note: str = "") -> Project
     return project_change_state(project=project, to_state=ProjectState.FINALIST, actor=actor, note=note)
 
 
-def project_mark_awarded(*, project: Project, actor, note: str = "") -> ProjectStateChange:
-    return project_change_state(project=project, to_state=ProjectState.AWARDED, actor=actor, note=note)
+def project_mark_awarded(
+    *, project: Project, actor, note: str = "", notify: bool = True
+) -> ProjectStateChange:
+    return project_change_state(
+        project=project, to_state=ProjectState.AWARDED, actor=actor, note=note, notify=notify
+    )
 
 
 def project_mark_not_selected(*, project: Project, actor, note: str = "") -> ProjectStateChange:
@@ -665,3 +695,50 @@ def project_set_public(*, project: Project, actor, public: bool) -> Project:
     project.is_public = public
     audit.record(actor=actor, action="project.shown" if public else "project.hidden", target=project)
     return project
+
+
+# ---------------------------------------------------------------- the organisers' digest
+
+DIGEST_PROJECTS_PER_FAIR = 30
+
+
+def organiser_digest_send(*, now: datetime | None = None) -> int:
+    """Mail the organisers the projects submitted since the last digest; once per (Almaty) day.
+
+    Returns how many e-mails were queued: 0 when today's digest was already sent (the unique
+    day is claimed first, in the same transaction as the mails) or nothing new was submitted.
+    """
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    with transaction.atomic():
+        last = OrganiserDigest.objects.order_by("-until").first()
+        since = last.until if last is not None else now - timedelta(days=1)
+        try:
+            with transaction.atomic():
+                digest = OrganiserDigest.objects.create(day=day, since=since, until=now)
+        except IntegrityError:
+            return 0  # sent today already, perhaps by a run at this very moment
+        submitted = (
+            Project.objects.filter(submitted_at__gte=since, submitted_at__lt=now)
+            .exclude(state=ProjectState.DRAFT)
+            .select_related("fair", "organisation")
+            .order_by("fair_id", "submitted_at", "pk")
+        )
+        groups: dict[int, dict] = {}
+        for project in submitted:
+            group = groups.setdefault(project.fair_id, {"fair": project.fair, "count": 0, "projects": []})
+            group["count"] += 1
+            if len(group["projects"]) < DIGEST_PROJECTS_PER_FAIR:
+                group["projects"].append(project)
+        for group in groups.values():
+            group["more"] = group["count"] - len(group["projects"])
+        total = sum(group["count"] for group in groups.values())
+        if not total:
+            return 0
+        rows = queue_to_users(
+            template_prefix="projects/email/organiser_digest",
+            context={"since": since, "until": now, "total": total, "fairs": list(groups.values())},
+            users=selectors.organisers_to_notify(),
+        )
+        OrganiserDigest.objects.filter(pk=digest.pk).update(submissions=total, recipients=len(rows))
+        return len(rows)

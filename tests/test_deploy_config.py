@@ -267,6 +267,7 @@ SCHEDULED = {
     "prune_db_task_results": "daily",
     "freeze_tallies": "minutely",
     "purge_outgoing_mail": "daily",
+    "send_organiser_digest": "*-*-* 08:00:00 Asia/Almaty",
 }
 
 
