@@ -130,6 +130,7 @@ def review_form(review, criteria, **overrides) -> dict:
         "closes_at_0": local(closes).strftime("%Y-%m-%d"),
         "closes_at_1": local(closes).strftime("%H:%M:%S"),
         "protocol_public": review.protocol_public,
+        "normalisation": review.normalisation,
         "criteria-TOTAL_FORMS": str(len(criteria)),
         "criteria-INITIAL_FORMS": str(len(criteria)),
     }
