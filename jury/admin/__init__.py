@@ -3,39 +3,28 @@ its exports, and the shortlist. Scores are read here, never edited.
 
 Custom pages hang off the review (`<id>/ranking/`, `<id>/shortlist/`, `<id>/invite/`) and
 are linked from its change page; each checks its own permission.
+
+The pages themselves are in `pages.py`, their forms in `forms.py`. (`forms` is this package's
+module, hence `django.forms` names imported one by one.)
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.forms import Textarea
+from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import audit, spreadsheets
-from jury import exports, permissions, selectors, services, views
-from jury.models import Criterion, Evaluation, ExportJob, Juror, Recusal, Review, Score
-from projects.models import Nomination
-
-SORTS = {
-    "rank": (lambda row: (row.score is None, -(row.score or 0)), _("score")),
-    "jurors": (lambda row: -row.jurors_scored, _("jurors who scored")),
-    "spread": (lambda row: (row.spread is None, -(row.spread or 0)), _("spread")),
-    "recusals": (lambda row: -row.recusals, _("recusals")),
-    "title": (lambda row: row.project.title.casefold(), _("title")),
-}
-
-# How often the export's progress page reloads itself while the workbook is written.
-EXPORT_REFRESH_SECONDS = 3
+from fairportal import audit
+from fairportal.admin_pages import OrganiserPages
+from jury import permissions, selectors, services
+from jury.admin import pages
+from jury.admin.forms import JurorForm, ReviewForm
+from jury.models import Criterion, Evaluation, Juror, Recusal, Review, Score
 
 audit.register_actions({"export.jury_ranking": _("Jury ranking exported")})
 
@@ -43,7 +32,7 @@ audit.register_actions({"export.jury_ranking": _("Jury ranking exported")})
 class CriterionInline(admin.StackedInline):
     model = Criterion
     extra = 0
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 60})}}
     fields = (
         ("title_kk", "title_ru", "title_en"),
         ("guidance_kk", "guidance_ru", "guidance_en"),
@@ -51,71 +40,22 @@ class CriterionInline(admin.StackedInline):
     )
 
 
-class ReviewForm(forms.ModelForm):
-    with_default_criteria = forms.BooleanField(
-        label=_("Start with the five usual criteria"),
-        required=False,
-        initial=True,
-        help_text=_(
-            "Significance, social impact, sustainability, innovation and the NGO's openness; edit them after saving."
-        ),
-    )
-
-    class Meta:
-        model = Review
-        fields = (
-            "fair",
-            "opens_at",
-            "closes_at",
-            "instructions_kk",
-            "instructions_ru",
-            "instructions_en",
-            "protocol_public",
-        )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            del self.fields["with_default_criteria"]
-        else:
-            # Filled from the fair's schedule when left empty.
-            for name in ("opens_at", "closes_at"):
-                self.fields[name].required = False
-                self.fields[name].help_text = _(
-                    "Leave empty to use the fair's schedule: from the end of submission to the start of voting."
-                )
-
-    def clean(self):
-        cleaned = super().clean()
-        # On the change page the fair is read-only, so it is not in the form's data.
-        fair = cleaned.get("fair") or (self.instance.fair if self.instance.pk else None)
-        if fair is not None:
-            defaults = services.review_window_defaults(fair)
-            for name in ("opens_at", "closes_at"):
-                if not cleaned.get(name):
-                    cleaned[name] = defaults[name]
-                    setattr(self.instance, name, defaults[name])
-            closes_at = cleaned.get("closes_at")
-            if closes_at and closes_at > fair.voting_opens_at:
-                self.add_error(
-                    "closes_at",
-                    _(
-                        "Scoring must close by the time public voting opens (%(when)s): the finalists are needed then."
-                    )
-                    % {
-                        "when": date_format(timezone.localtime(fair.voting_opens_at), "SHORT_DATETIME_FORMAT")
-                    },
-                )
-        return cleaned
-
-
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(OrganiserPages, admin.ModelAdmin):
     form = ReviewForm
     list_display = ("__str__", "opens_at", "closes_at", "criteria_count", "jurors_count", "ranking_link")
     search_fields = ("fair__title_kk", "fair__title_ru", "fair__title_en", "fair__slug")
     inlines = [CriterionInline]
     change_form_template = "admin/jury/review/change_form.html"
+    organiser_pages = (
+        ("<int:pk>/ranking/", pages.ranking, "ranking"),
+        ("<int:pk>/ranking/export.<str:fmt>", pages.export, "export"),
+        ("<int:pk>/ranking/exports/<int:job_id>/", pages.export_progress, "export_progress"),
+        ("<int:pk>/ranking/exports/<int:job_id>/download/", pages.export_download, "export_download"),
+        ("<int:pk>/shortlist/", pages.shortlist, "shortlist"),
+        ("<int:pk>/commission-protocol.<str:language>.pdf", pages.protocol, "protocol"),
+        ("<int:pk>/invite/", pages.invite, "invite"),
+    )
 
     def get_queryset(self, request):
         return (
@@ -204,245 +144,6 @@ class ReviewAdmin(admin.ModelAdmin):
             request.POST["_continue"] = "1"
         return super().response_add(request, obj, post_url_continue)
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "<int:pk>/ranking/",
-                self.admin_site.admin_view(self.ranking_view),
-                name="{}_{}_ranking".format(*info),
-            ),
-            path(
-                "<int:pk>/ranking/export.<str:fmt>",
-                self.admin_site.admin_view(self.export_view),
-                name="{}_{}_export".format(*info),
-            ),
-            path(
-                "<int:pk>/ranking/exports/<int:job_id>/",
-                self.admin_site.admin_view(self.export_progress_view),
-                name="{}_{}_export_progress".format(*info),
-            ),
-            path(
-                "<int:pk>/ranking/exports/<int:job_id>/download/",
-                self.admin_site.admin_view(self.export_download_view),
-                name="{}_{}_export_download".format(*info),
-            ),
-            path(
-                "<int:pk>/shortlist/",
-                self.admin_site.admin_view(self.shortlist_view),
-                name="{}_{}_shortlist".format(*info),
-            ),
-            path(
-                "<int:pk>/commission-protocol.<str:language>.pdf",
-                self.admin_site.admin_view(self.protocol_view),
-                name="{}_{}_protocol".format(*info),
-            ),
-            path(
-                "<int:pk>/invite/",
-                self.admin_site.admin_view(self.invite_view),
-                name="{}_{}_invite".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    # -------------------------------------------------------------- custom pages
-
-    def _review(self, request, pk) -> Review:
-        if not permissions.can_view_ranking(request.user):
-            raise PermissionDenied
-        return get_object_or_404(Review.objects.select_related("fair"), pk=pk)
-
-    def _context(self, request, review, title):
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "review": review,
-            "title": title,
-            "subtitle": str(review.fair),
-        }
-
-    def _nomination(self, request, review) -> Nomination | None:
-        nomination_id = request.GET.get("nomination", "")
-        if not nomination_id.isdecimal() or not nomination_id.isascii():
-            return None
-        return review.fair.nominations.filter(pk=nomination_id).first()
-
-    def ranking_view(self, request, pk):
-        review = self._review(request, pk)
-        nomination = self._nomination(request, review)
-        criteria = selectors.criteria_of(review)
-        rows = selectors.ranking(review, nomination=nomination, criteria=criteria)
-        sort = request.GET.get("sort", "rank")
-        if sort in SORTS and sort != "rank":
-            rows.sort(key=SORTS[sort][0])
-        context = {
-            **self._context(request, review, gettext("Jury ranking")),
-            "rows": rows,
-            "criteria": criteria,
-            "nominations": list(review.fair.nominations.all()),
-            "nomination": nomination,
-            "sort": sort,
-            "sorts": [(key, label) for key, (_key, label) in SORTS.items()],
-            "progress": selectors.progress_by_juror(review),
-            "now": timezone.now(),
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/jury/review/ranking.html", context)
-
-    def export_view(self, request, pk, fmt):
-        review = self._review(request, pk)
-        nomination = self._nomination(request, review)
-        if fmt not in ("csv", "xlsx"):
-            raise Http404
-        audit.record(
-            actor=request.user,
-            action="export.jury_ranking",
-            target=review,
-            details={"format": fmt, "nomination": nomination.pk if nomination else None},
-        )
-        if fmt == "csv":
-            return exports.csv_response(review, nomination)
-        # Every score of a national fair takes a workbook longer to write than a request may:
-        # a task writes it, and the progress page offers it when ready.
-        job = exports.export_job_start(review=review, nomination=nomination, user=request.user)
-        return HttpResponseRedirect(reverse("admin:jury_review_export_progress", args=[review.pk, job.pk]))
-
-    def _export_job(self, request, pk, job_id) -> ExportJob:
-        """Someone else's export is a 404, as if it did not exist."""
-        job = get_object_or_404(
-            ExportJob.objects.select_related("review__fair", "nomination"), pk=job_id, review_id=pk
-        )
-        if not permissions.can_see_export(request.user, job):
-            raise Http404
-        return job
-
-    def export_progress_view(self, request, pk, job_id):
-        job = self._export_job(request, pk, job_id)
-        context = {
-            **self._context(request, job.review, gettext("Ranking export")),
-            "job": job,
-            "refresh_seconds": EXPORT_REFRESH_SECONDS,
-            "ranking_url": reverse("admin:jury_review_ranking", args=[job.review.pk]),
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/jury/review/export_progress.html", context)
-
-    def export_download_view(self, request, pk, job_id):
-        job = self._export_job(request, pk, job_id)
-        if job.state != ExportJob.State.DONE or not job.file:
-            raise Http404
-        response = FileResponse(
-            job.file.open("rb"),
-            as_attachment=True,
-            filename=job.download_name,
-            content_type=spreadsheets.XLSX_CONTENT_TYPE,
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    def shortlist_view(self, request, pk):
-        review = self._review(request, pk)
-        if not request.user.has_perm("projects.change_project_state"):
-            raise PermissionDenied
-        data = request.POST if request.method == "POST" else (request.GET if "top_n" in request.GET else None)
-        form = ShortlistForm(data)
-        shortlist = None
-        ranking_url = reverse("admin:jury_review_ranking", args=[review.pk])
-        if form.is_valid():
-            options = {
-                "top_n": form.cleaned_data["top_n"],
-                "per_nomination": form.cleaned_data["scope"] == "nomination",
-                "include_ties": form.cleaned_data["ties"] == "include",
-            }
-            if request.method == "POST" and "apply" in request.POST:
-                try:
-                    promoted, turned_down = services.shortlist_apply(
-                        review=review,
-                        expected_ids=form.cleaned_data["expected"],
-                        expected_turned_down=form.cleaned_data["expected_turned_down"],
-                        others_not_selected=form.cleaned_data["others_not_selected"],
-                        actor=request.user,
-                        **options,
-                    )
-                except ValidationError as error:
-                    messages.error(request, " ".join(error.messages))
-                else:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "%(count)d project is now a finalist.",
-                            "%(count)d projects are now finalists.",
-                            promoted,
-                        )
-                        % {"count": promoted}
-                        + (
-                            " "
-                            + ngettext(
-                                "%(count)d project marked not selected.",
-                                "%(count)d projects marked not selected.",
-                                turned_down,
-                            )
-                            % {"count": turned_down}
-                            if turned_down
-                            else ""
-                        ),
-                    )
-                    return HttpResponseRedirect(ranking_url)
-            shortlist = services.shortlist_preview(review=review, **options)
-        progress = selectors.progress_by_juror(review)
-        context = {
-            **self._context(request, review, gettext("Promote to finalists")),
-            "form": form,
-            "shortlist": shortlist,
-            "expected": ",".join(str(pk) for pk in shortlist.selected_ids) if shortlist else "",
-            "expected_turned_down": ",".join(str(pk) for pk in shortlist.turned_down_ids)
-            if shortlist
-            else "",
-            "window_open": review.is_open_at(timezone.now()),
-            "unfinished": [item for item in progress if not item.juror.finalised_at],
-            "ranking_url": ranking_url,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/jury/review/shortlist.html", context)
-
-    def protocol_view(self, request, pk, language):
-        """The commission's protocol, whether or not it is public yet."""
-        review = self._review(request, pk)
-        if language not in dict(settings.LANGUAGES):
-            raise Http404
-        with translation.override(language):
-            return views.commission_protocol_response(review)
-
-    def invite_view(self, request, pk):
-        review = get_object_or_404(Review.objects.select_related("fair"), pk=pk)
-        if not request.user.has_perm("jury.add_juror"):
-            raise PermissionDenied
-        form = InviteForm(request.POST or None, review=review)
-        if request.method == "POST" and form.is_valid():
-            try:
-                juror = services.juror_invite(
-                    review=review,
-                    email=form.cleaned_data["email"],
-                    full_name=form.cleaned_data["full_name"],
-                    language=form.cleaned_data["language"],
-                    nominations=form.cleaned_data["nominations"],
-                    invited_by=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    gettext("Invitation sent: %(email)s is now a juror of %(fair)s.")
-                    % {"email": juror.user.email, "fair": review.fair},
-                )
-                if "_addanother" in request.POST:
-                    return HttpResponseRedirect(request.path)
-                return HttpResponseRedirect(reverse("admin:jury_review_change", args=[review.pk]))
-        context = {**self._context(request, review, gettext("Invite a juror")), "form": form}
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/jury/review/invite.html", context)
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         review = self.get_object(request, object_id)
@@ -454,76 +155,7 @@ class ReviewAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class CommaSeparatedIds(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value) or ""
-        try:
-            return [int(part) for part in value.split(",") if part.strip()]
-        except ValueError as error:
-            raise ValidationError(_("Reload the preview and try again."), code="invalid") from error
-
-
-class ShortlistForm(forms.Form):
-    top_n = forms.IntegerField(label=_("How many finalists"), min_value=1, max_value=1000, initial=10)
-    scope = forms.ChoiceField(
-        label=_("Count the top N"),
-        choices=[("nomination", _("in each nomination")), ("fair", _("in the whole fair"))],
-        initial="nomination",
-        widget=forms.RadioSelect,
-    )
-    ties = forms.ChoiceField(
-        label=_("Projects tied with the last place"),
-        choices=[
-            ("include", _("all become finalists (more than N)")),
-            ("exclude", _("none of them (fewer than N)")),
-        ],
-        initial="include",
-        widget=forms.RadioSelect,
-    )
-    others_not_selected = forms.BooleanField(
-        label=_("Mark the other scored, submitted projects “not selected”"),
-        required=False,
-        help_text=_(
-            "Their NGOs are told by e-mail. Unscored projects are left as they are. Leave unticked to decide later."
-        ),
-    )
-    expected = CommaSeparatedIds(required=False, widget=forms.HiddenInput)
-    expected_turned_down = CommaSeparatedIds(required=False, widget=forms.HiddenInput)
-
-
-class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
-    full_name = forms.CharField(
-        label=_("Full name"), max_length=200, required=False, help_text=_("For a new account.")
-    )
-    language = forms.ChoiceField(
-        label=_("Language of the e-mails"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
-    )
-    nominations = forms.ModelMultipleChoiceField(
-        label=_("Nominations"),
-        queryset=Nomination.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave all unticked for the whole fair."),
-    )
-
-    def __init__(self, *args, review: Review, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["nominations"].queryset = review.fair.nominations.all()
-
-
 # ------------------------------------------------------------------ jurors
-
-
-class JurorForm(forms.ModelForm):
-    class Meta:
-        model = Juror
-        fields = ("nominations",)
-        widgets = {"nominations": forms.CheckboxSelectMultiple}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["nominations"].queryset = Nomination.objects.filter(fair_id=self.instance.review.fair_id)
 
 
 @admin.register(Juror)
