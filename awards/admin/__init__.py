@@ -2,105 +2,28 @@
 (given through `awards.services`, so a prize makes the finalist a winner), the people's
 choice proposal, participant awards for all finalists, and the winners export."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Sum
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from awards import exports, services
+from awards.admin import pages
+from awards.admin.forms import AwardInlineForm, AwardInlineFormSet, CeremonyPhotoForm
 from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto, RevokedCertificate
 from fairportal import audit
-from projects.media import reencode_image
-from projects.models import Nomination, Project
+from fairportal.admin_pages import OrganiserPages
+from projects.models import Nomination
 
 audit.register_actions({"export.winners": _("Winners exported")})
-
-
-class CeremonyPhotoForm(forms.ModelForm):
-    class Meta:
-        model = CeremonyPhoto
-        fields = ("image", "alt_text_kk", "alt_text_ru", "alt_text_en", "position")
-
-    def clean_image(self):
-        image = self.cleaned_data["image"]
-        if isinstance(image, UploadedFile):
-            # Decoded and written anew, EXIF gone, with a thumbnail: nothing but pixels is kept.
-            processed = reencode_image(image)
-            self.instance.thumbnail = processed.thumbnail
-            return processed.image
-        return image
 
 
 class CeremonyPhotoInline(admin.TabularInline):
     model = CeremonyPhoto
     form = CeremonyPhotoForm
     extra = 1
-
-
-class AwardInlineFormSet(forms.BaseInlineFormSet):
-    """Catch what the service would refuse while the organiser's input is still on the page:
-    a place given twice in one nomination, and awards for projects that are not finalists."""
-
-    def clean(self):
-        super().clean()
-        taken = (
-            {
-                (award.nomination_id, award.place): award.pk
-                for award in Award.objects.filter(ceremony=self.instance, place__isnull=False)
-            }
-            if self.instance.pk
-            else {}
-        )
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            project, place = form.cleaned_data.get("project"), form.cleaned_data.get("place")
-            nomination = form.cleaned_data.get("nomination")
-            if project and form.instance.pk is None and project.state not in services.AWARDABLE_STATES:
-                form.add_error("project", _("Only finalists receive awards."))
-            if place:
-                key = (nomination.pk if nomination else None, place)
-                holder = taken.get(key)
-                if holder is not None and holder != form.instance.pk:
-                    form.add_error("place", _("This place in this nomination has already been awarded."))
-                taken[key] = form.instance.pk or -id(form)
-
-
-class AwardInlineForm(forms.ModelForm):
-    class Meta:
-        model = Award
-        fields = (
-            "project",
-            "kind",
-            "place",
-            "nomination",
-            "title_kk",
-            "title_ru",
-            "title_en",
-            "grant_amount",
-            "prize_kk",
-            "prize_ru",
-            "prize_en",
-            "citation_kk",
-            "citation_ru",
-            "citation_en",
-        )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # Given is given: to correct the recipient or the kind, remove the award and give it anew.
-            for name in ("project", "kind"):
-                self.fields[name].disabled = True
 
 
 class AwardInline(admin.StackedInline):
@@ -131,7 +54,7 @@ class AwardInline(admin.StackedInline):
 
 
 @admin.register(Ceremony)
-class CeremonyAdmin(admin.ModelAdmin):
+class CeremonyAdmin(OrganiserPages, admin.ModelAdmin):
     list_display = ("__str__", "held_at", "city_ru", "is_published", "awards_count", "grants_total")
     # A link typed without a scheme is taken as https://, as browsers do (and Django 6 will).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -139,6 +62,10 @@ class CeremonyAdmin(admin.ModelAdmin):
     inlines = [CeremonyPhotoInline, AwardInline]
     actions = ["give_participant_awards"]
     change_form_template = "admin/awards/ceremony/change_form.html"
+    organiser_pages = (
+        ("<int:pk>/peoples-choice/", pages.peoples_choice, "peoples_choice"),
+        ("<int:pk>/participants/", pages.participants, "participants"),
+    )
     fieldsets = (
         (None, {"fields": ("fair", "held_at", "is_published", "video_url")}),
         (_("Kazakh"), {"fields": ("venue_kk", "city_kk", "description_kk")}),
@@ -231,111 +158,10 @@ class CeremonyAdmin(admin.ModelAdmin):
         count = sum(
             services.award_participants(ceremony=ceremony, actor=request.user) for ceremony in queryset
         )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d finalist received a participant award.",
-                "%(count)d finalists received a participant award.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        self.message_user(request, pages.participants_given_message(count), messages.SUCCESS)
 
     def has_add_award_permission(self, request):
         return request.user.has_perm("awards.add_award")
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/peoples-choice/",
-                self.admin_site.admin_view(self.peoples_choice_view),
-                name="awards_ceremony_peoples_choice",
-            ),
-            path(
-                "<int:pk>/participants/",
-                self.admin_site.admin_view(self.participants_view),
-                name="awards_ceremony_participants",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _ceremony(self, request, pk) -> Ceremony:
-        if not request.user.has_perm("awards.add_award"):
-            raise PermissionDenied
-        return get_object_or_404(Ceremony.objects.select_related("fair"), pk=pk)
-
-    def peoples_choice_view(self, request, pk):
-        ceremony = self._ceremony(request, pk)
-        per_nomination = request.GET.get("scope", request.POST.get("scope", "nomination")) == "nomination"
-        if request.method == "POST":
-            project_id = request.POST.get("project", "")
-            project = get_object_or_404(
-                Project, pk=project_id if project_id.isdecimal() else 0, fair_id=ceremony.fair_id
-            )
-            try:
-                services.peoples_choice_confirm(
-                    ceremony=ceremony, project=project, per_nomination=per_nomination, actor=request.user
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(
-                    request,
-                    gettext("“%(project)s” receives the people's choice award.") % {"project": project.title},
-                )
-            return HttpResponseRedirect(request.get_full_path())
-        try:
-            proposal = services.peoples_choice_proposal(fair=ceremony.fair, per_nomination=per_nomination)
-            error = None
-        except ValidationError as exc:
-            proposal, error = {}, " ".join(exc.messages)
-        awarded = list(
-            Award.objects.filter(ceremony=ceremony, kind=AwardKind.PEOPLES_CHOICE).values_list(
-                "project_id", "nomination_id"
-            )
-        )
-        given = {project_id for project_id, _nomination in awarded}
-        given_groups = {nomination_id for _project, nomination_id in awarded}
-        # Once one scope has its award(s), the other offers none: one or the other, never both.
-        other_scope_used = any((nomination_id is None) == per_nomination for nomination_id in given_groups)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": ceremony,
-            "title": gettext("People's choice"),
-            "subtitle": str(ceremony.fair),
-            "groups": [
-                (
-                    nomination,
-                    candidates,
-                    other_scope_used or (nomination.pk if nomination else None) in given_groups,
-                )
-                for nomination, candidates in proposal.items()
-            ],
-            "error": error,
-            "per_nomination": per_nomination,
-            "given": given,
-            "closes_at": ceremony.fair.voting_closes_at,
-            "now": timezone.now(),
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/awards/ceremony/peoples_choice.html", context)
-
-    def participants_view(self, request, pk):
-        ceremony = self._ceremony(request, pk)
-        if request.method == "POST":
-            count = services.award_participants(ceremony=ceremony, actor=request.user)
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d finalist received a participant award.",
-                    "%(count)d finalists received a participant award.",
-                    count,
-                )
-                % {"count": count},
-            )
-        return HttpResponseRedirect(reverse("admin:awards_ceremony_change", args=[ceremony.pk]))
 
 
 @admin.register(Award)
