@@ -9,33 +9,28 @@ refusal does not undo the others.
 
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit
+from fairportal.admin_pages import OrganiserPages
 from fairportal.locks import Busy
 from projects import exports, services
-from projects.forms import (
-    ORGANISATION_PROFILE_FIELDS,
-    PROJECT_CONTENT_FIELDS,
-    MultilineTextField,
-    portal_formfield,
+from projects.admin import pages
+from projects.admin.forms import (
+    FairAdminForm,
+    OrganisationAdminForm,
+    ProjectAdminForm,
+    ProjectImageForm,
+    ReturnForChangesForm,
 )
-from projects.media import reencode_image, sanitise_pdf
+from projects.forms import MultilineTextField
 from projects.models import (
     MAX_IMAGES_PER_PROJECT,
     Fair,
@@ -51,7 +46,6 @@ from projects.models import (
     Sphere,
 )
 from projects.selectors import SCHEDULE_FIELDS
-from projects.validators import normalize_kz_phone
 
 
 class HttpsByDefault:
@@ -88,50 +82,6 @@ class NominationInline(admin.StackedInline):
     model = Nomination
     fields = ("title_kk", "title_ru", "title_en", "position")
     extra = 0
-
-
-class FairAdminForm(forms.ModelForm):
-    """The fair, plus the reason for a change of schedule; refuses what `services.fair_update` would."""
-
-    reason = forms.CharField(
-        label=_("Reason for the change"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text=_(
-            "Required when you move the close of voting after voting has opened: it is shown on the "
-            "fair's public page with the old and the new time. Otherwise optional; kept in the audit trail."
-        ),
-    )
-
-    class Meta:
-        model = Fair
-        # Whatever the fair has (the admin's fieldsets choose what shows).
-        fields = [
-            field.name for field in Fair._meta.concrete_fields if field.editable and not field.primary_key
-        ]
-
-    checked_at = None
-
-    @property
-    def model_fields(self) -> set[str]:
-        return {field.name for field in Fair._meta.concrete_fields}
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.instance.pk is None:
-            return cleaned_data
-        self.checked_at = timezone.now()
-        changes = {
-            name: cleaned_data[name]
-            for name in self.changed_data
-            if name in self.model_fields and name in cleaned_data
-        }
-        errors = services.fair_check_update(
-            fair=self.instance, changes=changes, reason=cleaned_data.get("reason", ""), now=self.checked_at
-        )
-        for field, field_errors in errors.items():
-            self.add_error(field if field in self.fields else None, field_errors)
-        return cleaned_data
 
 
 class FairScheduleChangeInline(ReadOnlyInline):
@@ -248,42 +198,6 @@ class SphereAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------- organisations
 
 
-class OrganisationAdminForm(forms.ModelForm):
-    """Accepts BINs and phone numbers the way people type them, as the NGOs' own form does."""
-
-    class Meta:
-        model = Organisation
-        formfield_callback = portal_formfield
-        fields = [*ORGANISATION_PROFILE_FIELDS, "logo"]
-
-    # Wider than what is stored: people type spaces, brackets and dashes, removed below.
-    bin = forms.CharField(
-        label=capfirst(Organisation._meta.get_field("bin").verbose_name),
-        help_text=Organisation._meta.get_field("bin").help_text,
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "vTextField", "inputmode": "numeric"}),
-    )
-    phone = forms.CharField(
-        label=capfirst(Organisation._meta.get_field("phone").verbose_name),
-        help_text=Organisation._meta.get_field("phone").help_text,
-        max_length=30,
-        widget=forms.TextInput(attrs={"class": "vTextField", "type": "tel"}),
-    )
-
-    def clean_bin(self) -> str:
-        return "".join(self.cleaned_data["bin"].split())
-
-    def clean_phone(self) -> str:
-        return normalize_kz_phone(self.cleaned_data["phone"])
-
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "content_type"):  # a new upload: re-encoded like the NGOs' own
-            return reencode_image(logo).image
-        return logo
-
-
 class MembershipInline(admin.TabularInline):
     model = Membership
     fields = ("user", "role", "created_at")
@@ -337,58 +251,6 @@ class NominationFilter(admin.RelatedFieldListFilter):
         ]
 
 
-class ProjectAdminForm(forms.ModelForm):
-    class Meta:
-        model = Project
-        formfield_callback = portal_formfield
-        # Never "state" or "submitted_at": only the services change those.
-        fields = ["organisation", "fair", *PROJECT_CONTENT_FIELDS]
-        widgets = {"spheres": forms.CheckboxSelectMultiple}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "nomination" in self.fields:
-            field = self.fields["nomination"]
-            field.queryset = Nomination.objects.select_related("fair")
-            field.label_from_instance = lambda nomination: f"{nomination.title} ({nomination.fair.title})"
-
-    def clean_pdf(self):
-        pdf = self.cleaned_data.get("pdf")
-        if pdf and hasattr(pdf, "content_type"):  # a new upload, not the stored file
-            # As services do: rewritten (no scripts, attachments, appended data), randomly named.
-            return sanitise_pdf(pdf)
-        return pdf
-
-    def clean(self):
-        cleaned_data = super().clean()
-        fair, nomination = cleaned_data.get("fair"), cleaned_data.get("nomination")
-        if fair and nomination and nomination.fair_id != fair.pk:
-            self.add_error("nomination", _("Choose a nomination of this fair."))
-        return cleaned_data
-
-
-class ProjectImageForm(forms.ModelForm):
-    """Re-encodes a new upload and makes its thumbnail, like `services.project_add_image`."""
-
-    class Meta:
-        model = ProjectImage
-        fields = ("image", "alt_text", "position")
-
-    processed = None
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
-            self.processed = reencode_image(image)
-            return self.processed.image
-        return image
-
-    def save(self, commit=True):
-        if self.processed is not None:
-            self.instance.thumbnail.save(self.processed.thumbnail.name, self.processed.thumbnail, save=False)
-        return super().save(commit)
-
-
 class ProjectImageInline(admin.TabularInline):
     model = ProjectImage
     form = ProjectImageForm
@@ -424,19 +286,8 @@ class ProjectStateChangeInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class ReturnForChangesForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message to the NGO"),
-        help_text=_(
-            "What should they change? The message is e-mailed to the NGO's members and kept in the history."
-        ),
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        error_messages={"required": _("Tell the NGO what to change.")},
-    )
-
-
 @admin.register(Project)
-class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
+class ProjectAdmin(OrganiserPages, HttpsByDefault, admin.ModelAdmin):
     form = ProjectAdminForm
     list_display = (
         "title",
@@ -492,6 +343,10 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
         (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
     )
     inlines = [ProjectImageInline, ProjectStateChangeInline]
+    organiser_pages = (
+        ("export/csv/", pages.export_csv, "export_csv"),
+        ("export/xlsx/", pages.export_xlsx, "export_xlsx"),
+    )
     actions = [
         "mark_finalist",
         "mark_not_selected",
@@ -634,57 +489,11 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
                 ),
             )
             return None  # back to the change list, with its filters
-        request.current_app = self.admin_site.name
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Return projects for changes"),
-            "subtitle": None,
-            "opts": self.opts,
-            "projects": list(queryset),
-            "form": form,
-            "action_name": "return_for_changes",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/projects/project/return_for_changes.html", context)
-
-    # -------------------------------------------------------------- exports of the filtered list
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        # Before the defaults, whose "<path:object_id>/" would swallow these.
-        return [
-            path(
-                "export/csv/",
-                self.admin_site.admin_view(self.export_csv_view),
-                name="{}_{}_export_csv".format(*info),
-            ),
-            path(
-                "export/xlsx/",
-                self.admin_site.admin_view(self.export_xlsx_view),
-                name="{}_{}_export_xlsx".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    def _export(self, request, fmt: str):
-        """Export what the change list shows for this querystring (filters, search, order), every page."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-            return HttpResponseRedirect(f"{url}?{ERROR_FLAG}=1")
-        return exports.export_projects(
-            queryset=changelist.get_queryset(request),
-            fmt=fmt,
-            actor=request.user,
-            details={"filters": request.GET.urlencode()},
+        return self.render_action_page(
+            request,
+            "admin/projects/project/return_for_changes.html",
+            title=_("Return projects for changes"),
+            form=form,
+            action_name="return_for_changes",
+            projects=list(queryset),
         )
-
-    def export_csv_view(self, request):
-        return self._export(request, "csv")
-
-    def export_xlsx_view(self, request):
-        return self._export(request, "xlsx")
