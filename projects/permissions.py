@@ -73,6 +73,12 @@ def is_organiser(user, permission: str = "projects.view_project") -> bool:
     return user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)
 
 
+def can_correct_project(user) -> bool:
+    """Organisers correct a project's texts and images from the admin, whatever its state and
+    the phase (a typo in a finalist's title, a paper application typed in)."""
+    return is_organiser(user, "projects.change_project")
+
+
 def can_view_project_files(user, project: Project) -> bool:
     """A project's uploads (images, PDF) before it is public: its NGO's members and the organisers.
 

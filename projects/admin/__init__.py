@@ -28,6 +28,7 @@ from projects.admin.forms import (
     OrganisationAdminForm,
     ProjectAdminForm,
     ProjectImageForm,
+    ProjectImageFormSet,
     ReturnForChangesForm,
 )
 from projects.forms import MultilineTextField
@@ -254,6 +255,7 @@ class NominationFilter(admin.RelatedFieldListFilter):
 class ProjectImageInline(admin.TabularInline):
     model = ProjectImage
     form = ProjectImageForm
+    formset = ProjectImageFormSet
     fields = ("preview", "image", "alt_text", "position")
     readonly_fields = ("preview",)
     extra = 0
@@ -364,9 +366,54 @@ class ProjectAdmin(OrganiserPages, HttpsByDefault, admin.ModelAdmin):
         return actions
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        """Through `services.project_correct`, which the form asked already (completeness)."""
+        project = services.project_correct(project=obj, actor=request.user, data=form.correction())
+        obj.pk, obj.created_by_id = project.pk, project.created_by_id
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # No form.save_m2m(): the service set the spheres with the rest of the project.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProjectImage:
+            return super().save_formset(request, form, formset, change)
+        # Adds first, removals last: replacing the only image of a submitted project works.
+        project, user = form.instance, request.user
+        deleted = [image_form for image_form in formset.deleted_forms if image_form.instance.pk]
+        # What formset.save() would have noted, for the admin's history ("Added image …").
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        try:
+            for image_form in formset.forms:
+                if image_form in formset.deleted_forms or not image_form.has_changed():
+                    continue
+                data = image_form.cleaned_data
+                if image_form.instance.pk is None:
+                    image = services.project_add_image(
+                        project=project,
+                        user=user,
+                        processed=image_form.processed,
+                        alt_text=data["alt_text"],
+                        position=data.get("position"),
+                    )
+                    formset.new_objects.append(image)
+                else:
+                    services.project_update_image(
+                        image=image_form.instance,
+                        user=user,
+                        alt_text=data["alt_text"],
+                        position=data.get("position"),
+                        processed=image_form.processed,
+                    )
+                    formset.changed_objects.append((image_form.instance, image_form.changed_data))
+            for image_form in deleted:
+                services.project_remove_image(image=image_form.instance, user=user)
+                formset.deleted_objects.append(image_form.instance)
+        except ValidationError as error:
+            # Only when someone else changed the project meanwhile: the form's checks passed.
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        return None
 
     def has_change_state_permission(self, request) -> bool:
         return request.user.has_perm("projects.change_project_state")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from projects import services
 from projects.forms import ORGANISATION_PROFILE_FIELDS, PROJECT_CONTENT_FIELDS, portal_formfield
 from projects.media import reencode_image, sanitise_pdf
-from projects.models import Fair, Nomination, Organisation, Project, ProjectImage
+from projects.models import Fair, Nomination, Organisation, Project, ProjectImage, ProjectState
 from projects.validators import normalize_kz_phone
 
 
@@ -119,11 +119,20 @@ class ProjectAdminForm(forms.ModelForm):
         fair, nomination = cleaned_data.get("fair"), cleaned_data.get("nomination")
         if fair and nomination and nomination.fair_id != fair.pk:
             self.add_error("nomination", _("Choose a nomination of this fair."))
+        # As `services.project_correct` will: a submitted project stays complete.
+        for error in services.project_correction_errors(project=self.instance, data=cleaned_data):
+            self.add_error(None, error)
         return cleaned_data
+
+    def correction(self) -> dict:
+        """What `services.project_correct` is given: the changed fields, or all for a new project."""
+        names = self.changed_data if self.instance.pk else self.cleaned_data
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
 
 
 class ProjectImageForm(forms.ModelForm):
-    """Re-encodes a new upload and makes its thumbnail, like `services.project_add_image`."""
+    """Re-encodes a new upload here, so its errors show on the field; the project admin's
+    `save_formset` hands the result to the services (`project_add_image` & co.)."""
 
     class Meta:
         model = ProjectImage
@@ -138,10 +147,23 @@ class ProjectImageForm(forms.ModelForm):
             return self.processed.image
         return image
 
-    def save(self, commit=True):
-        if self.processed is not None:
-            self.instance.thumbnail.save(self.processed.thumbnail.name, self.processed.thumbnail, save=False)
-        return super().save(commit)
+
+class ProjectImageFormSet(forms.BaseInlineFormSet):
+    """Refuses to leave a submitted project without an image, before anything is written."""
+
+    def clean(self):
+        super().clean()
+        project = self.instance
+        if project.pk is None or project.state != ProjectState.SUBMITTED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form)
+            and (form.instance.pk or (getattr(form, "cleaned_data", None) or {}).get("image"))
+        ]
+        if not kept:
+            raise forms.ValidationError(_("A submitted project needs at least one image."), code="no_image")
 
 
 class ReturnForChangesForm(forms.Form):
