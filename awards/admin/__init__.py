@@ -2,7 +2,10 @@
 (given through `awards.services`, so a prize makes the finalist a winner), the people's
 choice proposal, participant awards for all finalists, and the winners export."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Sum
@@ -15,7 +18,31 @@ from awards.admin.forms import AwardInlineForm, AwardInlineFormSet, CeremonyPhot
 from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto, RevokedCertificate
 from fairportal import audit
 from fairportal.admin_pages import OrganiserPages
-from projects.models import Nomination
+from projects.admin import ProjectAdmin
+from projects.models import Nomination, Project
+
+
+class CeremonyFinalistSelect(AutocompleteSelect):
+    """Django's autocomplete, told which ceremony asks (`?ceremony=`): jQuery adds the term and
+    the field's names to this URL, and `ceremony_finalists` narrows the search to that fair."""
+
+    ceremony_id: int | None = None
+
+    def get_url(self) -> str:
+        url = super().get_url()
+        return f"{url}?{urlencode({'ceremony': self.ceremony_id})}" if self.ceremony_id else url
+
+
+def ceremony_finalists(request, queryset):
+    """The projects an award of `?ceremony=` may go to: its fair's finalists and winners."""
+    ceremony_id = request.GET.get("ceremony", "")
+    if not (ceremony_id.isdecimal() and ceremony_id.isascii()):
+        return queryset.none()
+    fair_ids = Ceremony.objects.filter(pk=ceremony_id).values("fair_id")
+    return queryset.filter(fair_id__in=fair_ids, state__in=services.AWARDABLE_STATES)
+
+
+ProjectAdmin.autocomplete_restrictions[("awards", "award", "project")] = ceremony_finalists
 
 audit.register_actions({"export.winners": _("Winners exported")})
 
@@ -38,7 +65,8 @@ class AwardInline(admin.StackedInline):
         ("prize_kk", "prize_ru", "prize_en"),
         ("citation_kk", "citation_ru", "citation_en"),
     )
-    raw_id_fields = ("project",)
+    # The ceremony's fair's finalists and winners, by name (`ceremony_finalists`), not raw ids.
+    autocomplete_fields = ("project",)
     show_change_link = True
     verbose_name_plural = _("awards (participant awards are listed under Awards)")
 
@@ -46,10 +74,26 @@ class AwardInline(admin.StackedInline):
         # Every finalist has a participant award: fifty such forms would bury the prizes.
         return super().get_queryset(request).exclude(kind=AwardKind.PARTICIPANT)
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Awards come once the ceremony exists: its fair decides the nominations and finalists.
+        return obj is not None and super().has_add_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "project":
+            kwargs["widget"] = CeremonyFinalistSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None:
-            formset.form.base_fields["nomination"].queryset = Nomination.objects.filter(fair_id=obj.fair_id)
+            fields = formset.form.base_fields
+            fields["nomination"].queryset = Nomination.objects.filter(fair_id=obj.fair_id)
+            fields["project"].queryset = Project.objects.filter(fair_id=obj.fair_id)
+            fields["project"].error_messages["invalid_choice"] = _(
+                "Choose a finalist of this ceremony’s fair."
+            )
+            # Django's wrapper (the "+" link) holds the autocomplete widget.
+            getattr(fields["project"].widget, "widget", fields["project"].widget).ceremony_id = obj.pk
         return formset
 
 
@@ -186,7 +230,6 @@ class AwardAdmin(admin.ModelAdmin):
         "=verification_code",
     )
     list_select_related = ("project", "nomination", "ceremony__fair")
-    raw_id_fields = ("project",)
     actions = ["export_csv", "export_xlsx", "revoke_selected"]
     # Who received what, and at which ceremony, is decided when the award is given; a mistake is
     # removed (revoke) and given again, so the project's state follows.
@@ -194,6 +237,13 @@ class AwardAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # awards are given on their ceremony's page, through the service
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "nomination" in form.base_fields:
+            # Nominations are named alike from year to year: only this ceremony's fair's.
+            form.base_fields["nomination"].queryset = Nomination.objects.filter(fair_id=obj.ceremony.fair_id)
+        return form
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -359,6 +359,17 @@ class ProjectAdmin(OrganiserPages, HttpsByDefault, admin.ModelAdmin):
         exports.export_selected_xlsx,
     ]
 
+    # Other apps' autocompletes of a project (app label, model, field) -> a narrowing of the
+    # results, e.g. awards: only the ceremony's fair's finalists. Registered by those apps.
+    autocomplete_restrictions: dict[tuple[str, str, str], Callable] = {}
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        source = tuple(request.GET.get(key, "") for key in ("app_label", "model_name", "field_name"))
+        if restrict := self.autocomplete_restrictions.get(source):
+            queryset = restrict(request, queryset)
+        return queryset, may_have_duplicates
+
     def get_actions(self, request):
         # Projects are records of a public competition: they are withdrawn, never bulk-deleted.
         actions = super().get_actions(request)
