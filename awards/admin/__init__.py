@@ -18,6 +18,7 @@ from awards.admin.forms import AwardInlineForm, AwardInlineFormSet, CeremonyPhot
 from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto, RevokedCertificate
 from fairportal import audit
 from fairportal.admin_pages import OrganiserPages
+from fairportal.admin_uploads import ChosenFilesNotice
 from projects.admin import ProjectAdmin
 from projects.models import Nomination, Project
 
@@ -98,7 +99,7 @@ class AwardInline(admin.StackedInline):
 
 
 @admin.register(Ceremony)
-class CeremonyAdmin(OrganiserPages, admin.ModelAdmin):
+class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
     list_display = ("__str__", "held_at", "city_ru", "is_published", "awards_count", "grants_total")
     # A link typed without a scheme is taken as https://, as browsers do (and Django 6 will).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

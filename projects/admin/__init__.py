@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit
 from fairportal.admin_pages import OrganiserPages
+from fairportal.admin_uploads import ChosenFilesNotice
 from fairportal.locks import Busy
 from projects import exports, services
 from projects.admin import pages
@@ -219,7 +220,7 @@ class InvitationInline(ReadOnlyInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HttpsByDefault, admin.ModelAdmin):
+class OrganisationAdmin(ChosenFilesNotice, HttpsByDefault, admin.ModelAdmin):
     form = OrganisationAdminForm
     list_display = ("name", "legal_form", "bin", "region", "project_count")
     list_select_related = ("region",)
@@ -289,7 +290,7 @@ class ProjectStateChangeInline(ReadOnlyInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(OrganiserPages, HttpsByDefault, admin.ModelAdmin):
+class ProjectAdmin(ChosenFilesNotice, OrganiserPages, HttpsByDefault, admin.ModelAdmin):
     form = ProjectAdminForm
     list_display = (
         "title",

@@ -9,8 +9,8 @@ from django.utils import translation
 
 from awards.models import Award
 from projects.models import ProjectState
-from tests.awards.test_awards import ceremony, fair, finalist, give, nomination, organiser  # noqa: F401
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.awards.test_awards import finalist, give
+from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,6 @@ def options_of(html: str, name: str) -> list[str]:
 def test_the_award_inline_offers_only_the_ceremonys_nominations(
     client, ceremony, nomination, organiser, other_fair_twin
 ):
-    _, twin = other_fair_twin
     client.force_login(organiser)
 
     html = client.get(url("admin:awards_ceremony_change", ceremony.pk)).content.decode()
@@ -112,3 +111,44 @@ def test_a_forged_project_of_another_fair_is_refused_on_the_form(
     assert response.status_code == 200
     assert "Choose a finalist of this ceremony’s fair." in response.content.decode()
     assert not Award.objects.exists()
+
+
+# ---------------------------------------------------------------- a chosen file and an error elsewhere
+
+
+def test_a_chosen_photo_is_named_when_the_page_comes_back_with_an_error(
+    client, ceremony, organiser, settings, tmp_path
+):
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(organiser)
+    data = {
+        "fair": ceremony.fair_id,
+        "held_at_0": "2026-06-01",
+        "held_at_1": "15:00:00",
+        "venue_kk": "",  # forgotten: the page comes back
+        "venue_ru": "Дворец",
+        "city_kk": "Алматы",
+        "city_ru": "Алматы",
+        "photos-TOTAL_FORMS": "1",
+        "photos-INITIAL_FORMS": "0",
+        "photos-0-image": jpeg_upload("stage.jpg"),
+        "photos-0-alt_text_kk": "Сахна",
+        "photos-0-alt_text_ru": "Сцена",
+        "photos-0-position": "0",
+        "awards-TOTAL_FORMS": "0",
+        "awards-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(url("admin:awards_ceremony_change", ceremony.pk), data)
+
+    assert response.status_code == 200
+    assert not ceremony.photos.exists()
+    photo_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert photo_form.errors["image"] == [
+        "“stage.jpg” was not saved because of an error elsewhere on this page: choose it again."
+    ]
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("stage.jpg" in message for message in messages)
+    # Everything typed is kept.
+    assert photo_form["alt_text_ru"].value() == "Сцена"
