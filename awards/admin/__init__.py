@@ -135,15 +135,13 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
         return obj.grants_sum or 0
 
     def save_model(self, request, obj, form, change):
-        publishing = obj.is_published and (not change or "is_published" in form.changed_data)
-        if publishing:
-            obj.is_published = False  # the service publishes, and makes the winners, together
-        super().save_model(request, obj, form, change)
-        self._publish_after_save = publishing
+        # Noted on the form (this request's), not on the admin, which every request shares.
+        form.publish_after_save = obj.is_published and (not change or "is_published" in form.changed_data)
+        services.ceremony_save(ceremony=obj, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if getattr(self, "_publish_after_save", False):
+        if getattr(form, "publish_after_save", False):
             count = services.ceremony_publish(ceremony=form.instance, actor=request.user)
             if count:
                 self.message_user(
@@ -160,14 +158,14 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Award:
             return super().save_formset(request, form, formset, change)
-        # New awards go through the service (a prize makes the finalist a winner); edits and
-        # deletions of existing ones are plain.
+        # Through the services: a prize makes the finalist a winner, a revoked one may undo it.
         instances = formset.save(commit=False)
         for award in formset.deleted_objects:
             services.award_revoke(award=award, actor=request.user)
+        changed = {id(award): names for award, names in formset.changed_objects}
         for award in instances:
             if award.pk:
-                award.save()
+                self._update_award(request, award, changed.get(id(award), []))
                 continue
             fields = {
                 name: getattr(award, name)
@@ -197,6 +195,13 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
             except ValidationError as error:
                 messages.error(request, f"{award.project}: {' '.join(error.messages)}")
         return None
+
+    def _update_award(self, request, award, names) -> None:
+        changes = {name: getattr(award, name) for name in names if name in services.AWARD_EDITABLE_FIELDS}
+        try:
+            services.award_update(award=award, actor=request.user, changes=changes)
+        except ValidationError as error:
+            messages.error(request, f"{award.project}: {' '.join(error.messages)}")
 
     @admin.action(description=_("Give all finalists a participant award"), permissions=["add_award"])
     def give_participant_awards(self, request, queryset):
@@ -250,6 +255,14 @@ class AwardAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # deletions go through the service: revoke_selected
         return actions
+
+    def save_model(self, request, obj, form, change):
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.AWARD_EDITABLE_FIELDS
+        }
+        services.award_update(award=obj, actor=request.user, changes=changes)
 
     def delete_model(self, request, obj):
         services.award_revoke(award=obj, actor=request.user)

@@ -152,3 +152,43 @@ def test_a_chosen_photo_is_named_when_the_page_comes_back_with_an_error(
     assert any("stage.jpg" in message for message in messages)
     # Everything typed is kept.
     assert photo_form["alt_text_ru"].value() == "Сцена"
+
+
+# ---------------------------------------------------------------- edits through the services
+
+
+def test_an_award_is_corrected_through_the_service_which_refuses_a_taken_place(
+    ceremony, nomination, organiser
+):
+    from django.core.exceptions import ValidationError
+
+    from awards import services
+
+    first = give(
+        ceremony, finalist(ceremony.fair, nomination, "A"), organiser, nomination=nomination, place=1
+    )
+    second = give(
+        ceremony, finalist(ceremony.fair, nomination, "B"), organiser, nomination=nomination, place=2
+    )
+
+    services.award_update(award=second, actor=organiser, changes={"title_en": "Runner-up"})
+    with pytest.raises(ValidationError):
+        services.award_update(award=second, actor=organiser, changes={"place": 1})
+    with pytest.raises(ValueError, match="project"):
+        services.award_update(award=second, actor=organiser, changes={"project": first.project})
+
+    second.refresh_from_db()
+    assert (second.place, second.title_en) == (2, "Runner-up")
+
+
+def test_saving_a_ceremony_never_publishes_it_without_its_winners(ceremony, organiser):
+    from awards import services
+
+    ceremony.is_published = False
+    ceremony.save()
+    ceremony.is_published = True
+
+    services.ceremony_save(ceremony=ceremony, actor=organiser)
+
+    ceremony.refresh_from_db()
+    assert not ceremony.is_published  # `ceremony_publish` does that, making the winners
