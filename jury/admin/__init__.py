@@ -123,7 +123,7 @@ class ReviewAdmin(OrganiserPages, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.review_update(review=obj, actor=request.user)
             return
         review = services.review_create(
             fair=obj.fair,
@@ -239,6 +239,13 @@ class RecusalAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        services.recusal_lift(recusal=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for recusal in queryset:
+            services.recusal_lift(recusal=recusal, actor=request.user)
 
 
 class ScoreInline(admin.TabularInline):
