@@ -73,9 +73,7 @@ def award_give(
 
 # What an award's page and its ceremony's inline may change once it is given: never who received
 # it or what kind it is (`award_revoke`, then `award_give`, so the project's state follows).
-AWARD_EDITABLE_FIELDS = (
-    "place",
-    "nomination",
+AWARD_TEXT_FIELDS = (
     "title_kk",
     "title_ru",
     "title_en",
@@ -87,6 +85,7 @@ AWARD_EDITABLE_FIELDS = (
     "citation_ru",
     "citation_en",
 )
+AWARD_EDITABLE_FIELDS = ("place", "nomination", *AWARD_TEXT_FIELDS)
 
 
 @transaction.atomic

@@ -415,6 +415,16 @@ def _assign_project_fields(project: Project, data: dict) -> list:
     return spheres
 
 
+def _save_project_fields(project: Project, data: dict) -> None:
+    """Assign, validate and save what a form gave (the spheres after the row exists)."""
+    spheres = _assign_project_fields(project, dict(data))
+    _check_nomination(project)
+    project.full_clean()
+    project.save()
+    if spheres is not None:
+        project.spheres.set(spheres)
+
+
 @transaction.atomic
 def project_create(
     *, organisation: Organisation, fair: Fair, user, data: dict, now: datetime | None = None
@@ -423,12 +433,7 @@ def project_create(
     if not permissions.can_create_project(user, organisation, fair, now):
         raise PermissionDenied
     project = Project(organisation=organisation, fair=fair, created_by=user)
-    spheres = _assign_project_fields(project, dict(data))
-    _check_nomination(project)
-    project.full_clean()
-    project.save()
-    if spheres is not None:
-        project.spheres.set(spheres)
+    _save_project_fields(project, data)
     return project
 
 
@@ -444,13 +449,8 @@ def project_update(*, project: Project, user, data: dict, now: datetime | None =
     now = now or timezone.now()
     if not permissions.can_edit_project(user, project, now):
         raise PermissionDenied
-    spheres = _assign_project_fields(project, dict(data))
-    _check_nomination(project)
-    project.full_clean()
     project.is_public = False
-    project.save()
-    if spheres is not None:
-        project.spheres.set(spheres)
+    _save_project_fields(project, data)
     _check_still_complete(project)
     return project
 
@@ -470,12 +470,7 @@ def project_correct(*, project: Project, actor, data: dict) -> Project:
         project.created_by = actor
     else:
         project = _locked(project)
-    spheres = _assign_project_fields(project, dict(data))
-    _check_nomination(project)
-    project.full_clean()
-    project.save()
-    if spheres is not None:
-        project.spheres.set(spheres)
+    _save_project_fields(project, data)
     _check_still_complete(project)
     return project
 

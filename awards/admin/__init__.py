@@ -167,21 +167,7 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
             if award.pk:
                 self._update_award(request, award, changed.get(id(award), []))
                 continue
-            fields = {
-                name: getattr(award, name)
-                for name in (
-                    "title_kk",
-                    "title_ru",
-                    "title_en",
-                    "grant_amount",
-                    "prize_kk",
-                    "prize_ru",
-                    "prize_en",
-                    "citation_kk",
-                    "citation_ru",
-                    "citation_en",
-                )
-            }
+            fields = {name: getattr(award, name) for name in services.AWARD_TEXT_FIELDS}
             try:
                 services.award_give(
                     ceremony=form.instance,

@@ -56,22 +56,7 @@ class AwardInlineFormSet(forms.BaseInlineFormSet):
 class AwardInlineForm(forms.ModelForm):
     class Meta:
         model = Award
-        fields = (
-            "project",
-            "kind",
-            "place",
-            "nomination",
-            "title_kk",
-            "title_ru",
-            "title_en",
-            "grant_amount",
-            "prize_kk",
-            "prize_ru",
-            "prize_en",
-            "citation_kk",
-            "citation_ru",
-            "citation_en",
-        )
+        fields = ("project", "kind", *services.AWARD_EDITABLE_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
