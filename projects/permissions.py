@@ -73,10 +73,11 @@ def is_organiser(user, permission: str = "projects.view_project") -> bool:
     return user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)
 
 
-def can_correct_project(user) -> bool:
+def can_correct_project(user, project: Project | None = None) -> bool:
     """Organisers correct a project's texts and images from the admin, whatever its state and
-    the phase (a typo in a finalist's title, a paper application typed in)."""
-    return is_organiser(user, "projects.change_project")
+    the phase (a typo in a finalist's title), or type in a new one (a paper application)."""
+    adding = project is not None and project.pk is None
+    return is_organiser(user, "projects.add_project" if adding else "projects.change_project")
 
 
 def can_view_project_files(user, project: Project) -> bool:

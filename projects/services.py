@@ -464,7 +464,7 @@ def project_correct(*, project: Project, actor, data: dict) -> Project:
     edits it (the change is rolled back otherwise); its state, history and public flag are
     left as they are: the organisers are the ones who look at it.
     """
-    if not permissions.can_correct_project(actor):
+    if not permissions.can_correct_project(actor, project):
         raise PermissionDenied
     if project.pk is None:
         project.created_by = actor

@@ -1063,3 +1063,32 @@ def test_an_organisers_correction_of_a_submitted_project_goes_through_the_servic
     project.refresh_from_db()
     assert project.summary == "Corrected by the organisers"
     assert project.state == ProjectState.SUBMITTED
+
+
+def test_a_chosen_image_and_pdf_are_named_when_the_page_comes_back_with_an_error(
+    client, superuser, media_root
+):
+    project = ProjectFactory()
+    client.force_login(superuser)
+    url = admin_url("projects_project_change", project.pk)
+    data = change_form_data(client.get(url))
+    data.update(
+        {
+            "title": "",  # forgotten: the page comes back
+            "images-TOTAL_FORMS": 1,
+            "images-0-image": jpeg_upload("class.jpg"),
+            "images-0-alt_text": "Volunteers teach a class",
+            "images-0-position": 0,
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert not project.images.exists()
+    image_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert image_form.errors["image"] == [
+        "“class.jpg” was not saved because of an error elsewhere on this page: choose it again."
+    ]
+    assert image_form["alt_text"].value() == "Volunteers teach a class"
+    assert any("class.jpg" in message for message in page_messages(response))
