@@ -308,6 +308,23 @@ def organisation_update(*, organisation: Organisation, user, data: dict, logo=No
     return organisation
 
 
+@transaction.atomic
+def organisation_correct(*, organisation: Organisation, actor) -> Organisation:
+    """An organiser's change to an NGO's profile, or a new NGO typed in, from the admin: checked
+    and saved as the NGOs' own form is (two BINs at once end in the same refusal); a replaced
+    or cleared logo is deleted once committed."""
+    permission = "projects.change_organisation" if organisation.pk else "projects.add_organisation"
+    if not permissions.is_organiser(actor, permission):
+        raise PermissionDenied
+    if organisation.pk is not None:
+        stored = Organisation.objects.get(pk=organisation.pk).logo
+        if stored and stored.name != organisation.logo.name:
+            _delete_file_after_commit(stored)
+    organisation.full_clean()
+    _save_organisation(organisation)
+    return organisation
+
+
 def invitation_token(invitation: Invitation) -> str:
     return signing.dumps(
         {"invitation": invitation.pk, "email": invitation.email.lower()}, salt=INVITATION_SALT

@@ -232,6 +232,9 @@ class OrganisationAdmin(ChosenFilesNotice, HttpsByDefault, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(project_count=Count("projects"))
 
+    def save_model(self, request, obj, form, change):
+        services.organisation_correct(organisation=obj, actor=request.user)
+
     @admin.display(description=_("projects"), ordering="project_count")
     def project_count(self, obj: Organisation) -> int:
         return obj.project_count

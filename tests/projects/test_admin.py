@@ -1092,3 +1092,24 @@ def test_a_chosen_image_and_pdf_are_named_when_the_page_comes_back_with_an_error
     ]
     assert image_form["alt_text"].value() == "Volunteers teach a class"
     assert any("class.jpg" in message for message in page_messages(response))
+
+
+def test_a_logo_replaced_in_the_admin_is_deleted_once_saved(
+    client, organiser, media_root, django_capture_on_commit_callbacks
+):
+    organisation = OrganisationFactory()
+    processed = reencode_image(jpeg_upload("old.jpg"))
+    organisation.logo.save(processed.image.name, processed.image)
+    old_logo = organisation.logo.path
+    client.force_login(organiser)
+    url = admin_url("projects_organisation_change", organisation.pk)
+    data = change_form_data(client.get(url))
+    data["logo"] = jpeg_upload("new.jpg")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation.refresh_from_db()
+    assert organisation.logo.name != processed.image.name
+    assert not os.path.exists(old_logo)  # its URL stops working
