@@ -96,6 +96,63 @@ def award_give(
     return award
 
 
+# What an award's page and its ceremony's inline may change once it is given: never who received
+# it or what kind it is (`award_revoke`, then `award_give`, so the project's state follows).
+AWARD_TEXT_FIELDS = (
+    "title_kk",
+    "title_ru",
+    "title_en",
+    "grant_amount",
+    "prize_kk",
+    "prize_ru",
+    "prize_en",
+    "citation_kk",
+    "citation_ru",
+    "citation_en",
+)
+AWARD_EDITABLE_FIELDS = ("place", "nomination", *AWARD_TEXT_FIELDS)
+
+
+@transaction.atomic
+def award_update(*, award: Award, actor, changes: dict) -> Award:
+    """Correct an award's place, nomination, titles, grant, prize or citation.
+
+    The unique place per nomination is the database's (`IntegrityError` from a concurrent
+    award becomes the same refusal as the form's pre-check)."""
+    if not actor.has_perm("awards.change_award"):
+        raise PermissionDenied
+    unknown = set(changes) - set(AWARD_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable once given: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(award, name, value)
+    award.full_clean()
+    try:
+        with transaction.atomic():
+            award.save(update_fields=[*changes] or None)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("This place in this nomination has already been awarded."), code="taken"
+        ) from error
+    return award
+
+
+@transaction.atomic
+def ceremony_save(*, ceremony: Ceremony, actor) -> Ceremony:
+    """Create or change a ceremony, never publishing it: `ceremony_publish` does that, with its winners."""
+    permission = "awards.change_ceremony" if ceremony.pk else "awards.add_ceremony"
+    if not actor.has_perm(permission):
+        raise PermissionDenied
+    # Unpublishing is a plain change; publishing is `ceremony_publish`'s, with its winners.
+    was_published = (
+        ceremony.pk is not None and Ceremony.objects.filter(pk=ceremony.pk, is_published=True).exists()
+    )
+    ceremony.is_published = ceremony.is_published and was_published
+    ceremony.full_clean()
+    ceremony.save()
+    return ceremony
+
+
 def _free_verification_codes(count: int) -> list[str]:
     """`count` new codes used by no award and no revoked certificate (a revoked code stays its own).
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import formats, translation
+from django.utils.text import capfirst
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -21,6 +22,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 # Excel in Kazakh and Russian locales splits columns on ";", not ",".
 CSV_DELIMITER = ";"
+
+
+def column_label(model, field_name: str) -> str:
+    """A column named as the admin names the field, in the active language."""
+    return capfirst(str(model._meta.get_field(field_name).verbose_name))
 
 
 def neutralise(value):

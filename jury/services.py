@@ -76,6 +76,16 @@ def review_create(
     return review
 
 
+@transaction.atomic
+def review_update(*, review: Review, actor) -> Review:
+    """Save a review's changed window, instructions or protocol setting (its fair never changes)."""
+    if not actor.has_perm("jury.change_review"):
+        raise PermissionDenied
+    review.full_clean()
+    review.save()
+    return review
+
+
 def review_window_defaults(fair: Fair) -> dict[str, datetime]:
     """Between the end of submission and the start of public voting, when the shortlist is needed."""
     return {"opens_at": fair.submission_closes_at, "closes_at": fair.voting_opens_at}
@@ -363,6 +373,15 @@ def recusal_declare(*, juror: Juror, project: Project, reason: str, now: datetim
 
 
 @transaction.atomic
+@transaction.atomic
+def recusal_lift(*, recusal: Recusal, actor) -> None:
+    """An organiser lifts a conflict of interest declared by mistake: the juror may score the
+    project again (the scores removed when they recused do not come back)."""
+    if not actor.has_perm("jury.delete_recusal"):
+        raise PermissionDenied
+    recusal.delete()
+
+
 def juror_finalise(*, juror: Juror, now: datetime | None = None) -> None:
     """The juror is done: every project scored or recused. Scores are then locked."""
     now = now or timezone.now()

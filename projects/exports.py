@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit, spreadsheets
-from fairportal.spreadsheets import EXPORT_TIME_ZONE, neutralise
+from fairportal.spreadsheets import EXPORT_TIME_ZONE, column_label, neutralise
 from projects.models import Organisation, Project
 
 # Projects read from the database at a time (with their spheres): the export streams them.
@@ -26,25 +26,21 @@ EXPORT_CHUNK_SIZE = 500
 XLSX_COLUMN_WIDTHS = (8, 40, 32, 14, 22, 28, 36, 22, 28, 18, 12, 16, 17)
 
 
-def _label(model, field_name: str) -> str:
-    return capfirst(str(model._meta.get_field(field_name).verbose_name))
-
-
 def project_header() -> list[str]:
     return [
         gettext("ID"),
-        _label(Project, "title"),
-        _label(Project, "organisation"),
-        _label(Organisation, "bin"),
-        _label(Organisation, "legal_form"),
-        _label(Project, "fair"),
-        _label(Project, "nomination"),
-        _label(Project, "region"),
-        _label(Project, "spheres"),
-        _label(Project, "state"),
-        _label(Project, "beneficiaries"),
-        _label(Project, "budget_requested"),
-        _label(Project, "submitted_at"),
+        column_label(Project, "title"),
+        column_label(Project, "organisation"),
+        column_label(Organisation, "bin"),
+        column_label(Organisation, "legal_form"),
+        column_label(Project, "fair"),
+        column_label(Project, "nomination"),
+        column_label(Project, "region"),
+        column_label(Project, "spheres"),
+        column_label(Project, "state"),
+        column_label(Project, "beneficiaries"),
+        column_label(Project, "budget_requested"),
+        column_label(Project, "submitted_at"),
     ]
 
 

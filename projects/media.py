@@ -44,6 +44,11 @@ THUMBNAIL_QUALITY = 80
 _SRGB = ImageCms.createProfile("sRGB")
 
 
+class SanitisedPdf(ContentFile):
+    """What `sanitise_pdf` returns, so that a form which already rewrote the upload (to show its
+    errors on the field) hands it to a service that does not rewrite it again."""
+
+
 @dataclass(frozen=True)
 class ProcessedImage:
     image: ContentFile
@@ -183,7 +188,7 @@ def validate_pdf(upload: File) -> None:
     _read_pdf(upload)
 
 
-def sanitise_pdf(upload: File) -> ContentFile:
+def sanitise_pdf(upload: File) -> SanitisedPdf:
     """Check the upload like validate_pdf() and return the document rewritten page by page.
 
     Only the pages (their content, resources and plain web links) are copied into a new file,
@@ -216,7 +221,7 @@ def sanitise_pdf(upload: File) -> ContentFile:
     except Exception as exc:
         # A file pypdf could open may still break while its pages are copied.
         raise _pdf_corrupt() from exc
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.pdf")
+    return SanitisedPdf(buffer.getvalue(), name=f"{uuid.uuid4().hex}.pdf")
 
 
 # What a page needs to be drawn; everything else (/AA actions, /Annots — web links are rebuilt

@@ -73,6 +73,13 @@ def is_organiser(user, permission: str = "projects.view_project") -> bool:
     return user.is_authenticated and user.is_active and user.is_staff and user.has_perm(permission)
 
 
+def can_correct_project(user, project: Project | None = None) -> bool:
+    """Organisers correct a project's texts and images from the admin, whatever its state and
+    the phase (a typo in a finalist's title), or type in a new one (a paper application)."""
+    adding = project is not None and project.pk is None
+    return is_organiser(user, "projects.add_project" if adding else "projects.change_project")
+
+
 def can_view_project_files(user, project: Project) -> bool:
     """A project's uploads (images, PDF) before it is public: its NGO's members and the organisers.
 

@@ -19,7 +19,7 @@ from fairportal import audit, page_cache, ratelimit
 from fairportal.locks import row_lock
 from fairportal.mail import Derived, queue_to_addresses, queue_to_users
 from projects import permissions, selectors
-from projects.media import reencode_image, sanitise_pdf
+from projects.media import ProcessedImage, SanitisedPdf, reencode_image, sanitise_pdf
 from projects.models import (
     INVITATION_VALIDITY,
     MAX_IMAGES_PER_PROJECT,
@@ -315,6 +315,23 @@ def organisation_update(*, organisation: Organisation, user, data: dict, logo=No
     return organisation
 
 
+@transaction.atomic
+def organisation_correct(*, organisation: Organisation, actor) -> Organisation:
+    """An organiser's change to an NGO's profile, or a new NGO typed in, from the admin: checked
+    and saved as the NGOs' own form is (two BINs at once end in the same refusal); a replaced
+    or cleared logo is deleted once committed."""
+    permission = "projects.change_organisation" if organisation.pk else "projects.add_organisation"
+    if not permissions.is_organiser(actor, permission):
+        raise PermissionDenied
+    if organisation.pk is not None:
+        stored = Organisation.objects.get(pk=organisation.pk).logo
+        if stored and stored.name != organisation.logo.name:
+            _delete_file_after_commit(stored)
+    organisation.full_clean()
+    _save_organisation(organisation)
+    return organisation
+
+
 def invitation_token(invitation: Invitation) -> str:
     return signing.dumps(
         {"invitation": invitation.pk, "email": invitation.email.lower()}, salt=INVITATION_SALT
@@ -417,6 +434,9 @@ def _assign_project_fields(project: Project, data: dict) -> list:
     if pdf is False:  # the form's "clear" checkbox
         _delete_file_after_commit(project.pdf)
         project.pdf = ""
+    elif isinstance(pdf, SanitisedPdf):  # rewritten already, by the admin's form
+        _delete_file_after_commit(project.pdf)
+        project.pdf = pdf
     elif pdf:
         # Rewritten, so no script, action, attachment or appended file reaches readers; the new
         # file has a random name: the original may say more than the NGO meant to publish.
@@ -429,6 +449,16 @@ def _assign_project_fields(project: Project, data: dict) -> list:
     return spheres
 
 
+def _save_project_fields(project: Project, data: dict) -> None:
+    """Assign, validate and save what a form gave (the spheres after the row exists)."""
+    spheres = _assign_project_fields(project, dict(data))
+    _check_nomination(project)
+    project.full_clean()
+    project.save()
+    if spheres is not None:
+        project.spheres.set(spheres)
+
+
 @transaction.atomic
 def project_create(
     *, organisation: Organisation, fair: Fair, user, data: dict, now: datetime | None = None
@@ -437,12 +467,7 @@ def project_create(
     if not permissions.can_create_project(user, organisation, fair, now):
         raise PermissionDenied
     project = Project(organisation=organisation, fair=fair, created_by=user)
-    spheres = _assign_project_fields(project, dict(data))
-    _check_nomination(project)
-    project.full_clean()
-    project.save()
-    if spheres is not None:
-        project.spheres.set(spheres)
+    _save_project_fields(project, data)
     return project
 
 
@@ -458,25 +483,57 @@ def project_update(*, project: Project, user, data: dict, now: datetime | None =
     now = now or timezone.now()
     if not permissions.can_edit_project(user, project, now):
         raise PermissionDenied
-    spheres = _assign_project_fields(project, dict(data))
-    _check_nomination(project)
-    project.full_clean()
     project.is_public = False
-    project.save()
-    if spheres is not None:
-        project.spheres.set(spheres)
+    _save_project_fields(project, data)
     _check_still_complete(project)
     return project
+
+
+@transaction.atomic
+def project_correct(*, project: Project, actor, data: dict) -> Project:
+    """An organiser's correction from the admin: the changed fields in `data` (spheres and the
+    PDF included), or a new project typed in by the organisers (a draft, made by `actor`).
+
+    Locks the project row. A submitted project must stay complete, exactly as when its NGO
+    edits it (the change is rolled back otherwise); its state, history and public flag are
+    left as they are: the organisers are the ones who look at it.
+    """
+    if not permissions.can_correct_project(actor, project):
+        raise PermissionDenied
+    if project.pk is None:
+        project.created_by = actor
+    else:
+        project = _locked(project)
+    _save_project_fields(project, data)
+    _check_still_complete(project)
+    return project
+
+
+def project_correction_errors(*, project: Project, data: dict) -> list[ValidationError]:
+    """What `project_correct` would refuse for completeness, asked before anything is written
+    (by the admin's form, so the error shows with everything typed kept)."""
+    if project.pk is None or project.state != ProjectState.SUBMITTED:
+        return []
+    candidate = Project.objects.get(pk=project.pk)
+    for name in REQUIRED_FOR_SUBMISSION:
+        if name in data:
+            setattr(candidate, name, data[name])
+    missing = project_missing_fields(candidate, spheres=data.get("spheres"))
+    return [incomplete_error(missing)] if missing else []
+
+
+def incomplete_error(missing: list[str]) -> ValidationError:
+    return ValidationError(
+        _("A submitted project must stay complete. Please fill in: %(fields)s.")
+        % {"fields": ", ".join(missing)},
+        code="incomplete",
+    )
 
 
 def _check_still_complete(project: Project) -> None:
     """Raise (rolling the change back) if a submitted project would lose what submission needs."""
     if project.state == ProjectState.SUBMITTED and (missing := project_missing_fields(project)):
-        raise ValidationError(
-            _("A submitted project must stay complete. Please fill in: %(fields)s.")
-            % {"fields": ", ".join(missing)},
-            code="incomplete",
-        )
+        raise incomplete_error(missing)
 
 
 def _check_nomination(project: Project) -> None:
@@ -484,28 +541,43 @@ def _check_nomination(project: Project) -> None:
         raise ValidationError({"nomination": _("Choose a nomination of this fair.")})
 
 
-def project_missing_fields(project: Project) -> list[str]:
-    """Names (translated) of what a submission still lacks; empty when complete."""
+def project_missing_fields(project: Project, *, spheres=None) -> list[str]:
+    """Names (translated) of what a submission still lacks; empty when complete. `spheres`:
+    the ones about to be chosen, if not yet stored."""
     missing = [
         str(Project._meta.get_field(name).verbose_name)
         for name in REQUIRED_FOR_SUBMISSION
         if getattr(project, name) in (None, "")
     ]
-    if not project.spheres.exists():
+    if not (project.spheres.exists() if spheres is None else len(spheres)):
         missing.append(str(Project._meta.get_field("spheres").verbose_name))
     if not project.images.exists():
         missing.append(str(_("at least one image")))
     return missing
 
 
+def _may_change_images(user, project: Project, now: datetime) -> bool:
+    return permissions.can_edit_project(user, project, now) or permissions.can_correct_project(user)
+
+
 @transaction.atomic
 def project_add_image(
-    *, project: Project, user, upload, alt_text: str, now: datetime | None = None
+    *,
+    project: Project,
+    user,
+    upload=None,
+    processed: ProcessedImage | None = None,
+    alt_text: str,
+    position: int | None = None,
+    now: datetime | None = None,
 ) -> ProjectImage:
-    """Verify, re-encode and attach an image; the project row lock keeps the count honest."""
+    """Verify, re-encode and attach an image; the project row lock keeps the count honest.
+
+    `processed`: an upload the admin's form re-encoded already (to show its errors there).
+    """
     project = _locked(project)
     now = now or timezone.now()
-    if not permissions.can_edit_project(user, project, now):
+    if not _may_change_images(user, project, now):
         raise PermissionDenied
     if not alt_text.strip():
         raise ValidationError({"alt_text": _("Describe what the image shows.")})
@@ -516,8 +588,10 @@ def project_add_image(
             % {"limit": MAX_IMAGES_PER_PROJECT},
             code="too_many_images",
         )
-    processed = reencode_image(upload)
-    image = ProjectImage(project=project, alt_text=alt_text.strip(), position=count)
+    processed = processed or reencode_image(upload)
+    image = ProjectImage(
+        project=project, alt_text=alt_text.strip(), position=count if position is None else position
+    )
     image.image.save(processed.image.name, processed.image, save=False)
     image.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
     image.save()
@@ -526,24 +600,41 @@ def project_add_image(
 
 @transaction.atomic
 def project_update_image(
-    *, image: ProjectImage, user, alt_text: str, now: datetime | None = None
+    *,
+    image: ProjectImage,
+    user,
+    alt_text: str,
+    position: int | None = None,
+    processed: ProcessedImage | None = None,
+    now: datetime | None = None,
 ) -> ProjectImage:
+    """Describe an image anew; the admin may also move it or replace its file (`processed`,
+    re-encoded by its form), the old files deleted once committed."""
     project = _locked(image.project)
     now = now or timezone.now()
-    if not permissions.can_edit_project(user, project, now):
+    if not _may_change_images(user, project, now):
         raise PermissionDenied
     if not alt_text.strip():
         raise ValidationError({"alt_text": _("Describe what the image shows.")})
     image.alt_text = alt_text.strip()
-    image.save(update_fields=["alt_text"])
+    if position is not None:
+        image.position = position
+    if processed is not None:
+        stored = ProjectImage.objects.get(pk=image.pk)
+        _delete_file_after_commit(stored.image)
+        _delete_file_after_commit(stored.thumbnail)
+        image.image.save(processed.image.name, processed.image, save=False)
+        image.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    image.save()
     return image
 
 
 @transaction.atomic
 def project_remove_image(*, image: ProjectImage, user, now: datetime | None = None) -> None:
+    """Remove an image and its files (once committed); a submitted project keeps at least one."""
     project = _locked(image.project)
     now = now or timezone.now()
-    if not permissions.can_edit_project(user, project, now):
+    if not _may_change_images(user, project, now):
         raise PermissionDenied
     _delete_file_after_commit(image.image)
     _delete_file_after_commit(image.thumbnail)

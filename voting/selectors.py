@@ -1,3 +1,7 @@
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
 from django.db.models import Count
 
 from projects import selectors as project_selectors
@@ -121,3 +125,80 @@ def code_delivery_failed(code_id: int | None) -> bool:
     return VoteCode.objects.filter(
         pk=code_id, channel=Channel.SMS, delivery_status=DeliveryStatus.FAILED
     ).exists()
+
+
+# ---------------------------------------------------------------- suspicious clusters
+
+CLUSTERS_PER_KIND = 100
+
+
+@dataclass(frozen=True)
+class Cluster:
+    kind: str  # "ip", "network" or "domain"
+    key: str
+    votes: int
+    first: datetime
+    last: datetime
+
+
+CLUSTER_KINDS = {"ip": "ip_digest", "network": "network", "domain": "email_domain"}
+
+# For every key (hashed IP, network, e-mail domain) of the fair's valid votes: a vote starts
+# a burst when at least `min_votes` votes of its key fall in [its time, its time + window];
+# every vote inside such a window belongs to the burst, and bursts whose votes are no more
+# than a window apart merge into one cluster. All in PostgreSQL, whatever the number of votes.
+CLUSTERS_SQL = """
+WITH base AS (
+    {base}
+),
+ahead AS (
+    SELECT kind, key, t,
+           count(*) OVER (PARTITION BY kind, key ORDER BY t
+                          RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) AS n
+      FROM base
+),
+marked AS (
+    SELECT kind, key, t,
+           bool_or(n >= %(min_votes)s) OVER (PARTITION BY kind, key ORDER BY t
+                                             RANGE BETWEEN %(window)s PRECEDING AND CURRENT ROW) AS in_burst
+      FROM ahead
+),
+members AS (
+    SELECT kind, key, t, lag(t) OVER (PARTITION BY kind, key ORDER BY t) AS previous
+      FROM marked
+     WHERE in_burst
+),
+islands AS (
+    SELECT kind, key, t,
+           count(*) FILTER (WHERE previous IS NULL OR t - previous > %(window)s)
+               OVER (PARTITION BY kind, key ORDER BY t ROWS UNBOUNDED PRECEDING) AS island
+      FROM members
+),
+clusters AS (
+    SELECT kind, key, count(*) AS votes, min(t) AS first, max(t) AS last,
+           row_number() OVER (PARTITION BY kind ORDER BY count(*) DESC, min(t), key) AS rank
+      FROM islands
+     GROUP BY kind, key, island
+)
+SELECT kind, key, votes, first, last FROM clusters WHERE rank <= %(limit)s
+ ORDER BY kind, votes DESC, first, key
+"""
+
+
+def suspicious_clusters(
+    *, fair: Fair, window: timedelta, min_votes: int, limit: int = CLUSTERS_PER_KIND
+) -> list[Cluster]:
+    """Bursts of at least `min_votes` valid votes within `window` from one IP, network or domain.
+
+    One query; at most `limit` clusters of each kind, the largest first.
+    """
+    table = connection.ops.quote_name(Vote._meta.db_table)
+    base = "\n    UNION ALL\n    ".join(
+        f"SELECT '{kind}' AS kind, {column} AS key, created_at AS t FROM {table}"  # noqa: S608 (fixed names)
+        f" WHERE fair_id = %(fair)s AND invalidated_at IS NULL AND {column} <> ''"
+        for kind, column in CLUSTER_KINDS.items()
+    )
+    params = {"fair": fair.pk, "window": window, "min_votes": min_votes, "limit": limit}
+    with connection.cursor() as cursor:
+        cursor.execute(CLUSTERS_SQL.format(base=base), params)
+        return [Cluster(*row) for row in cursor.fetchall()]

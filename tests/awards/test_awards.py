@@ -7,7 +7,6 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
@@ -20,7 +19,7 @@ from awards import services
 from awards.models import Award, AwardKind, Ceremony
 from projects.models import ProjectState, ProjectStateChange
 from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, MembershipFactory, NominationFactory, ProjectFactory
+from tests.projects.factories import FairFactory, MembershipFactory, ProjectFactory
 from tests.voting.factories import VoteFactory
 from voting.models import Vote
 from voting.services import vote_invalidate
@@ -40,41 +39,8 @@ def url(name, *args, language="en"):
         return reverse(name, args=args)
 
 
-@pytest.fixture
-def fair():
-    """Voting closed a day ago; the ceremony is tomorrow."""
-    return FairFactory(slug="fair-2026", opens=timezone.now() - timedelta(days=61))
-
-
-@pytest.fixture
-def nomination(fair):
-    return NominationFactory(fair=fair, title_en="Disability", title_kk="Мүгедектік", title_ru="Инвалидность")
-
-
 def finalist(fair, nomination, title):
     return ProjectFactory(fair=fair, nomination=nomination, state=ProjectState.FINALIST, title=title)
-
-
-@pytest.fixture
-def ceremony(fair):
-    return Ceremony.objects.create(
-        fair=fair,
-        held_at=fair.ceremony_at,
-        venue_kk="Республика сарайы",
-        venue_ru="Дворец Республики",
-        venue_en="Palace of the Republic",
-        city_kk="Алматы",
-        city_ru="Алматы",
-        city_en="Almaty",
-        is_published=True,
-    )
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="organiser@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 def give(ceremony, project, organiser, **fields):

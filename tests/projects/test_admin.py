@@ -1,6 +1,7 @@
 import csv
 import importlib
 import io
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -956,3 +957,159 @@ def test_organiser_sets_the_voting_rules_of_a_fair(client, superuser):
 
     for field in ("vote_policy", "voting_channels", "live_results"):
         assert f'name="{field}"' in html
+
+
+# ---------------------------------------------------------------- admin writes go through the services
+
+
+def project_with_image(**kwargs) -> Project:
+    """A submitted, complete project with one stored image (as the NGO's own upload leaves it)."""
+    project = submitted_project(**kwargs)
+    image = ProjectImage(project=project, alt_text="Volunteers teach a class", position=0)
+    processed = reencode_image(jpeg_upload())
+    image.image.save(processed.image.name, processed.image, save=False)
+    image.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    image.save()
+    return project
+
+
+def test_the_last_image_of_a_submitted_project_cannot_be_deleted_in_the_admin(client, superuser, media_root):
+    project = project_with_image(title="Old title")
+    client.force_login(superuser)
+    url = admin_url("projects_project_change", project.pk)
+    data = change_form_data(client.get(url))
+    data.update({"images-0-DELETE": "on", "title": "New title"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert errors == ["A submitted project needs at least one image."]
+    assert "A submitted project needs at least one image." in response.content.decode()
+    project.refresh_from_db()
+    assert project.images.count() == 1  # nothing lost
+    assert project.title == "Old title"
+    assert response.context["adminform"].form["title"].value() == "New title"  # what was typed stays
+
+
+def test_the_last_image_error_is_translated(client, superuser, media_root):
+    project = project_with_image()
+    client.force_login(superuser)
+    url = admin_url("projects_project_change", project.pk, lang="ru")
+    data = change_form_data(client.get(url))
+    data["images-0-DELETE"] = "on"
+
+    response = client.post(url, data)
+
+    errors = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert len(errors) == 1
+    assert "A submitted project" not in errors[0]
+
+
+def test_an_image_of_a_submitted_project_with_another_one_is_removed_through_the_service(
+    client, superuser, media_root, django_capture_on_commit_callbacks
+):
+    project = project_with_image()
+    second = ProjectImage.objects.get(project=project)
+    second.pk = None
+    second.position = 1
+    second.save()
+    removed = project.images.order_by("position").first()
+    stored = removed.image.path
+    client.force_login(superuser)
+    url = admin_url("projects_project_change", project.pk)
+    data = change_form_data(client.get(url))
+    data["images-0-DELETE"] = "on"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert list(project.images.all()) == [second]
+    # The service deletes the file once committed, so the old URL stops working.
+    assert not os.path.exists(stored)
+
+
+def test_a_text_edit_of_a_submitted_project_keeps_it_complete(client, superuser, media_root):
+    project = project_with_image(summary="What we do")
+    client.force_login(superuser)
+    url = admin_url("projects_project_change", project.pk)
+    data = change_form_data(client.get(url))
+    data.update({"summary": "", "title": "Typed title"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert any("must stay complete" in error for error in form.non_field_errors())
+    assert form["title"].value() == "Typed title"
+    project.refresh_from_db()
+    assert project.summary == "What we do"
+    assert project.title != "Typed title"
+
+
+def test_an_organisers_correction_of_a_submitted_project_goes_through_the_service(
+    client, superuser, media_root
+):
+    project = project_with_image(is_public=True)
+    client.force_login(superuser)
+    url = admin_url("projects_project_change", project.pk)
+    data = change_form_data(client.get(url))
+    data["summary"] = "Corrected by the organisers"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.summary == "Corrected by the organisers"
+    assert project.state == ProjectState.SUBMITTED
+
+
+def test_a_chosen_image_and_pdf_are_named_when_the_page_comes_back_with_an_error(
+    client, superuser, media_root
+):
+    project = ProjectFactory()
+    client.force_login(superuser)
+    url = admin_url("projects_project_change", project.pk)
+    data = change_form_data(client.get(url))
+    data.update(
+        {
+            "title": "",  # forgotten: the page comes back
+            "images-TOTAL_FORMS": 1,
+            "images-0-image": jpeg_upload("class.jpg"),
+            "images-0-alt_text": "Volunteers teach a class",
+            "images-0-position": 0,
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert not project.images.exists()
+    image_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert image_form.errors["image"] == [
+        "“class.jpg” was not saved because of an error elsewhere on this page: choose it again."
+    ]
+    assert image_form["alt_text"].value() == "Volunteers teach a class"
+    assert any("class.jpg" in message for message in page_messages(response))
+
+
+def test_a_logo_replaced_in_the_admin_is_deleted_once_saved(
+    client, organiser, media_root, django_capture_on_commit_callbacks
+):
+    organisation = OrganisationFactory()
+    processed = reencode_image(jpeg_upload("old.jpg"))
+    organisation.logo.save(processed.image.name, processed.image)
+    old_logo = organisation.logo.path
+    client.force_login(organiser)
+    url = admin_url("projects_organisation_change", organisation.pk)
+    data = change_form_data(client.get(url))
+    data["logo"] = jpeg_upload("new.jpg")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    organisation.refresh_from_db()
+    assert organisation.logo.name != processed.image.name
+    assert not os.path.exists(old_logo)  # its URL stops working

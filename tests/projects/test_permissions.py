@@ -106,3 +106,29 @@ def test_phase_boundaries_follow_the_schedule_to_the_second(project):
     assert fair.phase_at(fair.voting_closes_at) == Phase.RESULTS
     assert fair.phase_at(fair.ceremony_at) == Phase.CEREMONY
     assert fair.phase_at(fair.archived_at) == Phase.ARCHIVED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anonymous", False), ("owner", False), ("staff", False), ("organiser", True), ("superuser", True)],
+)
+def test_only_organisers_correct_projects_from_the_admin(who, expected):
+    from django.contrib.auth.models import Group
+
+    project = ProjectFactory(state=ProjectState.FINALIST)
+    users = {
+        "anonymous": lambda: AnonymousUser(),
+        "owner": lambda: MembershipFactory(organisation=project.organisation).user,
+        "staff": lambda: UserFactory(is_staff=True),
+        "organiser": lambda: _organiser(Group),
+        "superuser": lambda: UserFactory(is_staff=True, is_superuser=True),
+    }
+
+    assert permissions.can_correct_project(users[who](), project) is expected
+
+
+def _organiser(group_model):
+    user = UserFactory(is_staff=True)
+    user.groups.add(group_model.objects.get(name="Organisers"))
+    return user

@@ -193,7 +193,7 @@ def test_an_unreadable_pdf_is_refused_and_the_rest_of_the_form_is_kept(member_cl
 
 
 def test_the_admin_rewrites_pdfs_too(client):
-    from projects.admin import ProjectAdminForm
+    from projects.admin.forms import ProjectAdminForm
 
     form = ProjectAdminForm()
     form.cleaned_data = {

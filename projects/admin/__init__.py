@@ -9,33 +9,30 @@ refusal does not undo the others.
 
 from collections.abc import Callable
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit
+from fairportal.admin_pages import OrganiserPages
+from fairportal.admin_uploads import ChosenFilesNotice
 from fairportal.locks import Busy
 from projects import exports, services
-from projects.forms import (
-    ORGANISATION_PROFILE_FIELDS,
-    PROJECT_CONTENT_FIELDS,
-    MultilineTextField,
-    portal_formfield,
+from projects.admin import pages
+from projects.admin.forms import (
+    FairAdminForm,
+    OrganisationAdminForm,
+    ProjectAdminForm,
+    ProjectImageForm,
+    ProjectImageFormSet,
+    ReturnForChangesForm,
 )
-from projects.media import reencode_image, sanitise_pdf
+from projects.forms import MultilineTextField
 from projects.models import (
     MAX_IMAGES_PER_PROJECT,
     Fair,
@@ -51,7 +48,6 @@ from projects.models import (
     Sphere,
 )
 from projects.selectors import SCHEDULE_FIELDS
-from projects.validators import normalize_kz_phone
 
 
 class HttpsByDefault:
@@ -88,50 +84,6 @@ class NominationInline(admin.StackedInline):
     model = Nomination
     fields = ("title_kk", "title_ru", "title_en", "position")
     extra = 0
-
-
-class FairAdminForm(forms.ModelForm):
-    """The fair, plus the reason for a change of schedule; refuses what `services.fair_update` would."""
-
-    reason = forms.CharField(
-        label=_("Reason for the change"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text=_(
-            "Required when you move the close of voting after voting has opened: it is shown on the "
-            "fair's public page with the old and the new time. Otherwise optional; kept in the audit trail."
-        ),
-    )
-
-    class Meta:
-        model = Fair
-        # Whatever the fair has (the admin's fieldsets choose what shows).
-        fields = [
-            field.name for field in Fair._meta.concrete_fields if field.editable and not field.primary_key
-        ]
-
-    checked_at = None
-
-    @property
-    def model_fields(self) -> set[str]:
-        return {field.name for field in Fair._meta.concrete_fields}
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.instance.pk is None:
-            return cleaned_data
-        self.checked_at = timezone.now()
-        changes = {
-            name: cleaned_data[name]
-            for name in self.changed_data
-            if name in self.model_fields and name in cleaned_data
-        }
-        errors = services.fair_check_update(
-            fair=self.instance, changes=changes, reason=cleaned_data.get("reason", ""), now=self.checked_at
-        )
-        for field, field_errors in errors.items():
-            self.add_error(field if field in self.fields else None, field_errors)
-        return cleaned_data
 
 
 class FairScheduleChangeInline(ReadOnlyInline):
@@ -248,42 +200,6 @@ class SphereAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------- organisations
 
 
-class OrganisationAdminForm(forms.ModelForm):
-    """Accepts BINs and phone numbers the way people type them, as the NGOs' own form does."""
-
-    class Meta:
-        model = Organisation
-        formfield_callback = portal_formfield
-        fields = [*ORGANISATION_PROFILE_FIELDS, "logo"]
-
-    # Wider than what is stored: people type spaces, brackets and dashes, removed below.
-    bin = forms.CharField(
-        label=capfirst(Organisation._meta.get_field("bin").verbose_name),
-        help_text=Organisation._meta.get_field("bin").help_text,
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "vTextField", "inputmode": "numeric"}),
-    )
-    phone = forms.CharField(
-        label=capfirst(Organisation._meta.get_field("phone").verbose_name),
-        help_text=Organisation._meta.get_field("phone").help_text,
-        max_length=30,
-        widget=forms.TextInput(attrs={"class": "vTextField", "type": "tel"}),
-    )
-
-    def clean_bin(self) -> str:
-        return "".join(self.cleaned_data["bin"].split())
-
-    def clean_phone(self) -> str:
-        return normalize_kz_phone(self.cleaned_data["phone"])
-
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "content_type"):  # a new upload: re-encoded like the NGOs' own
-            return reencode_image(logo).image
-        return logo
-
-
 class MembershipInline(admin.TabularInline):
     model = Membership
     fields = ("user", "role", "created_at")
@@ -304,7 +220,7 @@ class InvitationInline(ReadOnlyInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HttpsByDefault, admin.ModelAdmin):
+class OrganisationAdmin(ChosenFilesNotice, HttpsByDefault, admin.ModelAdmin):
     form = OrganisationAdminForm
     list_display = ("name", "legal_form", "bin", "region", "project_count")
     list_select_related = ("region",)
@@ -315,6 +231,9 @@ class OrganisationAdmin(HttpsByDefault, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(project_count=Count("projects"))
+
+    def save_model(self, request, obj, form, change):
+        services.organisation_correct(organisation=obj, actor=request.user)
 
     @admin.display(description=_("projects"), ordering="project_count")
     def project_count(self, obj: Organisation) -> int:
@@ -337,61 +256,10 @@ class NominationFilter(admin.RelatedFieldListFilter):
         ]
 
 
-class ProjectAdminForm(forms.ModelForm):
-    class Meta:
-        model = Project
-        formfield_callback = portal_formfield
-        # Never "state" or "submitted_at": only the services change those.
-        fields = ["organisation", "fair", *PROJECT_CONTENT_FIELDS]
-        widgets = {"spheres": forms.CheckboxSelectMultiple}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "nomination" in self.fields:
-            field = self.fields["nomination"]
-            field.queryset = Nomination.objects.select_related("fair")
-            field.label_from_instance = lambda nomination: f"{nomination.title} ({nomination.fair.title})"
-
-    def clean_pdf(self):
-        pdf = self.cleaned_data.get("pdf")
-        if pdf and hasattr(pdf, "content_type"):  # a new upload, not the stored file
-            # As services do: rewritten (no scripts, attachments, appended data), randomly named.
-            return sanitise_pdf(pdf)
-        return pdf
-
-    def clean(self):
-        cleaned_data = super().clean()
-        fair, nomination = cleaned_data.get("fair"), cleaned_data.get("nomination")
-        if fair and nomination and nomination.fair_id != fair.pk:
-            self.add_error("nomination", _("Choose a nomination of this fair."))
-        return cleaned_data
-
-
-class ProjectImageForm(forms.ModelForm):
-    """Re-encodes a new upload and makes its thumbnail, like `services.project_add_image`."""
-
-    class Meta:
-        model = ProjectImage
-        fields = ("image", "alt_text", "position")
-
-    processed = None
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
-            self.processed = reencode_image(image)
-            return self.processed.image
-        return image
-
-    def save(self, commit=True):
-        if self.processed is not None:
-            self.instance.thumbnail.save(self.processed.thumbnail.name, self.processed.thumbnail, save=False)
-        return super().save(commit)
-
-
 class ProjectImageInline(admin.TabularInline):
     model = ProjectImage
     form = ProjectImageForm
+    formset = ProjectImageFormSet
     fields = ("preview", "image", "alt_text", "position")
     readonly_fields = ("preview",)
     extra = 0
@@ -424,19 +292,8 @@ class ProjectStateChangeInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class ReturnForChangesForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message to the NGO"),
-        help_text=_(
-            "What should they change? The message is e-mailed to the NGO's members and kept in the history."
-        ),
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
-        error_messages={"required": _("Tell the NGO what to change.")},
-    )
-
-
 @admin.register(Project)
-class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
+class ProjectAdmin(ChosenFilesNotice, OrganiserPages, HttpsByDefault, admin.ModelAdmin):
     form = ProjectAdminForm
     list_display = (
         "title",
@@ -492,6 +349,10 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
         (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
     )
     inlines = [ProjectImageInline, ProjectStateChangeInline]
+    organiser_pages = (
+        ("export/csv/", pages.export_csv, "export_csv"),
+        ("export/xlsx/", pages.export_xlsx, "export_xlsx"),
+    )
     actions = [
         "mark_finalist",
         "mark_not_selected",
@@ -502,6 +363,17 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
         exports.export_selected_xlsx,
     ]
 
+    # Other apps' autocompletes of a project (app label, model, field) -> a narrowing of the
+    # results, e.g. awards: only the ceremony's fair's finalists. Registered by those apps.
+    autocomplete_restrictions: dict[tuple[str, str, str], Callable] = {}
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        source = tuple(request.GET.get(key, "") for key in ("app_label", "model_name", "field_name"))
+        if restrict := self.autocomplete_restrictions.get(source):
+            queryset = restrict(request, queryset)
+        return queryset, may_have_duplicates
+
     def get_actions(self, request):
         # Projects are records of a public competition: they are withdrawn, never bulk-deleted.
         actions = super().get_actions(request)
@@ -509,9 +381,54 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
         return actions
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        """Through `services.project_correct`, which the form asked already (completeness)."""
+        project = services.project_correct(project=obj, actor=request.user, data=form.correction())
+        obj.pk, obj.created_by_id = project.pk, project.created_by_id
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        # No form.save_m2m(): the service set the spheres with the rest of the project.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProjectImage:
+            return super().save_formset(request, form, formset, change)
+        # Adds first, removals last: replacing the only image of a submitted project works.
+        project, user = form.instance, request.user
+        deleted = [image_form for image_form in formset.deleted_forms if image_form.instance.pk]
+        # What formset.save() would have noted, for the admin's history ("Added image …").
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        try:
+            for image_form in formset.forms:
+                if image_form in formset.deleted_forms or not image_form.has_changed():
+                    continue
+                data = image_form.cleaned_data
+                if image_form.instance.pk is None:
+                    image = services.project_add_image(
+                        project=project,
+                        user=user,
+                        processed=image_form.processed,
+                        alt_text=data["alt_text"],
+                        position=data.get("position"),
+                    )
+                    formset.new_objects.append(image)
+                else:
+                    services.project_update_image(
+                        image=image_form.instance,
+                        user=user,
+                        alt_text=data["alt_text"],
+                        position=data.get("position"),
+                        processed=image_form.processed,
+                    )
+                    formset.changed_objects.append((image_form.instance, image_form.changed_data))
+            for image_form in deleted:
+                services.project_remove_image(image=image_form.instance, user=user)
+                formset.deleted_objects.append(image_form.instance)
+        except ValidationError as error:
+            # Only when someone else changed the project meanwhile: the form's checks passed.
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        return None
 
     def has_change_state_permission(self, request) -> bool:
         return request.user.has_perm("projects.change_project_state")
@@ -634,57 +551,11 @@ class ProjectAdmin(HttpsByDefault, admin.ModelAdmin):
                 ),
             )
             return None  # back to the change list, with its filters
-        request.current_app = self.admin_site.name
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Return projects for changes"),
-            "subtitle": None,
-            "opts": self.opts,
-            "projects": list(queryset),
-            "form": form,
-            "action_name": "return_for_changes",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/projects/project/return_for_changes.html", context)
-
-    # -------------------------------------------------------------- exports of the filtered list
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        # Before the defaults, whose "<path:object_id>/" would swallow these.
-        return [
-            path(
-                "export/csv/",
-                self.admin_site.admin_view(self.export_csv_view),
-                name="{}_{}_export_csv".format(*info),
-            ),
-            path(
-                "export/xlsx/",
-                self.admin_site.admin_view(self.export_xlsx_view),
-                name="{}_{}_export_xlsx".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    def _export(self, request, fmt: str):
-        """Export what the change list shows for this querystring (filters, search, order), every page."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-            return HttpResponseRedirect(f"{url}?{ERROR_FLAG}=1")
-        return exports.export_projects(
-            queryset=changelist.get_queryset(request),
-            fmt=fmt,
-            actor=request.user,
-            details={"filters": request.GET.urlencode()},
+        return self.render_action_page(
+            request,
+            "admin/projects/project/return_for_changes.html",
+            title=_("Return projects for changes"),
+            form=form,
+            action_name="return_for_changes",
+            projects=list(queryset),
         )
-
-    def export_csv_view(self, request):
-        return self._export(request, "csv")
-
-    def export_xlsx_view(self, request):
-        return self._export(request, "xlsx")

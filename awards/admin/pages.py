@@ -1,0 +1,91 @@
+"""The ceremony's own pages in the admin (`fairportal.admin_pages`): the people's choice and
+the participant awards, both for `awards.add_award`."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+
+from awards import services
+from awards.models import Award, AwardKind, Ceremony
+from projects.models import Project
+
+CEREMONIES = Ceremony.objects.select_related("fair")
+
+
+def _ceremony(model_admin, request, pk) -> Ceremony:
+    return model_admin.page_object(CEREMONIES, pk, allowed=request.user.has_perm("awards.add_award"))
+
+
+def participants_given_message(count: int) -> str:
+    return ngettext(
+        "%(count)d finalist received a participant award.",
+        "%(count)d finalists received a participant award.",
+        count,
+    ) % {"count": count}
+
+
+def peoples_choice(model_admin, request, pk):
+    ceremony = _ceremony(model_admin, request, pk)
+    per_nomination = request.GET.get("scope", request.POST.get("scope", "nomination")) == "nomination"
+    if request.method == "POST":
+        project_id = request.POST.get("project", "")
+        project = get_object_or_404(
+            Project, pk=project_id if project_id.isdecimal() else 0, fair_id=ceremony.fair_id
+        )
+        try:
+            services.peoples_choice_confirm(
+                ceremony=ceremony, project=project, per_nomination=per_nomination, actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                gettext("“%(project)s” receives the people's choice award.") % {"project": project.title},
+            )
+        return HttpResponseRedirect(request.get_full_path())
+    try:
+        proposal = services.peoples_choice_proposal(fair=ceremony.fair, per_nomination=per_nomination)
+        error = None
+    except ValidationError as exc:
+        proposal, error = {}, " ".join(exc.messages)
+    awarded = list(
+        Award.objects.filter(ceremony=ceremony, kind=AwardKind.PEOPLES_CHOICE).values_list(
+            "project_id", "nomination_id"
+        )
+    )
+    given_groups = {nomination_id for _project, nomination_id in awarded}
+    # Once one scope has its award(s), the other offers none: one or the other, never both.
+    other_scope_used = any((nomination_id is None) == per_nomination for nomination_id in given_groups)
+    return model_admin.render_page(
+        request,
+        "admin/awards/ceremony/peoples_choice.html",
+        title=gettext("People's choice"),
+        obj=ceremony,
+        subtitle=str(ceremony.fair),
+        groups=[
+            (
+                nomination,
+                candidates,
+                other_scope_used or (nomination.pk if nomination else None) in given_groups,
+            )
+            for nomination, candidates in proposal.items()
+        ],
+        error=error,
+        per_nomination=per_nomination,
+        given={project_id for project_id, _nomination in awarded},
+        closes_at=ceremony.fair.voting_closes_at,
+        now=timezone.now(),
+    )
+
+
+def participants(model_admin, request, pk):
+    ceremony = _ceremony(model_admin, request, pk)
+    if request.method == "POST":
+        count = services.award_participants(ceremony=ceremony, actor=request.user)
+        messages.success(request, participants_given_message(count))
+    return HttpResponseRedirect(reverse("admin:awards_ceremony_change", args=[ceremony.pk]))
