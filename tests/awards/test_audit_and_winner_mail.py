@@ -14,7 +14,7 @@ from awards.models import Award, AwardKind, Ceremony
 from fairportal.models import AuditEvent
 from projects.models import ProjectState
 from tests.accounts.factories import UserFactory
-from tests.awards.test_awards import ceremony, fair, finalist, give, nomination, organiser  # noqa: F401
+from tests.awards.test_awards import finalist, give
 from tests.projects.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
