@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db import apps as tasks_db_apps
 
 
 class FairportalConfig(AppConfig):
@@ -14,3 +15,11 @@ class FairportalConfig(AppConfig):
         admin.site.site_header = _("fairportal administration")
         admin.site.site_title = _("fairportal")
         admin.site.index_title = _("Fair management")
+
+
+class TaskQueueConfig(tasks_db_apps.TasksAppConfig):
+    """django-tasks' database queue (it sends our mail), under a translatable name: the app's
+    own, "Tasks Database Backend", is English only."""
+
+    default = False  # named in INSTALLED_APPS; `fairportal` itself is FairportalConfig
+    verbose_name = _("Task queue")

@@ -74,7 +74,9 @@ _wrap("npgettext", lambda c, s, p, n: s if n == 1 else p)
 
 
 # Visible text in Latin script that is not English: addresses, codes, names of products.
-NOT_ENGLISH = re.compile(r"^(\S+@\S+|fairportal|SMS|ID|OK|TOTP|CSV|XLSX|PDF|JSON|URL|\W*[A-Z0-9-]{3,}\W*|demo-\S+|https?://\S+)$")
+NOT_ENGLISH = re.compile(
+    r"^(\S+@\S+|fairportal|SMS|ID|OK|TOTP|CSV|XLSX|PDF|JSON|URL|\W*[A-Z0-9-]{3,}\W*|demo-\S+|https?://\S+)$"
+)
 
 
 class VisibleText(HTMLParser):
@@ -164,7 +166,9 @@ def main():
         print(f"== {lang}: {len(untranslated[lang])} untranslated strings")
         for msgid, pages in sorted(untranslated[lang].items()):
             print(f"  {msgid!r}  ({len(pages)} pages, e.g. {sorted(pages)[0]})")
-        print(f"== {lang}: {len(latin_text[lang])} texts in Latin script (not through gettext, or English data)")
+        print(
+            f"== {lang}: {len(latin_text[lang])} texts in Latin script (not through gettext, or English data)"
+        )
         for text, pages in sorted(latin_text[lang].items()):
             print(f"  {text!r}  ({len(pages)} pages, e.g. {sorted(pages)[0]})")
         if args.foreign:
