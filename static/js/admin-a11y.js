@@ -21,10 +21,16 @@
       if (!label.id) {
         label.id = select.id + "_label";
       }
-      const named = (combobox.getAttribute("aria-labelledby") || "").split(" ");
-      if (named.indexOf(label.id) === -1) {
-        combobox.setAttribute("aria-labelledby", [label.id].concat(named).join(" ").trim());
-      }
+      // The combobox and the text box inside it are each named by the label, then the choice.
+      [combobox, combobox.querySelector(".select2-selection__rendered[id]")].forEach(function (element) {
+        if (!element) {
+          return;
+        }
+        const named = (element.getAttribute("aria-labelledby") || element.id).split(" ");
+        if (named.indexOf(label.id) === -1) {
+          element.setAttribute("aria-labelledby", [label.id].concat(named).join(" ").trim());
+        }
+      });
     });
   }
   window.addEventListener("load", function () {

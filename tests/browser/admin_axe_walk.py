@@ -38,9 +38,9 @@ def shape(path: str) -> str:
     return re.sub(r"/\d+/", "/N/", path)
 
 
-def crawl_language(page, base: str, lang: str, limit: int, extra: list[str]) -> dict:
-    start = f"{base}/{lang}/admin/"
-    queue, seen, results = [start, *(urljoin(base, u) for u in extra)], set(), {}
+def crawl_language(page, base: str, lang: str, limit: int, extra: list[str], follow: bool = True) -> dict:
+    start = [f"{base}/{lang}/admin/"] if follow else []
+    queue, seen, results = [*start, *(urljoin(base, u) for u in extra)], set(), {}
     while queue and len(results) < limit:
         url = queue.pop(0)
         key = shape(urlparse(url).path)
@@ -66,6 +66,8 @@ def crawl_language(page, base: str, lang: str, limit: int, extra: list[str]) -> 
             " targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5), count: v.nodes.length}))"
         )
         results[url] = {"status": response.status, "violations": violations}
+        if not follow:
+            continue
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             href = urldefrag(href)[0]
             parsed = urlparse(href)
@@ -88,6 +90,7 @@ def main() -> int:
     parser.add_argument("--languages", default="kk,ru,en")
     parser.add_argument("--limit", type=int, default=200, help="pages per language at most")
     parser.add_argument("--url", action="append", default=[], help="an extra path to check, e.g. /kk/admin/…")
+    parser.add_argument("--only", action="store_true", help="check the --url pages only, follow no links")
     parser.add_argument("--quiet", action="store_true", help="only pages with violations, and the totals")
     args = parser.parse_args()
     base = args.base.rstrip("/")
@@ -108,7 +111,7 @@ def main() -> int:
             return 2
         for lang in args.languages.split(","):
             extra = [u for u in args.url if u.startswith(f"/{lang}/")]
-            results = crawl_language(page, base, lang, args.limit, extra)
+            results = crawl_language(page, base, lang, args.limit, extra, follow=not args.only)
             for url, result in results.items():
                 pages_checked += 1
                 violations = result["violations"]

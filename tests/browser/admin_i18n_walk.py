@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairportal.settings")
 os.environ.setdefault("STAFF_REQUIRE_2FA", "false")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -106,9 +106,12 @@ def record_latin(lang, url, html):
     parser = VisibleText()
     parser.feed(html)
     for text in parser.found:
-        if re.search("[A-Za-z]{3}", text) and not re.search("[А-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІі]", text):
-            if not NOT_ENGLISH.match(text):
-                latin_text[lang][text[:120]].add(url)
+        if (
+            re.search("[A-Za-z]{3}", text)
+            and not re.search("[А-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІі]", text)
+            and not NOT_ENGLISH.match(text)
+        ):
+            latin_text[lang][text[:120]].add(url)
 
 
 def admin_urls():
