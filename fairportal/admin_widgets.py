@@ -1,6 +1,9 @@
-"""Admin building blocks shared by every app's admin: permission names people can read."""
+"""Admin building blocks shared by every app's admin: permission names people can read, and
+yes/no icons that say so in the page's language."""
 
 from django.contrib.auth.models import Permission
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -47,3 +50,16 @@ class ReadablePermissionsMixin:
             formfield.queryset = formfield.queryset.select_related("content_type")
             formfield.label_from_instance = readable_permission_name
         return formfield
+
+
+BOOLEAN_TEXT = {True: _("Yes"), False: _("No"), None: _("Unknown")}
+
+
+def boolean_icon(value: bool | None) -> str:
+    """Django's yes/no/unknown icon of list columns and read-only fields, whose text a screen
+    reader reads: Django writes the Python value (alt="True"), in English on every page.
+    Installed over `admin_list._boolean_icon` (fairportal/apps.py), which every caller looks up
+    when it renders."""
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    icon_url = static(f"admin/img/icon-{icon}.svg")
+    return format_html('<img src="{}" alt="{}">', icon_url, BOOLEAN_TEXT[value])

@@ -11,10 +11,16 @@ class FairportalConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.contrib.admin.templatetags import admin_list
+
+        from fairportal.admin_widgets import boolean_icon
 
         admin.site.site_header = _("fairportal administration")
         admin.site.site_title = _("fairportal")
         admin.site.index_title = _("Fair management")
+        # Django's private helper, replaced so the icons' text follows the language; its callers
+        # import it when they render, so they all get ours.
+        admin_list._boolean_icon = boolean_icon
 
 
 class TaskQueueConfig(tasks_db_apps.TasksAppConfig):

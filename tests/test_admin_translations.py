@@ -289,3 +289,13 @@ def test_the_admins_scripts_speak_the_language(client, organiser, lang, expected
         catalog = client.get(reverse("admin:jsi18n")).content.decode()  # JSON, with non-ASCII escaped
 
     assert [text for text in expected if json.dumps(text)[1:-1] not in catalog] == []
+
+
+@pytest.mark.parametrize(("lang", "yes"), [("kk", "Иә"), ("ru", "Да"), ("en", "Yes")])
+def test_yes_no_icons_say_so_in_the_language(client, organiser, fair, lang, yes):
+    client.force_login(organiser)
+    with translation.override(lang):
+        fairs = client.get(reverse("admin:projects_fair_changelist")).content.decode()
+
+    assert f'icon-yes.svg" alt="{yes}">' in fairs
+    assert 'alt="True"' not in fairs
