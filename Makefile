@@ -58,6 +58,7 @@ compilemessages: install ## Compile locale/*.po into .mo (needs no GNU gettext)
 
 messages: install ## Refresh locale/kk and locale/ru from the code (needs GNU gettext)
 	$(MANAGE) makemessages --locale kk --locale ru --no-location --ignore ".venv/*" --ignore "var/*" --ignore "staticfiles/*"
+	$(MANAGE) makemessages --domain djangojs --locale kk --locale ru --no-location --ignore ".venv/*" --ignore "var/*" --ignore "staticfiles/*" --ignore "node_modules/*"
 
 collectstatic: install ## Collect static files into staticfiles/ for whitenoise
 	$(MANAGE) collectstatic --no-input --verbosity 0

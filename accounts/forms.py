@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
     AdminUserCreationForm,
     AuthenticationForm,
     BaseUserCreationForm,
+    SetUnusablePasswordMixin,
     UserChangeForm,
 )
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
@@ -25,6 +27,21 @@ class UserAdminChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class UserAdminPasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form for setting a user's password in the admin, with its help text in the
+    organiser's language: Django joins it to an English warning when the module is imported,
+    so the whole text stays English whatever the language."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+                SetUnusablePasswordMixin.usable_password_help_text,
+                _("If disabled, the current password for this user will be lost."),
+            )
 
 
 class SignUpForm(BaseUserCreationForm):

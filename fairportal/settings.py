@@ -48,14 +48,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
     "django_tasks",
-    "django_tasks_db",
+    # django-tasks-db and django-otp's devices under names in our languages (fairportal/apps.py,
+    # accounts/apps.py); the app labels, tables and migrations stay theirs.
+    "fairportal.apps.TaskQueueConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "accounts.apps.AuthenticatorAppsConfig",
+    "accounts.apps.BackupCodesConfig",
     "csp",
     "fairportal",
     "accounts",
@@ -109,6 +112,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render through TEMPLATES too, so templates/ can override a widget's template (the
+# admin's date-and-time widget labels both its inputs: templates/admin/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # ---------------------------------------------------------------- database
 # PostgreSQL only. Without DATABASE_URL we use the embedded server that
