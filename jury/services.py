@@ -47,6 +47,7 @@ audit.register_actions(
         "juror.finalised": _("Juror finalised their scores"),
         "evaluation.saved": _("Juror saved scores"),
         "recusal.declared": _("Conflict of interest declared"),
+        "recusal.lifted": _("Conflict of interest lifted by the organisers"),
         "shortlist.applied": _("Shortlist applied"),
         "review.changed": _("Review window or protocol changed"),
         "criterion.changed": _("Review criterion created, changed or deleted"),
@@ -373,15 +374,23 @@ def recusal_declare(*, juror: Juror, project: Project, reason: str, now: datetim
 
 
 @transaction.atomic
-@transaction.atomic
 def recusal_lift(*, recusal: Recusal, actor) -> None:
     """An organiser lifts a conflict of interest declared by mistake: the juror may score the
     project again (the scores removed when they recused do not come back)."""
     if not actor.has_perm("jury.delete_recusal"):
         raise PermissionDenied
+    audit.record(
+        actor=actor,
+        action="recusal.lifted",
+        target=recusal.project,
+        fair_id=recusal.juror.review.fair_id,
+        reason=recusal.reason,
+        details={"juror": recusal.juror_id},
+    )
     recusal.delete()
 
 
+@transaction.atomic
 def juror_finalise(*, juror: Juror, now: datetime | None = None) -> None:
     """The juror is done: every project scored or recused. Scores are then locked."""
     now = now or timezone.now()

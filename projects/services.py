@@ -113,6 +113,8 @@ audit.register_actions(
         "project.shown": _("Project shown on the public site"),
         "project.hidden": _("Project hidden from the public site"),
         "export.projects": _("Projects exported"),
+        "project.corrected": _("Project corrected by the organisers"),
+        "organisation.corrected": _("NGO corrected by the organisers"),
     }
 )
 
@@ -327,8 +329,12 @@ def organisation_correct(*, organisation: Organisation, actor) -> Organisation:
         stored = Organisation.objects.get(pk=organisation.pk).logo
         if stored and stored.name != organisation.logo.name:
             _delete_file_after_commit(stored)
+    created = organisation.pk is None
     organisation.full_clean()
     _save_organisation(organisation)
+    audit.record(
+        actor=actor, action="organisation.corrected", target=organisation, details={"created": created}
+    )
     return organisation
 
 
@@ -506,6 +512,9 @@ def project_correct(*, project: Project, actor, data: dict) -> Project:
         project = _locked(project)
     _save_project_fields(project, data)
     _check_still_complete(project)
+    # Which fields, never their text: the trail is read by every organiser, and the project's
+    # own history keeps the states.
+    audit.record(actor=actor, action="project.corrected", target=project, details={"fields": sorted(data)})
     return project
 
 

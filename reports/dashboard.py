@@ -99,6 +99,8 @@ class FairDashboard:
     phase: Phase
     submissions: Submissions
     jury: list[jury_selectors.JurorProgress] | None  # None: no review set up, or not allowed
+    # The user may see the jury, but the fair has no review yet: the panel says so.
+    jury_not_set_up: bool
     voting: Voting | None
     alerts: list[VotingAlert] | None
     awards: list[AwardRow] | None
@@ -248,12 +250,14 @@ def fair_awards(*, fair: Fair) -> list[AwardRow]:
 
 def fair_dashboard(*, fair: Fair, user, now: datetime) -> FairDashboard:
     """Every panel `user` may see, for one fair."""
-    review = Review.objects.filter(fair=fair).first() if user.has_perm("jury.view_juror") else None
+    sees_jury = user.has_perm("jury.view_juror")
+    review = Review.objects.filter(fair=fair).first() if sees_jury else None
     return FairDashboard(
         fair=fair,
         phase=fair.phase_at(now),
         submissions=fair_submissions(fair=fair),
         jury=jury_selectors.progress_by_juror(review) if review else None,
+        jury_not_set_up=sees_jury and review is None,
         voting=fair_voting(fair=fair, now=now) if user.has_perm("voting.view_vote") else None,
         alerts=(
             list(VotingAlert.objects.filter(fair=fair, acknowledged_at__isnull=True).order_by("-last_at"))

@@ -246,6 +246,8 @@ class FrozenCount(models.Model):
     valid_votes = models.PositiveIntegerField(_("valid votes"))
 
     class Meta:
+        verbose_name = _("frozen count")
+        verbose_name_plural = _("frozen counts")
         constraints = [models.UniqueConstraint(fields=["tally", "project"], name="voting_frozen_count_once")]
 
     def __str__(self) -> str:

@@ -203,7 +203,7 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
     list_display = (
-        "title",
+        "title_shown",
         "project",
         "kind",
         "place",
@@ -229,6 +229,10 @@ class AwardAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # awards are given on their ceremony's page, through the service
+
+    @admin.display(description=_("title"))
+    def title_shown(self, obj: Award) -> str:
+        return obj.title
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -286,10 +290,14 @@ class AwardAdmin(admin.ModelAdmin):
 class RevokedCertificateAdmin(admin.ModelAdmin):
     """The traces `award_revoke` leaves: read only, since the verification page reports them."""
 
-    list_display = ("verification_code", "title", "project_title", "organisation_name", "fair", "revoked_at")
+    list_display = ("verification_code", "title_shown", "project_title", "organisation_name", "fair", "revoked_at")
     list_filter = ("fair",)
     search_fields = ("=verification_code", "project_title", "organisation_name")
     list_select_related = ("fair",)
+
+    @admin.display(description=_("title"))
+    def title_shown(self, obj: RevokedCertificate) -> str:
+        return obj.title
 
     def has_add_permission(self, request):
         return False

@@ -157,6 +157,21 @@ def test_finalising_from_the_dashboard(client, review, projects, criteria, juror
     assert "5 / 10" in page
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_finalising_works_outside_a_test_transaction(client, review, projects, criteria, juror):
+    """As in production, with no transaction around the request: the service opens its own for
+    the juror's row lock (a missing one was a 500 that the wrapped tests could not see)."""
+    client.force_login(juror.user)
+    for project in projects:
+        client.post(url("jury:project", review.fair.slug, project.pk), scoring_data(criteria, 5, 5, 3))
+
+    response = client.post(url("jury:finalise", review.fair.slug), {"confirm": "on"})
+
+    assert response.status_code == 302
+    juror.refresh_from_db()
+    assert juror.finalised_at is not None
+
+
 def test_the_welcome_link_sets_a_password_and_opens_the_dashboard(
     client, review, organiser, projects, django_capture_on_commit_callbacks
 ):

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import User
+from fairportal.models import AuditEvent
 from projects.media import reencode_image
 from projects.models import (
     Fair,
@@ -1063,6 +1064,11 @@ def test_an_organisers_correction_of_a_submitted_project_goes_through_the_servic
     project.refresh_from_db()
     assert project.summary == "Corrected by the organisers"
     assert project.state == ProjectState.SUBMITTED
+    # The trail says who corrected which field, never the text itself.
+    (event,) = AuditEvent.objects.filter(action="project.corrected")
+    assert (event.actor, event.target_id, event.fair_id) == (superuser, str(project.pk), project.fair_id)
+    assert "summary" in event.details["fields"]
+    assert "Corrected by the organisers" not in str(event.details)
 
 
 def test_a_chosen_image_and_pdf_are_named_when_the_page_comes_back_with_an_error(

@@ -420,3 +420,16 @@ def test_a_long_time_series_counts_by_week_with_empty_weeks_kept():
     assert periods[-1].count == 4
     assert periods[-1].running_total == 7
     assert all(period.count == 0 for period in periods[1:-1])
+
+
+def test_a_fair_without_a_review_says_so_and_offers_to_set_one_up(client, organiser, small_fair):
+    other = FairFactory(title_en="Shymkent fair 2027")
+    client.force_login(organiser)
+
+    html = client.get(admin_index(), {"fair": other.pk}).content.decode()
+
+    assert "No expert review is set up for this fair yet." in html
+    with translation.override("en"):
+        assert f'{reverse("admin:jury_review_add")}?fair={other.pk}' in html
+    # A fair with a review shows the progress table instead.
+    assert "No expert review is set up" not in client.get(admin_index()).content.decode()
