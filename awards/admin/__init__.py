@@ -290,7 +290,14 @@ class AwardAdmin(admin.ModelAdmin):
 class RevokedCertificateAdmin(admin.ModelAdmin):
     """The traces `award_revoke` leaves: read only, since the verification page reports them."""
 
-    list_display = ("verification_code", "title_shown", "project_title", "organisation_name", "fair", "revoked_at")
+    list_display = (
+        "verification_code",
+        "title_shown",
+        "project_title",
+        "organisation_name",
+        "fair",
+        "revoked_at",
+    )
     list_filter = ("fair",)
     search_fields = ("=verification_code", "project_title", "organisation_name")
     list_select_related = ("fair",)

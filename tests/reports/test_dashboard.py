@@ -430,6 +430,6 @@ def test_a_fair_without_a_review_says_so_and_offers_to_set_one_up(client, organi
 
     assert "No expert review is set up for this fair yet." in html
     with translation.override("en"):
-        assert f'{reverse("admin:jury_review_add")}?fair={other.pk}' in html
+        assert f"{reverse('admin:jury_review_add')}?fair={other.pk}" in html
     # A fair with a review shows the progress table instead.
     assert "No expert review is set up" not in client.get(admin_index()).content.decode()
