@@ -17,7 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from awards.models import Award
+from awards.models import Award, AwardKind
 from jury import selectors as jury_selectors
 from jury.models import Review
 from projects.models import Fair, Nomination, Phase, Project, ProjectState, Region
@@ -227,9 +227,13 @@ def fair_voting(*, fair: Fair, now: datetime) -> Voting:
 
 
 def fair_awards(*, fair: Fair) -> list[AwardRow]:
-    """Awards, winning projects and grants per nomination (whole-fair awards first); one query."""
+    """Prizes, winning projects and grants per nomination (whole-fair awards first); one query.
+
+    Participant awards are left out: every finalist gets one, so they would make every finalist
+    a "winner" here."""
     rows = (
         Award.objects.filter(ceremony__fair=fair)
+        .exclude(kind=AwardKind.PARTICIPANT)
         .values("nomination_id", "nomination__title_kk", "nomination__title_ru", "nomination__title_en")
         .annotate(awards=Count("*"), winners=Count("project", distinct=True), grant_total=Sum("grant_amount"))
         .order_by("nomination__position", "nomination_id")

@@ -146,6 +146,10 @@ def small_fair():
         title_ru="Благодарность",
         grant_amount=500_000,
     )
+    # Every finalist gets one: not a prize, so not counted among the awards or the winners.
+    Award.objects.create(
+        ceremony=ceremony, project=first, kind="participant", title_kk="Қатысушы", title_ru="Участник"
+    )
     return fair
 
 
@@ -215,6 +219,7 @@ def test_the_dashboard_shows_the_fairs_numbers(client, organiser, small_fair):
 
     awards = table_rows(html, "Awards and grants by nomination")
     assert awards["Ecology"][:2] == ["2", "1"]
+    assert list(awards) == ["Ecology"]  # the participant award counts nowhere
     assert awards["Ecology"][2].replace(",", "").replace("\xa0", "").replace(" ", "") == "2500000"
 
 
