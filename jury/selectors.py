@@ -832,15 +832,21 @@ class NgoFeedback:
     selected: bool
     band: str | None  # a RANK_BANDS key; None when the project was no candidate
     comments: list[str]
+    # Scores changed after the shortlist was applied: the cut-off and band are today's, while
+    # who is a finalist was decided on the scores of then.
+    scores_changed: bool
 
     @property
     def normalised(self) -> bool:
         return self.basis == Normalisation.ZSCORE
 
 
+FINALIST_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
+
+
 def ngo_feedback(project: Project) -> NgoFeedback | None:
     """The project's feedback once a shortlist was applied, None before (or when not ranked);
-    a constant number of queries (eight; nine on a normalised basis)."""
+    a constant number of queries (nine; ten on a normalised basis)."""
     from jury import services  # services import this module
 
     review = Review.objects.select_related("fair").filter(fair_id=project.fair_id).first()
@@ -912,9 +918,13 @@ def ngo_feedback(project: Project) -> NgoFeedback | None:
         raw_score=entry.row.score,
         cut=group.cut,
         group=group.nomination,
-        finalists=len(group.selected),
-        selected=entry.selected or entry.row.project.state in (ProjectState.FINALIST, ProjectState.AWARDED),
+        # What the NGO is told comes from the projects' states (the shortlist as applied), not
+        # from today's ranking, which may have moved since.
+        finalists=sum(1 for item in group.entries if item.row.project.state in FINALIST_STATES),
+        selected=project.state in FINALIST_STATES,
         band=band,
         # Sorted by their text: neither the jurors' order nor the order they wrote in.
         comments=sorted(comments.values(), key=str.casefold),
+        scores_changed=bool(review.shortlist_scores_sha256)
+        and review.shortlist_scores_sha256 != scores_digest(counted_scores(review)),
     )

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from fairportal.models import OutgoingMail
 from jury import selectors, services
-from jury.models import Evaluation, Normalisation
+from jury.models import Evaluation, Normalisation, Score
 from projects.models import ProjectState
 from tests.accounts.factories import UserFactory
 from tests.jury.conftest import submitted
@@ -262,6 +262,24 @@ def test_the_ngo_reads_its_averages_score_cut_off_band_and_anonymous_comments(cl
         assert hidden not in page
 
 
+def test_scores_changed_after_the_shortlist_do_not_make_the_ngo_a_finalist(client, applied):
+    """The NGO is told what was decided (its project's state), and that today's figures moved."""
+    a, _b = applied
+    Score.objects.filter(evaluation__project=a[0]).update(value=10)  # now above the cut-off
+    client.force_login(MembershipFactory(organisation=a[0].organisation).user)
+
+    page = client.get(url("jury_ngo:feedback", a[0].pk)).content.decode()
+
+    assert "Your project is not among the finalists." in page
+    assert "Some scores were changed after the shortlist was applied." in page
+
+
+def test_no_warning_while_the_scores_are_those_of_the_shortlist(client, applied):
+    a, _b = applied
+    client.force_login(MembershipFactory(organisation=a[0].organisation).user)
+    assert "Some scores were changed" not in client.get(url("jury_ngo:feedback", a[0].pk)).content.decode()
+
+
 @pytest.mark.parametrize(
     ("language", "phrases"),
     [
@@ -295,7 +313,7 @@ def test_the_feedback_takes_the_same_queries_for_few_and_many_projects(
     applied, review, one_criterion, nomination, django_assert_max_num_queries
 ):
     a, _b = applied
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(9) as few:
         selectors.ngo_feedback(a[0])
     juror = JurorFactory(review=review)
     for number in range(20):
