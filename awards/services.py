@@ -30,6 +30,7 @@ audit.register_actions(
         "award.revoked": _("Award revoked"),
         "award.participants_given": _("Participant awards given"),
         "ceremony.published": _("Ceremony published"),
+        "ceremony.unpublished": _("Ceremony unpublished"),
     }
 )
 PARTICIPANT_TITLES = {
@@ -150,6 +151,8 @@ def ceremony_save(*, ceremony: Ceremony, actor) -> Ceremony:
     ceremony.is_published = ceremony.is_published and was_published
     ceremony.full_clean()
     ceremony.save()
+    if was_published and not ceremony.is_published:
+        audit.record(actor=actor, action="ceremony.unpublished", target=ceremony)
     return ceremony
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from awards import exports, services
 from awards.admin import pages
@@ -46,6 +46,17 @@ def ceremony_finalists(request, queryset):
 ProjectAdmin.autocomplete_restrictions[("awards", "award", "project")] = ceremony_finalists
 
 audit.register_actions({"export.winners": _("Winners exported")})
+
+
+def _record_winners_export(request, queryset, fmt: str) -> None:
+    # The fair, when the selection is one fair's, so the trail's fair filter finds the export.
+    fairs = set(queryset.values_list("ceremony__fair_id", flat=True).distinct())
+    audit.record(
+        actor=request.user,
+        action="export.winners",
+        fair_id=fairs.pop() if len(fairs) == 1 else None,
+        details={"format": fmt, "awards": queryset.count()},
+    )
 
 
 class CeremonyPhotoInline(admin.TabularInline):
@@ -141,6 +152,15 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if getattr(form, "publish_after_save", False) and getattr(form, "awards_failed", False):
+            # The form's checks passed, but a service refused an award (a rule only it knows, or
+            # a concurrent change): publishing now would announce winners without that prize.
+            self.message_user(
+                request,
+                gettext("The ceremony was not published, because an award was not saved. Correct it and publish again."),
+                messages.WARNING,
+            )
+            return
         if getattr(form, "publish_after_save", False):
             count = services.ceremony_publish(ceremony=form.instance, actor=request.user)
             if count:
@@ -165,7 +185,7 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
         changed = {id(award): names for award, names in formset.changed_objects}
         for award in instances:
             if award.pk:
-                self._update_award(request, award, changed.get(id(award), []))
+                self._update_award(request, form, award, changed.get(id(award), []))
                 continue
             fields = {name: getattr(award, name) for name in services.AWARD_TEXT_FIELDS}
             try:
@@ -179,14 +199,16 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
                     **fields,
                 )
             except ValidationError as error:
+                form.awards_failed = True
                 messages.error(request, f"{award.project}: {' '.join(error.messages)}")
         return None
 
-    def _update_award(self, request, award, names) -> None:
+    def _update_award(self, request, form, award, names) -> None:
         changes = {name: getattr(award, name) for name in names if name in services.AWARD_EDITABLE_FIELDS}
         try:
             services.award_update(award=award, actor=request.user, changes=changes)
         except ValidationError as error:
+            form.awards_failed = True
             messages.error(request, f"{award.project}: {' '.join(error.messages)}")
 
     @admin.action(description=_("Give all finalists a participant award"), permissions=["add_award"])
@@ -271,18 +293,12 @@ class AwardAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected winners as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        audit.record(
-            actor=request.user, action="export.winners", details={"format": "csv", "awards": queryset.count()}
-        )
+        _record_winners_export(request, queryset, "csv")
         return exports.csv_response(queryset)
 
     @admin.action(description=_("Export the selected winners as XLSX"), permissions=["view"])
     def export_xlsx(self, request, queryset):
-        audit.record(
-            actor=request.user,
-            action="export.winners",
-            details={"format": "xlsx", "awards": queryset.count()},
-        )
+        _record_winners_export(request, queryset, "xlsx")
         return exports.xlsx_response(queryset)
 
 

@@ -192,3 +192,19 @@ def test_saving_a_ceremony_never_publishes_it_without_its_winners(ceremony, orga
 
     ceremony.refresh_from_db()
     assert not ceremony.is_published  # `ceremony_publish` does that, making the winners
+
+
+def test_unpublishing_a_ceremony_is_recorded(ceremony, organiser):
+    from awards import services
+    from fairportal.models import AuditEvent
+
+    ceremony.is_published = True
+    ceremony.save()
+    ceremony.is_published = False
+
+    services.ceremony_save(ceremony=ceremony, actor=organiser)
+
+    (event,) = AuditEvent.objects.filter(action="ceremony.unpublished")
+    assert (event.actor, event.fair_id, event.target_id) == (organiser, ceremony.fair_id, str(ceremony.pk))
+    services.ceremony_save(ceremony=ceremony, actor=organiser)  # already unpublished: nothing new
+    assert AuditEvent.objects.filter(action="ceremony.unpublished").count() == 1

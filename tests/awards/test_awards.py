@@ -411,6 +411,11 @@ def test_the_winners_export_totals_grants_per_fair(client, ceremony, nomination,
     assert rows[0][:3] == ["Fair", "Nomination", "Award"]
     assert rows[-1][2] == "Grants in total"
     assert rows[-1][7] == "5000000"
+    # The trail can find the export under its fair.
+    from fairportal.models import AuditEvent
+
+    (event,) = AuditEvent.objects.filter(action="export.winners")
+    assert (event.actor, event.fair_id, event.details["format"]) == (organiser, ceremony.fair_id, "csv")
 
 
 def test_revoking_the_last_prize_makes_the_winner_a_finalist_again(ceremony, nomination, organiser):
