@@ -17,6 +17,23 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 
+# (app label, model, field) of an autocomplete -> (request, queryset) -> the narrowed results.
+# An app whose form autocompletes another app's model registers its narrowing here (awards:
+# only the ceremony's fair's finalists), so neither app's admin imports the other's.
+_autocomplete_restrictions: dict[tuple[str, str, str], Callable] = {}
+
+
+def restrict_autocomplete(app_label: str, model_name: str, field_name: str, restrict: Callable) -> None:
+    _autocomplete_restrictions[(app_label, model_name, field_name)] = restrict
+
+
+def restricted_autocomplete(request, queryset):
+    """The autocomplete results `queryset` narrowed for the field asking (Django's autocomplete
+    names it in `app_label`, `model_name`, `field_name`), or as they are for any other field."""
+    source = tuple(request.GET.get(key, "") for key in ("app_label", "model_name", "field_name"))
+    restrict = _autocomplete_restrictions.get(source)
+    return restrict(request, queryset) if restrict else queryset
+
 
 def require(allowed: bool) -> None:
     """Refuse the page (403) unless a permission predicate said yes."""

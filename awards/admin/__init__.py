@@ -9,17 +9,16 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Sum
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from awards import exports, services
 from awards.admin import pages
 from awards.admin.forms import AwardInlineForm, AwardInlineFormSet, CeremonyPhotoForm
 from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto, RevokedCertificate
 from fairportal import audit
-from fairportal.admin_pages import OrganiserPages
+from fairportal.admin_pages import OrganiserPages, restrict_autocomplete
 from fairportal.admin_uploads import ChosenFilesNotice
-from projects.admin import ProjectAdmin
 from projects.models import Nomination, Project
 
 
@@ -43,7 +42,7 @@ def ceremony_finalists(request, queryset):
     return queryset.filter(fair_id__in=fair_ids, state__in=services.AWARDABLE_STATES)
 
 
-ProjectAdmin.autocomplete_restrictions[("awards", "award", "project")] = ceremony_finalists
+restrict_autocomplete("awards", "award", "project", ceremony_finalists)
 
 audit.register_actions({"export.winners": _("Winners exported")})
 
@@ -157,7 +156,9 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
             # a concurrent change): publishing now would announce winners without that prize.
             self.message_user(
                 request,
-                gettext("The ceremony was not published, because an award was not saved. Correct it and publish again."),
+                gettext(
+                    "The ceremony was not published, because an award was not saved. Correct it and publish again."
+                ),
                 messages.WARNING,
             )
             return

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import audit
+from fairportal import admin_pages, audit
 from fairportal.admin_pages import OrganiserPages
 from fairportal.admin_uploads import ChosenFilesNotice
 from fairportal.locks import Busy
@@ -363,16 +363,10 @@ class ProjectAdmin(ChosenFilesNotice, OrganiserPages, HttpsByDefault, admin.Mode
         exports.export_selected_xlsx,
     ]
 
-    # Other apps' autocompletes of a project (app label, model, field) -> a narrowing of the
-    # results, e.g. awards: only the ceremony's fair's finalists. Registered by those apps.
-    autocomplete_restrictions: dict[tuple[str, str, str], Callable] = {}
-
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        source = tuple(request.GET.get(key, "") for key in ("app_label", "model_name", "field_name"))
-        if restrict := self.autocomplete_restrictions.get(source):
-            queryset = restrict(request, queryset)
-        return queryset, may_have_duplicates
+        # Another app's autocomplete of a project may narrow it (awards: the ceremony's finalists).
+        return admin_pages.restricted_autocomplete(request, queryset), may_have_duplicates
 
     def get_actions(self, request):
         # Projects are records of a public competition: they are withdrawn, never bulk-deleted.
