@@ -15,17 +15,8 @@ class JuryConfig(AppConfig):
         # The public fair page links the commission protocol once the review makes it public.
         page_cache.invalidate_when_changed(models.Review)
 
-        from django.db.models.signals import post_save, pre_save
-
         from fairportal import audit
-        from jury import services
 
-        pre_save.connect(
-            services.review_window_remember, sender=models.Review, dispatch_uid="jury.window_remember"
-        )
-        post_save.connect(
-            services.review_window_notify, sender=models.Review, dispatch_uid="jury.window_notify"
-        )
         # The window, the protocol and the criteria are edited only in the review's admin form.
         audit.track_changes(
             models.Review,

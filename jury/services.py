@@ -78,12 +78,23 @@ def review_create(
 
 
 @transaction.atomic
+@transaction.atomic
 def review_update(*, review: Review, actor) -> Review:
-    """Save a review's changed window, instructions or protocol setting (its fair never changes)."""
+    """Save a review's changed window, instructions or protocol setting (its fair never changes);
+    when the scoring window moved, every juror is told, in the same transaction.
+
+    The stored row is locked first, so two organisers moving the window at once each compare
+    with what the other saved, and every juror hears of each move."""
     if not actor.has_perm("jury.change_review"):
         raise PermissionDenied
+    with row_lock():
+        before = Review.objects.select_for_update().values("opens_at", "closes_at").get(pk=review.pk)
     review.full_clean()
     review.save()
+    if (before["opens_at"], before["closes_at"]) != (review.opens_at, review.closes_at):
+        _tell_jurors_the_window_moved(
+            review, old_opens_at=before["opens_at"], old_closes_at=before["closes_at"]
+        )
     return review
 
 
@@ -181,6 +192,7 @@ def _send_invitation(juror: Juror) -> None:
     )
 
 
+@transaction.atomic
 def juror_resend_invitation(*, juror: Juror, actor) -> None:
     if not actor.has_perm("jury.add_juror"):
         raise PermissionDenied
@@ -255,33 +267,17 @@ def _tell_organisers_juror_finalised(juror: Juror) -> None:
     )
 
 
-# The review's window as stored before a save: `review_window_notify` compares the new one to it.
-def review_window_remember(sender, instance: Review, raw=False, **kwargs) -> None:
-    instance._window_before = None
-    if not raw and instance.pk is not None:
-        instance._window_before = (
-            Review.objects.filter(pk=instance.pk).values("opens_at", "closes_at").first()
-        )
-
-
-def review_window_notify(sender, instance: Review, created: bool, raw=False, **kwargs) -> None:
-    """Each juror of the review is told the new scoring dates (the admin's form is the only
-    place that moves them, hence a signal rather than a service)."""
-    before = getattr(instance, "_window_before", None)
-    if raw or created or before is None:
-        return
-    if (before["opens_at"], before["closes_at"]) == (instance.opens_at, instance.closes_at):
-        return
-    jurors = Juror.objects.active().filter(review=instance).select_related("user")
-    for juror in jurors:
+def _tell_jurors_the_window_moved(review: Review, *, old_opens_at: datetime, old_closes_at: datetime) -> None:
+    """Each active juror of the review gets the new scoring dates, and the old ones."""
+    for juror in Juror.objects.active().filter(review=review).select_related("user"):
         queue_to_users(
             template_prefix="jury/email/window_changed",
             context={
                 "juror": juror,
-                "review": instance,
-                "fair": instance.fair,
-                "old_opens_at": before["opens_at"],
-                "old_closes_at": before["closes_at"],
+                "review": review,
+                "fair": review.fair,
+                "old_opens_at": old_opens_at,
+                "old_closes_at": old_closes_at,
             },
             users=[juror.user],
         )
@@ -555,6 +551,7 @@ def shortlist_preview(
     """
     basis = basis or review.normalisation
     if rows is None:
+        # Normalised scores whatever the basis: the preview shows both columns side by side.
         rows = selectors.ranking(review, with_normalised=True)
     if not per_nomination:
         return Shortlist([_shortlist_group(rows, None, top_n, include_ties, basis)], basis)
