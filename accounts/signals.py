@@ -123,6 +123,10 @@ def _m2m_audit(recorded_action: str, forward_model, related_model, field: str):
             return f"{obj.content_type.app_label}.{obj.codename}"
         return str(obj)
 
+    def loaded(queryset):
+        # A permission is named by its content type: one join, not one query per permission.
+        return queryset.select_related("content_type") if queryset.model is Permission else queryset
+
     def pairs_for(instance, reverse: bool, objects) -> list:
         return [(obj, instance) for obj in objects] if reverse else [(instance, obj) for obj in objects]
 
@@ -130,14 +134,16 @@ def _m2m_audit(recorded_action: str, forward_model, related_model, field: str):
         if action == "pre_clear":
             # Which ones are about to go: after the clear there is nothing left to name.
             if reverse:
-                instance._audit_cleared = list(forward_model._default_manager.filter(**{field: instance}))
+                instance._audit_cleared = list(
+                    loaded(forward_model._default_manager.filter(**{field: instance}))
+                )
             else:
-                instance._audit_cleared = list(getattr(instance, field).all())
+                instance._audit_cleared = list(loaded(getattr(instance, field).all()))
             return
         if action == "post_clear":
             pairs = pairs_for(instance, reverse, getattr(instance, "_audit_cleared", []))
         elif action in ("post_add", "post_remove") and pk_set:
-            pairs = pairs_for(instance, reverse, model._default_manager.filter(pk__in=pk_set))
+            pairs = pairs_for(instance, reverse, loaded(model._default_manager.filter(pk__in=pk_set)))
         else:
             return
         verb = "added" if action == "post_add" else "removed"

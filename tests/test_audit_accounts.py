@@ -223,3 +223,14 @@ def test_nobody_may_delete_events_from_the_admin(client, superuser):
 
     assert client.post(en("admin:fairportal_auditevent_delete", event.pk), {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_granting_many_permissions_costs_the_same_queries_as_granting_few(django_assert_max_num_queries):
+    few, many = Group.objects.create(name="Few"), Group.objects.create(name="Many")
+    permissions = list(Permission.objects.order_by("pk")[:60])
+    with django_assert_max_num_queries(12) as counted:
+        few.permissions.add(*permissions[:2])
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        many.permissions.add(*permissions)
+    (event,) = events("group.permissions_changed", about=many)
+    assert len(event.details["added"]) == 60
