@@ -186,17 +186,26 @@ def _make_winner(project: Project, kind: str, actor) -> None:
 def _tell_winners(*, ceremony: Ceremony, projects, awards=None) -> None:
     """Each winning NGO's members: which prize (kind, place, nomination, grant), the ceremony,
     and the links to the certificate and its verification page, in each member's language."""
+    projects = list(projects)
+    by_project: dict[int, list[Award]] = {}
+    if awards is None:
+        # Every winner's prizes in one query, not one per project.
+        for award in (
+            Award.objects.filter(ceremony=ceremony, project__in=projects)
+            .exclude(kind=AwardKind.PARTICIPANT)
+            .select_related("nomination")
+            .order_by("pk")
+        ):
+            by_project.setdefault(award.project_id, []).append(award)
     for project in projects:
-        prizes = awards if awards is not None else None
-        if prizes is None:
-            prizes = list(
-                Award.objects.filter(ceremony=ceremony, project=project)
-                .exclude(kind=AwardKind.PARTICIPANT)
-                .order_by("pk")
-            )
         queue_to_users(
             template_prefix="awards/email/winner",
-            context={"project": project, "ceremony": ceremony, "fair": ceremony.fair, "awards": prizes},
+            context={
+                "project": project,
+                "ceremony": ceremony,
+                "fair": ceremony.fair,
+                "awards": awards if awards is not None else by_project.get(project.pk, []),
+            },
             users=project.organisation.members.all(),
         )
 
