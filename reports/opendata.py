@@ -30,7 +30,7 @@ from awards.models import Ceremony
 from fairportal.spreadsheets import EXPORT_TIME_ZONE
 from jury import permissions as jury_permissions
 from jury import selectors as jury_selectors
-from jury.models import Review
+from jury.models import Normalisation, Review
 from projects import selectors as project_selectors
 from projects.models import Fair, Project, ProjectState, Region, Sphere
 from voting import selectors as voting_selectors
@@ -243,6 +243,20 @@ JURY_FIELDS = (
         FieldType.NUMBER,
         _("The project's score on the 1–10 scale: the mean of the jurors' weighted marks, to 0.01."),
     ),
+    Field(
+        "basis",
+        FieldType.STRING,
+        _(
+            "Which score chose the finalists: “raw” (the score above) or “normalised” (each juror's marks compared with that juror's own average)."
+        ),
+    ),
+    Field(
+        "normalised_score",
+        FieldType.NUMBER,
+        _(
+            "The normalised score on the 1–10 scale, to 0.01, when the finalists were chosen on it; empty otherwise."
+        ),
+    ),
     Field("jurors_scored", FieldType.INTEGER, _("How many jurors scored the project.")),
     Field(
         "recusals",
@@ -284,6 +298,7 @@ def _jury_rows(*, fair: Fair, now: datetime, site_url: str) -> Iterator[dict]:
     if review is None:
         return
     protocol = jury_selectors.commission_protocol(review)
+    normalised = review.shortlist_basis == Normalisation.ZSCORE
     for row in protocol.finalists:
         project = row.project
         for position, criterion in enumerate(protocol.criteria, start=1):
@@ -295,6 +310,8 @@ def _jury_rows(*, fair: Fair, now: datetime, site_url: str) -> Iterator[dict]:
                 "nomination": project.nomination.title if project.nomination_id else "",
                 "rank": row.rank,
                 "score": _rounded(row.score),
+                "basis": "normalised" if normalised else "raw",
+                "normalised_score": _rounded(row.normalised_score) if normalised else None,
                 "jurors_scored": row.jurors_scored,
                 "recusals": row.recusals,
                 "criterion_position": position,

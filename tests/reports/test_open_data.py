@@ -329,6 +329,8 @@ def test_jury_averages_are_the_protocols_means_and_only_while_the_protocol_is_pu
     second = next(row for row in rows if row["project_id"] == world["second"].pk)
     assert second["recusals"] == 1
     assert second["jurors_scored"] == 1
+    # The shortlist used the raw scores: the file says so, and has no normalised score.
+    assert {(row["basis"], row["normalised_score"]) for row in rows} == {("raw", None)}
 
     type(review).objects.filter(pk=review.pk).update(protocol_public=ProtocolPublic.NEVER)
     for extension in ("csv", "json"):
