@@ -504,6 +504,7 @@ def project_correct(*, project: Project, actor, data: dict) -> Project:
         project.created_by = actor
     else:
         project = _locked(project)
+        _check_stays_in_its_fair(project, data)
     _save_project_fields(project, data)
     _check_still_complete(project)
     return project
@@ -512,14 +513,32 @@ def project_correct(*, project: Project, actor, data: dict) -> Project:
 def project_correction_errors(*, project: Project, data: dict) -> list[ValidationError]:
     """What `project_correct` would refuse for completeness, asked before anything is written
     (by the admin's form, so the error shows with everything typed kept)."""
-    if project.pk is None or project.state != ProjectState.SUBMITTED:
+    if project.pk is None:
         return []
     candidate = Project.objects.get(pk=project.pk)
+    try:
+        _check_stays_in_its_fair(candidate, data)
+    except ValidationError as error:
+        return [error]
+    if candidate.state != ProjectState.SUBMITTED:
+        return []
     for name in REQUIRED_FOR_SUBMISSION:
         if name in data:
             setattr(candidate, name, data[name])
     missing = project_missing_fields(candidate, spheres=data.get("spheres"))
     return [incomplete_error(missing)] if missing else []
+
+
+def _check_stays_in_its_fair(stored: Project, data: dict) -> None:
+    """Once submitted, a project belongs to its fair: its evaluations, votes and awards are that
+    fair's, so moving it would take it out of the fair's results without a trace. A draft typed
+    into the wrong fair may still move."""
+    fair = data.get("fair")
+    if fair is not None and fair.pk != stored.fair_id and stored.state != ProjectState.DRAFT:
+        raise ValidationError(
+            _("A submitted project stays in its fair: its scores, votes and awards belong to it."),
+            code="fair_fixed",
+        )
 
 
 def incomplete_error(missing: list[str]) -> ValidationError:
