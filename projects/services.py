@@ -111,6 +111,8 @@ audit.register_actions(
         "fair.voting_close_moved": _("Close of voting moved during voting"),
         "project.state_changed": _("Project state changed"),
         "project.shown": _("Project shown on the public site"),
+        "project.corrected": _("Project corrected by the organisers"),
+        "project.created_by_organisers": _("Project typed in by the organisers"),
         "project.hidden": _("Project hidden from the public site"),
         "export.projects": _("Projects exported"),
     }
@@ -505,8 +507,17 @@ def project_correct(*, project: Project, actor, data: dict) -> Project:
     else:
         project = _locked(project)
         _check_stays_in_its_fair(project, data)
+    adding = project.pk is None
     _save_project_fields(project, data)
     _check_still_complete(project)
+    if adding or data:
+        # Which fields, not their texts: the NGO's words on the ballot changed by someone else.
+        audit.record(
+            actor=actor,
+            action="project.created_by_organisers" if adding else "project.corrected",
+            target=project,
+            details={"fields": sorted(data)},
+        )
     return project
 
 

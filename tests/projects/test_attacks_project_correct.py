@@ -77,3 +77,22 @@ def test_a_draft_typed_into_the_wrong_fair_may_still_be_moved(organiser):
     services.project_correct(project=draft, actor=organiser, data={"fair": elsewhere, "nomination": None})
 
     assert Project.objects.get(pk=draft.pk).fair_id == elsewhere.pk
+
+
+def test_an_organisers_rewrite_of_a_finalists_texts_is_in_the_audit_trail(client, organiser):
+    """Before: a correction left no audit event, so an organiser could rewrite a finalist's
+    title or summary (the NGO's own words, on the ballot) during voting without a trace there."""
+    from fairportal.models import AuditEvent
+
+    finalist = ProjectFactory(state=ProjectState.FINALIST, title="Clean air for Taraz")
+    client.force_login(organiser)
+    with translation.override("en"):
+        url = reverse("admin:projects_project_change", args=[finalist.pk])
+    data = change_form_data(client.get(url))
+    data.update(title="Vote for us instead", summary="Rewritten by someone")
+
+    assert client.post(url, data).status_code == 302
+
+    (event,) = AuditEvent.objects.filter(action="project.corrected")
+    assert (event.actor, event.target_id, event.fair_id) == (organiser, str(finalist.pk), finalist.fair_id)
+    assert event.details == {"fields": ["summary", "title"]}
