@@ -24,7 +24,7 @@ def events(action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action))
 
 
-def winner_with_member(ceremony, nomination, language: str):  # noqa: F811
+def winner_with_member(ceremony, nomination, language: str):
     project = finalist(ceremony.fair, nomination, "Инклюзивная мастерская")
     MembershipFactory(
         organisation=project.organisation, user=UserFactory(email="ngo@ngo.kz", language=language)
@@ -54,9 +54,9 @@ def winner_with_member(ceremony, nomination, language: str):  # noqa: F811
     ],
 )
 def test_the_winners_mail_names_the_award_grant_ceremony_and_certificate(
-    ceremony,  # noqa: F811
-    nomination,  # noqa: F811
-    organiser,  # noqa: F811
+    ceremony,
+    nomination,
+    organiser,
     django_capture_on_commit_callbacks,
     language,
     grant,
@@ -90,9 +90,9 @@ def test_the_winners_mail_names_the_award_grant_ceremony_and_certificate(
 
 
 def test_publishing_the_ceremony_mails_each_winner_once_and_is_recorded(
-    fair,  # noqa: F811
-    nomination,  # noqa: F811
-    organiser,  # noqa: F811
+    fair,
+    nomination,
+    organiser,
     django_capture_on_commit_callbacks,
 ):
     unpublished = Ceremony.objects.create(
@@ -126,7 +126,7 @@ def test_publishing_the_ceremony_mails_each_winner_once_and_is_recorded(
     assert len(events("award.given")) == 2
 
 
-def test_giving_and_revoking_an_award_are_recorded(ceremony, nomination, organiser):  # noqa: F811
+def test_giving_and_revoking_an_award_are_recorded(ceremony, nomination, organiser):
     project = finalist(ceremony.fair, nomination, "A")
     award = give(ceremony, project, organiser, nomination=nomination, place=2, grant_amount=1_000)
 
@@ -147,7 +147,7 @@ def test_giving_and_revoking_an_award_are_recorded(ceremony, nomination, organis
     assert revoked.target_label  # the award's name survives its deletion
 
 
-def test_participant_awards_are_recorded_once(ceremony, nomination, organiser):  # noqa: F811
+def test_participant_awards_are_recorded_once(ceremony, nomination, organiser):
     finalist(ceremony.fair, nomination, "A")
     finalist(ceremony.fair, nomination, "B")
 
