@@ -20,11 +20,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import normalize_login_email
-from fairportal import audit
+from fairportal import audit, ratelimit
 from fairportal.ratelimit import client_ip
 
 # Groups whose members' log-ins are audited, with staff and superusers.
 AUDITED_GROUPS = ("Organisers", "Jury")
+# Failed log-ins recorded per audited account and hour, from all networks together. The log-in
+# limits count per network, so many networks may go on failing; the trail is append-only, so
+# each of those failures would be a row nobody may ever delete. The counter still counts them.
+AUDITED_LOGIN_FAILURES_PER_ACCOUNT = (20, 60 * 60)
 # Flags whose flip changes what an account may do in the admin.
 PERMISSION_FLAGS = ("is_staff", "is_superuser", "is_active")
 
@@ -82,8 +86,14 @@ def audit_login_failure(sender, credentials, request=None, **kwargs) -> None:
     """
     identity = login_identity_from(credentials.get("username", ""))
     user = get_user_model().objects.filter(email=identity).first() if identity else None
-    if user is not None and _is_audited(user):
-        audit.record(actor=None, action="login.failed", target=user)
+    if user is None or not _is_audited(user):
+        return
+    limit, period = AUDITED_LOGIN_FAILURES_PER_ACCOUNT
+    count = ratelimit.hit(f"audit.login_failed:user:{user.pk}", limit=limit, period=period).count
+    if count <= limit:  # 0 with the limits turned off: every failure is recorded
+        # The last one recorded this hour says so, so nobody reads the silence after it as calm.
+        details = {"later_failures_not_recorded": True} if count == limit else None
+        audit.record(actor=None, action="login.failed", target=user, details=details)
 
 
 def remember_flags(sender, instance, raw=False, **kwargs) -> None:

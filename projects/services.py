@@ -111,9 +111,10 @@ audit.register_actions(
         "fair.voting_close_moved": _("Close of voting moved during voting"),
         "project.state_changed": _("Project state changed"),
         "project.shown": _("Project shown on the public site"),
+        "project.corrected": _("Project corrected by the organisers"),
+        "project.created_by_organisers": _("Project typed in by the organisers"),
         "project.hidden": _("Project hidden from the public site"),
         "export.projects": _("Projects exported"),
-        "project.corrected": _("Project corrected by the organisers"),
         "organisation.corrected": _("NGO corrected by the organisers"),
     }
 )
@@ -510,25 +511,50 @@ def project_correct(*, project: Project, actor, data: dict) -> Project:
         project.created_by = actor
     else:
         project = _locked(project)
+        _check_stays_in_its_fair(project, data)
+    adding = project.pk is None
     _save_project_fields(project, data)
     _check_still_complete(project)
-    # Which fields, never their text: the trail is read by every organiser, and the project's
-    # own history keeps the states.
-    audit.record(actor=actor, action="project.corrected", target=project, details={"fields": sorted(data)})
+    if adding or data:
+        # Which fields, not their texts: the NGO's words on the ballot changed by someone else.
+        audit.record(
+            actor=actor,
+            action="project.created_by_organisers" if adding else "project.corrected",
+            target=project,
+            details={"fields": sorted(data)},
+        )
     return project
 
 
 def project_correction_errors(*, project: Project, data: dict) -> list[ValidationError]:
     """What `project_correct` would refuse for completeness, asked before anything is written
     (by the admin's form, so the error shows with everything typed kept)."""
-    if project.pk is None or project.state != ProjectState.SUBMITTED:
+    if project.pk is None:
         return []
     candidate = Project.objects.get(pk=project.pk)
+    try:
+        _check_stays_in_its_fair(candidate, data)
+    except ValidationError as error:
+        return [error]
+    if candidate.state != ProjectState.SUBMITTED:
+        return []
     for name in REQUIRED_FOR_SUBMISSION:
         if name in data:
             setattr(candidate, name, data[name])
     missing = project_missing_fields(candidate, spheres=data.get("spheres"))
     return [incomplete_error(missing)] if missing else []
+
+
+def _check_stays_in_its_fair(stored: Project, data: dict) -> None:
+    """Once submitted, a project belongs to its fair: its evaluations, votes and awards are that
+    fair's, so moving it would take it out of the fair's results without a trace. A draft typed
+    into the wrong fair may still move."""
+    fair = data.get("fair")
+    if fair is not None and fair.pk != stored.fair_id and stored.state != ProjectState.DRAFT:
+        raise ValidationError(
+            _("A submitted project stays in its fair: its scores, votes and awards belong to it."),
+            code="fair_fixed",
+        )
 
 
 def incomplete_error(missing: list[str]) -> ValidationError:
