@@ -826,6 +826,11 @@ def project_set_public(*, project: Project, actor, public: bool) -> Project:
 # ---------------------------------------------------------------- the organisers' digest
 
 DIGEST_PROJECTS_PER_FAIR = 30
+# A digest covers submissions up to this long before it runs. `submitted_at` is set inside the
+# submitting transaction, which may commit after a digest read the table: a project stamped a
+# second before the digest but committed a second after would fall between two digests. No web
+# transaction outlives the statement timeout (seconds), so ten minutes leave a wide margin.
+DIGEST_SETTLING = timedelta(minutes=10)
 
 
 def organiser_digest_send(*, now: datetime | None = None) -> int:
@@ -838,14 +843,15 @@ def organiser_digest_send(*, now: datetime | None = None) -> int:
     day = timezone.localdate(now)
     with transaction.atomic():
         last = OrganiserDigest.objects.order_by("-until").first()
-        since = last.until if last is not None else now - timedelta(days=1)
+        until = now - DIGEST_SETTLING
+        since = last.until if last is not None else until - timedelta(days=1)
         try:
             with transaction.atomic():
-                digest = OrganiserDigest.objects.create(day=day, since=since, until=now)
+                digest = OrganiserDigest.objects.create(day=day, since=since, until=until)
         except IntegrityError:
             return 0  # sent today already, perhaps by a run at this very moment
         submitted = (
-            Project.objects.filter(submitted_at__gte=since, submitted_at__lt=now)
+            Project.objects.filter(submitted_at__gte=since, submitted_at__lt=until)
             .exclude(state=ProjectState.DRAFT)
             .select_related("fair", "organisation")
             .order_by("fair_id", "submitted_at", "pk")
@@ -863,7 +869,7 @@ def organiser_digest_send(*, now: datetime | None = None) -> int:
             return 0
         rows = queue_to_users(
             template_prefix="projects/email/organiser_digest",
-            context={"since": since, "until": now, "total": total, "fairs": list(groups.values())},
+            context={"since": since, "until": until, "total": total, "fairs": list(groups.values())},
             users=selectors.organisers_to_notify(),
         )
         OrganiserDigest.objects.filter(pk=digest.pk).update(submissions=total, recipients=len(rows))

@@ -158,3 +158,20 @@ def test_publishing_and_unpublishing_a_fair_are_recorded_as_such():
     assert (published.action, published.actor, published.fair_id) == ("fair.published", admin, fair.pk)
     assert published.details["changes"] == {"is_published": [False, True]}
     assert unpublished.action == "fair.unpublished"
+
+
+def test_a_submission_stamped_just_before_a_digest_is_in_the_next_one(submissions):
+    """Its transaction may commit after the digest read the table: it must not fall between two."""
+    fair, _recent = submissions
+    organiser("kk@fair.kz")
+    now = timezone.now()
+    ProjectFactory(
+        fair=fair, state=ProjectState.SUBMITTED, submitted_at=now - timedelta(seconds=1), title="Late"
+    )
+
+    services.organiser_digest_send(now=now)
+    services.organiser_digest_send(now=now + timedelta(days=1))
+
+    first, second = OutgoingMail.objects.filter(template="projects/email/organiser_digest").order_by("pk")
+    assert first.context["total"] == 2  # the two of the fixture, not the late one yet
+    assert second.context["total"] == 1  # the late one, once
