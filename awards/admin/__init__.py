@@ -9,6 +9,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -110,7 +111,7 @@ class AwardInline(admin.StackedInline):
 
 @admin.register(Ceremony)
 class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
-    list_display = ("__str__", "held_at", "city_ru", "is_published", "awards_count", "grants_total")
+    list_display = ("__str__", "held_at", "city_shown", "is_published", "awards_count", "grants_total")
     # A link typed without a scheme is taken as https://, as browsers do (and Django 6 will).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("is_published",)
@@ -140,9 +141,15 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
     def awards_count(self, obj):
         return obj.awards_total
 
+    @admin.display(description=_("city"))
+    def city_shown(self, obj):
+        # The city in the admin's language (falls back as the public pages do), not always Russian.
+        return obj.city
+
     @admin.display(description=_("grants, KZT"), ordering="grants_sum")
     def grants_total(self, obj):
-        return obj.grants_sum or 0
+        # Grouped like the dashboard's sums ("18 000 000"), not a bare 18000000.
+        return number_format(obj.grants_sum or 0, force_grouping=True)
 
     def save_model(self, request, obj, form, change):
         # Noted on the form (this request's), not on the admin, which every request shares.
