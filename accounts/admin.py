@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import permissions, services
 from accounts.forms import UserAdminChangeForm, UserAdminCreationForm, UserAdminPasswordChangeForm
 from accounts.models import User
-from fairportal.admin_widgets import ReadablePermissionsMixin
+from fairportal.admin_widgets import ReadablePermissionsMixin, readable_group_name
 
 
 @admin.register(User)
@@ -71,7 +71,13 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(ReadablePermissionsMixin, DjangoGroupAdmin):
-    """Django's group admin, with permissions listed in the organiser's language."""
+    """Django's group admin, with permissions and our groups' names in the organiser's language."""
+
+    list_display = ("name_shown",)
+
+    @admin.display(description=_("name"), ordering="name")
+    def name_shown(self, obj: Group) -> str:
+        return readable_group_name(obj)
 
 
 # django-otp's device admins, with the help texts and section names it writes in English only

@@ -31,6 +31,7 @@ audit.register_actions(
         "award.participants_given": _("Participant awards given"),
         "ceremony.published": _("Ceremony published"),
         "ceremony.unpublished": _("Ceremony unpublished"),
+        "ceremony.created": _("Ceremony created"),
     }
 )
 PARTICIPANT_TITLES = {
@@ -149,8 +150,11 @@ def ceremony_save(*, ceremony: Ceremony, actor) -> Ceremony:
         ceremony.pk is not None and Ceremony.objects.filter(pk=ceremony.pk, is_published=True).exists()
     )
     ceremony.is_published = ceremony.is_published and was_published
+    created = ceremony.pk is None
     ceremony.full_clean()
     ceremony.save()
+    if created:
+        audit.record(actor=actor, action="ceremony.created", target=ceremony)
     if was_published and not ceremony.is_published:
         audit.record(actor=actor, action="ceremony.unpublished", target=ceremony)
     return ceremony

@@ -85,7 +85,7 @@ class AuditEventAdmin(AuditExportMixin, ReadOnlyAdmin):
         "target_type",
         "target_id",
         "target_label",
-        "fair_id",
+        "fair_shown",
         "reason",
         "details_shown",
         "ip_network",
@@ -100,6 +100,12 @@ class AuditEventAdmin(AuditExportMixin, ReadOnlyAdmin):
     @admin.display(description=_("action"), ordering="action")
     def action_shown(self, obj: AuditEvent) -> str:
         return audit.action_label(obj.action)
+
+    @admin.display(description=_("fair"))
+    def fair_shown(self, obj: AuditEvent) -> str:
+        if obj.fair_id is None:
+            return self.get_empty_value_display()
+        return dict(audit.fair_choices()).get(obj.fair_id, str(obj.fair_id))
 
     @admin.display(description=_("details"))
     def details_shown(self, obj: AuditEvent) -> str:

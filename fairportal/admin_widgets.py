@@ -1,7 +1,7 @@
 """Admin building blocks shared by every app's admin: permission names people can read, and
 yes/no icons that say so in the page's language."""
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -40,6 +40,15 @@ def readable_permission_name(permission: Permission) -> str:
     }
 
 
+# The groups our migrations create, stored under these English names (code looks them up by
+# name), shown in the admin's language.
+GROUP_NAMES = {"Organisers": _("Organisers"), "Jury": _("Jury")}
+
+
+def readable_group_name(group: Group) -> str:
+    return str(GROUP_NAMES.get(group.name, group.name))
+
+
 class ReadablePermissionsMixin:
     """For a ModelAdmin whose form picks permissions (users, groups): lists them by
     `readable_permission_name` instead of "app | model | Can add model"."""
@@ -49,6 +58,8 @@ class ReadablePermissionsMixin:
         if formfield is not None and db_field.related_model is Permission:
             formfield.queryset = formfield.queryset.select_related("content_type")
             formfield.label_from_instance = readable_permission_name
+        if formfield is not None and db_field.related_model is Group:
+            formfield.label_from_instance = readable_group_name
         return formfield
 
 

@@ -81,7 +81,12 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+        # What the audit admin's page heading shows: local time and the action's label.
+        from fairportal.audit import action_label  # audit.py imports this module
+
+        return (
+            f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {action_label(self.action)}: {self.target_label}"
+        )
 
 
 class OutgoingMail(models.Model):

@@ -21,7 +21,7 @@ class JuryConfig(AppConfig):
         audit.track_changes(
             models.Review,
             action="review.changed",
-            fields=("opens_at", "closes_at", "protocol_public"),
+            fields=("opens_at", "closes_at", "protocol_public", "normalisation"),
             fair_of=lambda review: review.fair_id,
         )
         audit.track_changes(

@@ -88,7 +88,17 @@ def review_update(*, review: Review, actor) -> Review:
     if not actor.has_perm("jury.change_review"):
         raise PermissionDenied
     with row_lock():
-        before = Review.objects.select_for_update().values("opens_at", "closes_at").get(pk=review.pk)
+        before = (
+            Review.objects.select_for_update()
+            .values("opens_at", "closes_at", "normalisation", "shortlist_applied_at")
+            .get(pk=review.pk)
+        )
+    if error := normalisation_change_error(
+        applied=before["shortlist_applied_at"] is not None,
+        stored=before["normalisation"],
+        wanted=review.normalisation,
+    ):
+        raise ValidationError({"normalisation": error})
     review.full_clean()
     review.save()
     if (before["opens_at"], before["closes_at"]) != (review.opens_at, review.closes_at):
@@ -96,6 +106,19 @@ def review_update(*, review: Review, actor) -> Review:
             review, old_opens_at=before["opens_at"], old_closes_at=before["closes_at"]
         )
     return review
+
+
+def normalisation_change_error(*, applied: bool, stored: str, wanted: str | None) -> ValidationError | None:
+    """Once the shortlist is applied, the way scores were combined is part of the result: the
+    finalists, the protocol and each NGO's feedback were made on it, so it no longer changes."""
+    if applied and wanted is not None and wanted != stored:
+        return ValidationError(
+            _(
+                "The way scores are combined cannot change once the shortlist was applied: the finalists were chosen on it."
+            ),
+            code="normalisation_fixed",
+        )
+    return None
 
 
 def review_window_defaults(fair: Fair) -> dict[str, datetime]:

@@ -620,7 +620,7 @@ class ProjectStateChange(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.project}: {self.from_state} → {self.to_state}"
+        return f"{self.project}: {self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 class FairScheduleChange(models.Model):

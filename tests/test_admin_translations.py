@@ -299,3 +299,20 @@ def test_yes_no_icons_say_so_in_the_language(client, organiser, fair, lang, yes)
 
     assert f'icon-yes.svg" alt="{yes}">' in fairs
     assert 'alt="True"' not in fairs
+
+
+def test_our_groups_are_named_in_the_admins_language(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    admin_user = django_user_model.objects.create_superuser(email="root@fair.kz", password="x" * 12)
+    client.force_login(admin_user)
+    with translation.override("ru"):
+        groups_page = client.get(reverse("admin:auth_group_changelist")).content.decode()
+        user_page = client.get(reverse("admin:accounts_user_change", args=[admin_user.pk])).content.decode()
+    organisers = Group.objects.get(name="Organisers")
+    with translation.override("ru"):
+        shown = str(translation.gettext("Organisers"))
+    assert shown != "Organisers"
+    assert shown in groups_page
+    assert f'<option value="{organisers.pk}">{shown}</option>' in user_page
+    assert ">Organisers<" not in groups_page + user_page

@@ -68,6 +68,14 @@ class ReviewForm(forms.ModelForm):
                         "when": date_format(timezone.localtime(fair.voting_opens_at), "SHORT_DATETIME_FORMAT")
                     },
                 )
+        if self.instance.pk and (
+            error := services.normalisation_change_error(
+                applied=self.instance.shortlist_applied_at is not None,
+                stored=self.instance.normalisation,
+                wanted=cleaned.get("normalisation"),
+            )
+        ):
+            self.add_error("normalisation", error)
         return cleaned
 
 

@@ -208,3 +208,24 @@ def test_unpublishing_a_ceremony_is_recorded(ceremony, organiser):
     assert (event.actor, event.fair_id, event.target_id) == (organiser, ceremony.fair_id, str(ceremony.pk))
     services.ceremony_save(ceremony=ceremony, actor=organiser)  # already unpublished: nothing new
     assert AuditEvent.objects.filter(action="ceremony.unpublished").count() == 1
+
+
+def test_creating_a_ceremony_is_recorded(ceremony, organiser):
+    from awards import services
+    from awards.models import Ceremony
+    from fairportal.models import AuditEvent
+    from tests.projects.factories import FairFactory
+
+    fair = FairFactory()
+    new = Ceremony(
+        fair=fair,
+        held_at=ceremony.held_at,
+        venue_kk="Сарай",
+        venue_ru="Дворец",
+        city_kk="Алматы",
+        city_ru="Алматы",
+    )
+    services.ceremony_save(ceremony=new, actor=organiser)
+
+    (event,) = AuditEvent.objects.filter(action="ceremony.created")
+    assert (event.actor, event.fair_id, event.target_id) == (organiser, fair.pk, str(new.pk))

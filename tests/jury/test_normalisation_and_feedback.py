@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
@@ -379,3 +380,41 @@ def test_the_method_page_is_public_in_three_languages(client):
         response = client.get(url("jury_public:scoring_method", language=language))
         assert response.status_code == 200
         assert phrase in response.content.decode()
+
+
+def test_the_way_scores_are_combined_is_fixed_once_the_shortlist_is_applied(
+    client, applied, review, one_criterion, organiser
+):
+    from tests.jury.test_audit_and_mail import review_form
+
+    review.refresh_from_db()
+    client.force_login(organiser)
+    data = review_form(review, [one_criterion])
+    data["normalisation"] = Normalisation.ZSCORE
+
+    with translation.override("en"):
+        response = client.post(reverse("admin:jury_review_change", args=[review.pk]), data)
+
+    assert response.status_code == 200
+    assert "cannot change once the shortlist was applied" in response.content.decode()
+    review.refresh_from_db()
+    assert review.normalisation == Normalisation.NONE
+    review.normalisation = Normalisation.ZSCORE
+    with pytest.raises(ValidationError):
+        services.review_update(review=review, actor=organiser)
+
+
+def test_before_the_shortlist_switching_normalisation_is_recorded(client, review, one_criterion, organiser):
+    from fairportal.models import AuditEvent
+    from tests.jury.test_audit_and_mail import review_form
+
+    client.force_login(organiser)
+    data = review_form(review, [one_criterion])
+    data["normalisation"] = Normalisation.ZSCORE
+
+    with translation.override("en"):
+        response = client.post(reverse("admin:jury_review_change", args=[review.pk]), data)
+
+    assert response.status_code == 302
+    (event,) = AuditEvent.objects.filter(action="review.changed")
+    assert event.details["changes"]["normalisation"] == [Normalisation.NONE, Normalisation.ZSCORE]

@@ -2,3 +2,5 @@
 from django.conf.locale.ru.formats import *  # noqa: F403
 
 NUMBER_GROUPING = 3
+# "2 декабря", not Django's "2 Декабрь" (the admin's date drill-down): the month in the genitive.
+MONTH_DAY_FORMAT = "j E"
