@@ -96,16 +96,22 @@ def audit_login_failure(sender, credentials, request=None, **kwargs) -> None:
         audit.record(actor=None, action="login.failed", target=user, details=details)
 
 
-def remember_flags(sender, instance, raw=False, **kwargs) -> None:
+def _flags_may_change(update_fields) -> bool:
+    # A save naming its fields (a log-in's `last_login`) without a flag cannot flip one: no
+    # query, no event.
+    return update_fields is None or bool(set(update_fields) & set(PERMISSION_FLAGS))
+
+
+def remember_flags(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     instance._audit_flags = None
-    if not raw and instance.pk is not None:
+    if not raw and instance.pk is not None and _flags_may_change(update_fields):
         instance._audit_flags = (
             sender._default_manager.filter(pk=instance.pk).values(*PERMISSION_FLAGS).first()
         )
 
 
-def audit_flags(sender, instance, created, raw=False, **kwargs) -> None:
-    if raw:
+def audit_flags(sender, instance, created, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or not _flags_may_change(update_fields):
         return
     before = getattr(instance, "_audit_flags", None)
     if created or before is None:

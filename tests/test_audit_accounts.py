@@ -10,7 +10,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import User
 from fairportal import audit
@@ -234,3 +234,15 @@ def test_granting_many_permissions_costs_the_same_queries_as_granting_few(django
         many.permissions.add(*permissions)
     (event,) = events("group.permissions_changed", about=many)
     assert len(event.details["added"]) == 60
+
+
+def test_a_log_in_of_a_staff_member_costs_no_flag_lookup_and_records_no_flag_change(
+    django_assert_num_queries,
+):
+    person = UserFactory(email="staff@fair.kz", is_staff=True)  # recorded once, as created
+    person.last_login = timezone.now()
+
+    with django_assert_num_queries(1):  # the UPDATE alone
+        person.save(update_fields=["last_login"])
+
+    assert len(events("user.flags_changed", about=person)) == 1
