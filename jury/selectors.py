@@ -754,26 +754,35 @@ class CommissionProtocol:
         return bool(stored) and stored != self.digest
 
 
+def _stored_basis(review: Review) -> str:
+    return review.shortlist_basis or Normalisation.NONE
+
+
+def _stored_shortlist(review: Review, rows: list[RankedProject]):
+    """The applied shortlist's rule (top N, scope, ties, basis) run again over `rows`, the
+    current ranking: where the cut-off lies today. None when no rule was stored."""
+    from jury import services  # services import this module
+
+    if not review.shortlist_top_n:
+        return None
+    return services.shortlist_preview(
+        review=review,
+        top_n=review.shortlist_top_n,
+        per_nomination=review.shortlist_per_nomination,
+        include_ties=review.shortlist_include_ties,
+        rows=rows,
+        basis=_stored_basis(review),
+    )
+
+
 def commission_protocol(review: Review) -> CommissionProtocol:
     """The protocol's data: the finalists are the projects that are finalists (or awarded) now,
     in ranking order, whichever way they became one; the cut-off is the stored shortlist rule
     applied to the current ranking."""
-    from jury import services  # services import this module
-
     criteria = criteria_of(review)
-    basis = review.shortlist_basis or Normalisation.NONE
-    rows = ranking(review, criteria=criteria, with_normalised=basis == Normalisation.ZSCORE)
+    rows = ranking(review, criteria=criteria, with_normalised=_stored_basis(review) == Normalisation.ZSCORE)
     scores = counted_scores(review)
-    shortlist = None
-    if review.shortlist_applied_at is not None and review.shortlist_top_n:
-        shortlist = services.shortlist_preview(
-            review=review,
-            top_n=review.shortlist_top_n,
-            per_nomination=review.shortlist_per_nomination,
-            include_ties=review.shortlist_include_ties,
-            rows=rows,
-            basis=basis,
-        )
+    shortlist = _stored_shortlist(review, rows) if review.shortlist_applied_at is not None else None
     return CommissionProtocol(
         review=review,
         criteria=criteria,
@@ -847,22 +856,13 @@ FINALIST_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
 def ngo_feedback(project: Project) -> NgoFeedback | None:
     """The project's feedback once a shortlist was applied, None before (or when not ranked);
     a constant number of queries (nine; ten on a normalised basis)."""
-    from jury import services  # services import this module
-
     review = Review.objects.select_related("fair").filter(fair_id=project.fair_id).first()
     if review is None or review.shortlist_applied_at is None or not review.shortlist_top_n:
         return None
-    basis = review.shortlist_basis or Normalisation.NONE
+    basis = _stored_basis(review)
     criteria = criteria_of(review)
     rows = ranking(review, criteria=criteria, with_normalised=basis == Normalisation.ZSCORE)
-    shortlist = services.shortlist_preview(
-        review=review,
-        top_n=review.shortlist_top_n,
-        per_nomination=review.shortlist_per_nomination,
-        include_ties=review.shortlist_include_ties,
-        rows=rows,
-        basis=basis,
-    )
+    shortlist = _stored_shortlist(review, rows)
     found = next(
         (
             (group, entry)
