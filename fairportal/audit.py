@@ -82,6 +82,39 @@ def record(
     )
 
 
+def stored_values(instance: models.Model, fields: tuple[str, ...]) -> dict | None:
+    """What the database holds for `fields` of `instance` before a service changes it (None if new)."""
+    if instance.pk is None:
+        return None
+    return type(instance)._default_manager.filter(pk=instance.pk).values(*fields).first()
+
+
+def record_change(
+    *,
+    actor,
+    action: str,
+    instance: models.Model,
+    fields: tuple[str, ...],
+    before: dict | None,
+    deleted: bool = False,
+    fair_id: int | None = None,
+) -> AuditEvent | None:
+    """One "created", "changed" (old → new of the `fields` that changed) or "deleted" event, as
+    `track_changes` records them; nothing when nothing in `fields` changed."""
+    if deleted:
+        details: dict = {"change": "deleted"}
+    elif before is None:
+        details = {"change": "created", "changes": {name: [None, getattr(instance, name)] for name in fields}}
+    else:
+        changes = {
+            name: [before[name], getattr(instance, name)] for name in fields if before[name] != getattr(instance, name)
+        }
+        if not changes:
+            return None
+        details = {"change": "changed", "changes": changes}
+    return record(actor=actor, action=action, target=instance, details=details, fair_id=fair_id)
+
+
 def current_actor():
     """The signed-in user of the request being served, or None (a command, a task, a log-in page)."""
     request = _request.get()
