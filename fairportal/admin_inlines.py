@@ -21,7 +21,7 @@ class ServiceInline:
         formset = super().get_formset(request, obj, **kwargs)
         inline = self
 
-        def hand_clean_DELETE(form):  # noqa: N802 (Django's name, replaced)
+        def hand_clean_DELETE(form):
             # Called by Django's admin form for a row marked for deletion; raising shows on the row.
             if form.cleaned_data.get("DELETE", False) and not form.instance._state.adding:
                 error = inline.delete_error(form.instance)

@@ -127,7 +127,8 @@ def criterion_delete_error(*, criterion: Criterion) -> ValidationError | None:
 
 def _scored_criterion_error(criterion: Criterion) -> ValidationError:
     return ValidationError(
-        _("Jurors have already scored “%(criterion)s”: it cannot be deleted.") % {"criterion": criterion.title},
+        _("Jurors have already scored “%(criterion)s”: it cannot be deleted.")
+        % {"criterion": criterion.title},
         code="criterion_scored",
     )
 

@@ -349,7 +349,9 @@ NOMINATION_AUDIT_FIELDS = ("title_kk", "title_ru", "title_en", "position")
 
 
 def _may_edit_nominations(actor, permission: str) -> bool:
-    return permissions.is_organiser(actor, "projects.change_fair") or permissions.is_organiser(actor, permission)
+    return permissions.is_organiser(actor, "projects.change_fair") or permissions.is_organiser(
+        actor, permission
+    )
 
 
 @transaction.atomic
@@ -393,7 +395,8 @@ def nomination_delete_error(*, nomination: Nomination) -> ValidationError | None
 
 def _nomination_used_error(nomination: Nomination) -> ValidationError:
     return ValidationError(
-        _("“%(nomination)s” is named in awards or votes and cannot be deleted.") % {"nomination": nomination.title},
+        _("“%(nomination)s” is named in awards or votes and cannot be deleted.")
+        % {"nomination": nomination.title},
         code="nomination_in_use",
     )
 

@@ -181,7 +181,9 @@ class MembershipFormSet(forms.BaseInlineFormSet):
             form
             for form in self.forms
             if not self._should_delete_form(form)
-            and (getattr(form, "cleaned_data", None) or {}).get("role", form.instance.role if form.instance.pk else "")
+            and (getattr(form, "cleaned_data", None) or {}).get(
+                "role", form.instance.role if form.instance.pk else ""
+            )
             == Membership.Role.OWNER
         ]
         if not owners:

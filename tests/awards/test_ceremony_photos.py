@@ -91,7 +91,8 @@ def test_a_replaced_photo_file_is_deleted_on_commit(
 
     assert response.status_code == 302
     photo.refresh_from_db()
-    assert photo.image.path != old and os.path.exists(photo.image.path)
+    assert photo.image.path != old
+    assert os.path.exists(photo.image.path)
     assert not os.path.exists(old)
 
 

@@ -67,7 +67,8 @@ def test_the_scale_of_a_scored_criterion_stays(client, review, criteria, project
     client.force_login(organiser)
 
     response = client.post(
-        url("admin:jury_review_change", review.pk), review_form(review, criteria, **{"criteria-1-scale_max": "5"})
+        url("admin:jury_review_change", review.pk),
+        review_form(review, criteria, **{"criteria-1-scale_max": "5"}),
     )
 
     assert response.status_code == 200
@@ -80,7 +81,8 @@ def test_an_unscored_criterion_is_deleted_and_recorded_once(client, review, crit
     client.force_login(organiser)
 
     response = client.post(
-        url("admin:jury_review_change", review.pk), review_form(review, criteria) | {"criteria-2-DELETE": "on"}
+        url("admin:jury_review_change", review.pk),
+        review_form(review, criteria) | {"criteria-2-DELETE": "on"},
     )
 
     assert response.status_code == 302

@@ -3,8 +3,10 @@
 `membership_remove`): refusals show on the form with everything typed kept."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone, translation
 
+from accounts.models import User
 from fairportal.models import AuditEvent
 from projects import services
 from projects.models import Membership, Nomination
@@ -17,9 +19,22 @@ from tests.projects.factories import (
     OrganisationFactory,
     ProjectFactory,
 )
-from tests.projects.test_admin import admin_url, change_form_data, organiser, superuser  # noqa: F401
+from tests.projects.test_admin import admin_url, change_form_data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser():
+    return User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
+
+
+@pytest.fixture
+def organiser():
+    """Staff, not superuser: only what the Organisers group gives."""
+    user = UserFactory(email="staff@fair.kz", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organisers"))
+    return user
 
 
 def fair_form_data(client, url) -> dict:
@@ -38,7 +53,10 @@ def inline_errors(response, prefix: str) -> list[str]:
     for inline in response.context["inline_admin_formsets"]:
         if inline.formset.prefix == prefix:
             formset = inline.formset
-            return [*formset.non_form_errors(), *(e for form in formset.forms for e in form.non_field_errors())]
+            return [
+                *formset.non_form_errors(),
+                *(e for form in formset.forms for e in form.non_field_errors()),
+            ]
     raise AssertionError(prefix)
 
 
@@ -58,7 +76,8 @@ def test_a_nomination_with_projects_is_not_deleted_and_the_form_says_why(client,
 
     assert response.status_code == 200
     (error,) = inline_errors(response, "nominations")
-    assert "Health" in error and "1 project" in error
+    assert "Health" in error
+    assert "1 project" in error
     assert error in response.content.decode()
     assert Nomination.objects.filter(pk=nomination.pk).exists()
     fair.refresh_from_db()
@@ -78,7 +97,8 @@ def test_the_nomination_error_is_translated(client, superuser):
     response = client.post(url, data)
 
     (error,) = inline_errors(response, "nominations")
-    assert "project" not in error and "проект" in error
+    assert "project" not in error
+    assert "проект" in error
 
 
 def test_the_service_refuses_to_delete_a_nomination_in_use(superuser):
@@ -163,7 +183,9 @@ def test_the_last_owner_cannot_be_made_a_member(client, superuser):
     organisation = OrganisationFactory()
     owner = MembershipFactory(organisation=organisation, role=Membership.Role.OWNER)
 
-    response = membership_change(client, superuser, organisation, lang="kk", **{"memberships-0-role": "member"})
+    response = membership_change(
+        client, superuser, organisation, lang="kk", **{"memberships-0-role": "member"}
+    )
 
     assert response.status_code == 200
     (error,) = inline_errors(response, "memberships")
