@@ -12,6 +12,7 @@ from projects import services
 from projects.models import Membership, Nomination
 from projects.selectors import SCHEDULE_FIELDS
 from tests.accounts.factories import UserFactory
+from tests.concurrency import at_once
 from tests.projects.factories import (
     FairFactory,
     MembershipFactory,
@@ -229,3 +230,20 @@ def test_memberships_need_the_permission():
 
     with translation.override("en"), pytest.raises(services.PermissionDenied):
         services.membership_remove(membership=owner, actor=someone)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_organisers_removing_an_ngos_two_owners_at_once_leave_one():
+    """Each removal alone keeps an owner; together they would not. The NGO's row lock makes the
+    second one see the first, so exactly one succeeds."""
+    actor = User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
+    organisation = OrganisationFactory()
+    owners = MembershipFactory.create_batch(2, organisation=organisation, role=Membership.Role.OWNER)
+
+    outcomes = at_once(
+        lambda membership: services.membership_remove(membership=membership, actor=actor),
+        [(owner,) for owner in owners],
+    )
+
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["NoneType", "ValidationError"]
+    assert organisation.memberships.filter(role=Membership.Role.OWNER).count() == 1
