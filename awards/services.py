@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from awards import selectors
-from awards.models import Award, AwardKind, Ceremony, RevokedCertificate, new_verification_code
+from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto, RevokedCertificate, new_verification_code
 from fairportal import audit, page_cache
 from fairportal.locks import row_lock
 from fairportal.mail import queue_to_users
+from projects.media import ProcessedImage, reencode_image
 from projects.models import Fair, Project, ProjectState
 from projects.services import project_mark_awarded, project_mark_finalist
 from voting import selectors as voting_selectors
@@ -158,6 +159,87 @@ def ceremony_save(*, ceremony: Ceremony, actor) -> Ceremony:
     if was_published and not ceremony.is_published:
         audit.record(actor=actor, action="ceremony.unpublished", target=ceremony)
     return ceremony
+
+
+# What a ceremony photo's row in the admin may change besides its file.
+CEREMONY_PHOTO_TEXT_FIELDS = ("alt_text_kk", "alt_text_ru", "alt_text_en", "position")
+
+
+def _may_edit_photos(actor, permission: str) -> bool:
+    return actor.has_perm(permission)
+
+
+def _delete_file_after_commit(field_file) -> None:
+    """A removed or replaced photo's file goes once the change is committed, so its URL stops working."""
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
+
+
+def _store(photo: CeremonyPhoto, processed: ProcessedImage) -> None:
+    photo.image.save(processed.image.name, processed.image, save=False)
+    photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+
+
+@transaction.atomic
+def ceremony_photo_add(
+    *,
+    ceremony: Ceremony,
+    actor,
+    upload=None,
+    processed: ProcessedImage | None = None,
+    texts: dict,
+) -> CeremonyPhoto:
+    """Verify and re-encode a photo (EXIF gone, with a thumbnail) and add it to the ceremony.
+
+    `processed`: an upload the admin's form re-encoded already, to show its errors on the field.
+    `texts`: its descriptions and position (`CEREMONY_PHOTO_TEXT_FIELDS`)."""
+    if not _may_edit_photos(actor, "awards.add_ceremonyphoto"):
+        raise PermissionDenied
+    unknown = set(texts) - set(CEREMONY_PHOTO_TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a photo's text: {sorted(unknown)}")
+    processed = processed or reencode_image(upload)
+    photo = CeremonyPhoto(ceremony=ceremony, **texts)
+    _store(photo, processed)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def ceremony_photo_update(
+    *, photo: CeremonyPhoto, actor, texts: dict, processed: ProcessedImage | None = None
+) -> CeremonyPhoto:
+    """Describe or move a photo anew, or replace its file (`processed`); old files deleted once committed."""
+    if not _may_edit_photos(actor, "awards.change_ceremonyphoto"):
+        raise PermissionDenied
+    unknown = set(texts) - set(CEREMONY_PHOTO_TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a photo's text: {sorted(unknown)}")
+    for name, value in texts.items():
+        setattr(photo, name, value)
+    if processed is not None:
+        stored = CeremonyPhoto.objects.get(pk=photo.pk)
+        _delete_file_after_commit(stored.image)
+        _delete_file_after_commit(stored.thumbnail)
+        _store(photo, processed)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def ceremony_photo_remove(*, photo: CeremonyPhoto, actor) -> None:
+    """Remove a photo and, once committed, its files."""
+    if not _may_edit_photos(actor, "awards.delete_ceremonyphoto"):
+        raise PermissionDenied
+    stored = CeremonyPhoto.objects.filter(pk=photo.pk).first()
+    if stored is None:
+        return  # removed meanwhile
+    _delete_file_after_commit(stored.image)
+    _delete_file_after_commit(stored.thumbnail)
+    stored.delete()
 
 
 def _free_verification_codes(count: int) -> list[str]:

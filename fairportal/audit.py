@@ -8,8 +8,9 @@ for it with `register_actions`, which the audit admin shows.
 
 The request's network (IPv4 /24, IPv6 /64 — never the address) and its user reach `record()`
 and the signal handlers through `AuditContextMiddleware`, so services need not take a request.
-Writes that only the admin makes (a nomination, a review criterion) are recorded by
-`track_changes`, from the model's signals, with that user as the actor.
+Admin writes whose service does not record them itself (a review's window) are recorded by
+`track_changes`, from the model's signals, with that user as the actor; services that do
+(nominations, criteria, memberships) use `record_change`, in the same shape.
 """
 
 from contextvars import ContextVar
@@ -82,6 +83,41 @@ def record(
     )
 
 
+def stored_values(instance: models.Model, fields: tuple[str, ...]) -> dict | None:
+    """What the database holds for `fields` of `instance` before a service changes it (None if new)."""
+    if instance.pk is None:
+        return None
+    return type(instance)._default_manager.filter(pk=instance.pk).values(*fields).first()
+
+
+def record_change(
+    *,
+    actor,
+    action: str,
+    instance: models.Model,
+    fields: tuple[str, ...],
+    before: dict | None,
+    deleted: bool = False,
+    fair_id: int | None = None,
+) -> AuditEvent | None:
+    """One "created", "changed" (old → new of the `fields` that changed) or "deleted" event, as
+    `track_changes` records them; nothing when nothing in `fields` changed."""
+    if deleted:
+        details: dict = {"change": "deleted"}
+    elif before is None:
+        details = {"change": "created", "changes": {name: [None, getattr(instance, name)] for name in fields}}
+    else:
+        changes = {
+            name: [before[name], getattr(instance, name)]
+            for name in fields
+            if before[name] != getattr(instance, name)
+        }
+        if not changes:
+            return None
+        details = {"change": "changed", "changes": changes}
+    return record(actor=actor, action=action, target=instance, details=details, fair_id=fair_id)
+
+
 def current_actor():
     """The signed-in user of the request being served, or None (a command, a task, a log-in page)."""
     request = _request.get()
@@ -92,8 +128,8 @@ def current_actor():
 def track_changes(model, *, action: str, fields: tuple[str, ...], fair_of=None) -> None:
     """Record every create, change (of `fields`: old → new) and delete of `model` as `action`.
 
-    For rules edited only through admin forms and inlines (a fair's nominations, a review's
-    criteria), where no service sees the write; only within a signed-in user's request.
+    For rules whose service does not record them (a review's window and protocol setting);
+    only within a signed-in user's request.
     `fair_of(instance)` gives the fair's id.
     """
     from django.db.models.signals import post_delete, post_save, pre_save

@@ -17,24 +17,11 @@ class JuryConfig(AppConfig):
 
         from fairportal import audit
 
-        # The window, the protocol and the criteria are edited only in the review's admin form.
+        # The window and the protocol are saved by `services.review_update`, which does not record
+        # them itself; the criteria by `criterion_save` / `criterion_delete`, which do.
         audit.track_changes(
             models.Review,
             action="review.changed",
             fields=("opens_at", "closes_at", "protocol_public", "normalisation"),
             fair_of=lambda review: review.fair_id,
-        )
-        audit.track_changes(
-            models.Criterion,
-            action="criterion.changed",
-            fields=(
-                "title_kk",
-                "title_ru",
-                "title_en",
-                "weight",
-                "scale_max",
-                "allow_cannot_assess",
-                "position",
-            ),
-            fair_of=lambda criterion: criterion.review.fair_id,
         )

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +75,89 @@ def review_create(
             for position, fields in enumerate(DEFAULT_CRITERIA, start=1)
         )
     return review
+
+
+CRITERION_AUDIT_FIELDS = (
+    "title_kk",
+    "title_ru",
+    "title_en",
+    "weight",
+    "scale_max",
+    "allow_cannot_assess",
+    "position",
+)
+
+
+def _may_edit_criteria(actor, permission: str) -> bool:
+    return actor.has_perm("jury.change_review") or actor.has_perm(permission)
+
+
+@transaction.atomic
+def criterion_save(*, criterion: Criterion, actor) -> Criterion:
+    """Create or change a review's criterion, recorded old → new (`criterion.changed`).
+
+    `Criterion.clean` freezes the scale (and "cannot assess") once jurors have used them; the
+    stored row is locked first, so two organisers' edits are compared one after the other."""
+    permission = "jury.change_criterion" if criterion.pk else "jury.add_criterion"
+    if not _may_edit_criteria(actor, permission):
+        raise PermissionDenied
+    if criterion.pk:
+        with row_lock():
+            Criterion.objects.select_for_update().filter(pk=criterion.pk).exists()
+    before = audit.stored_values(criterion, CRITERION_AUDIT_FIELDS)
+    criterion.full_clean()
+    criterion.save()
+    audit.record_change(
+        actor=actor,
+        action="criterion.changed",
+        instance=criterion,
+        fields=CRITERION_AUDIT_FIELDS,
+        before=before,
+        fair_id=Review.objects.values_list("fair_id", flat=True).get(pk=criterion.review_id),
+    )
+    return criterion
+
+
+def criterion_delete_error(*, criterion: Criterion) -> ValidationError | None:
+    """Why a criterion cannot be deleted: jurors scored it, and every mean would silently change."""
+    if Score.objects.filter(criterion=criterion).exists():
+        return _scored_criterion_error(criterion)
+    return None
+
+
+def _scored_criterion_error(criterion: Criterion) -> ValidationError:
+    return ValidationError(
+        _("Jurors have already scored “%(criterion)s”: it cannot be deleted.")
+        % {"criterion": criterion.title},
+        code="criterion_scored",
+    )
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion, actor) -> None:
+    """Delete a criterion nobody has scored (the database restricts scored ones too, so a score
+    saved meanwhile ends in the same refusal)."""
+    if not _may_edit_criteria(actor, "jury.delete_criterion"):
+        raise PermissionDenied
+    error = criterion_delete_error(criterion=criterion)
+    if error is not None:
+        raise error
+    pk, fair_id = criterion.pk, Review.objects.values_list("fair_id", flat=True).get(pk=criterion.review_id)
+    try:
+        with transaction.atomic():
+            criterion.delete()
+    except RestrictedError as exc:
+        raise _scored_criterion_error(criterion) from exc
+    criterion.pk = pk  # for the event's target
+    audit.record_change(
+        actor=actor,
+        action="criterion.changed",
+        instance=criterion,
+        fields=CRITERION_AUDIT_FIELDS,
+        before=None,
+        deleted=True,
+        fair_id=fair_id,
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Fairs and projects")
 
     def ready(self) -> None:
-        from fairportal import audit, page_cache
+        from fairportal import page_cache
         from projects import models
 
         # Everything the public pages show about fairs, NGOs and projects.
@@ -22,11 +22,4 @@ class ProjectsConfig(AppConfig):
             models.Project,
             models.ProjectImage,
             models.FairScheduleChange,
-        )
-        # Nominations are edited only in the fair's admin inline: no service sees the write.
-        audit.track_changes(
-            models.Nomination,
-            action="nomination.changed",
-            fields=("title_kk", "title_ru", "title_en", "position"),
-            fair_of=lambda nomination: nomination.fair_id,
         )

@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from fairportal import audit, page_cache, ratelimit
 from fairportal.locks import row_lock
@@ -27,6 +29,7 @@ from projects.models import (
     FairScheduleChange,
     Invitation,
     Membership,
+    Nomination,
     Organisation,
     OrganiserDigest,
     Phase,
@@ -116,6 +119,7 @@ audit.register_actions(
         "project.hidden": _("Project hidden from the public site"),
         "export.projects": _("Projects exported"),
         "organisation.corrected": _("NGO corrected by the organisers"),
+        "membership.changed": _("NGO member added, changed or removed by the organisers"),
     }
 )
 
@@ -337,6 +341,157 @@ def organisation_correct(*, organisation: Organisation, actor) -> Organisation:
         actor=actor, action="organisation.corrected", target=organisation, details={"created": created}
     )
     return organisation
+
+
+# ---------------------------------------------------------------- nominations (the fair's admin inline)
+
+NOMINATION_AUDIT_FIELDS = ("title_kk", "title_ru", "title_en", "position")
+
+
+def _may_edit_nominations(actor, permission: str) -> bool:
+    return permissions.is_organiser(actor, "projects.change_fair") or permissions.is_organiser(
+        actor, permission
+    )
+
+
+@transaction.atomic
+def nomination_save(*, nomination: Nomination, actor) -> Nomination:
+    """Create or change one of a fair's nominations, recorded old → new (`nomination.changed`)."""
+    permission = "projects.change_nomination" if nomination.pk else "projects.add_nomination"
+    if not _may_edit_nominations(actor, permission):
+        raise PermissionDenied
+    before = audit.stored_values(nomination, NOMINATION_AUDIT_FIELDS)
+    nomination.full_clean()
+    nomination.save()
+    audit.record_change(
+        actor=actor,
+        action="nomination.changed",
+        instance=nomination,
+        fields=NOMINATION_AUDIT_FIELDS,
+        before=before,
+        fair_id=nomination.fair_id,
+    )
+    return nomination
+
+
+def nomination_delete_error(*, nomination: Nomination) -> ValidationError | None:
+    """Why this nomination cannot be deleted, if it cannot: projects (and their scores, votes and
+    awards) belong to it, and would be left without one."""
+    count = Project.objects.filter(nomination=nomination).count()
+    if count:
+        return ValidationError(
+            ngettext(
+                "“%(nomination)s” has %(count)d project: move it to another nomination before deleting this one.",
+                "“%(nomination)s” has %(count)d projects: move them to another nomination before deleting this one.",
+                count,
+            )
+            % {"nomination": nomination.title, "count": count},
+            code="nomination_in_use",
+        )
+    if nomination.awards.exists():
+        return _nomination_used_error(nomination)
+    return None
+
+
+def _nomination_used_error(nomination: Nomination) -> ValidationError:
+    return ValidationError(
+        _("“%(nomination)s” is named in awards or votes and cannot be deleted.")
+        % {"nomination": nomination.title},
+        code="nomination_in_use",
+    )
+
+
+@transaction.atomic
+def nomination_delete(*, nomination: Nomination, actor) -> None:
+    """Delete an unused nomination; one with projects, awards or votes is refused (the database
+    protects those rows too: a project moved into it meanwhile ends in the same refusal)."""
+    if not _may_edit_nominations(actor, "projects.delete_nomination"):
+        raise PermissionDenied
+    error = nomination_delete_error(nomination=nomination)
+    if error is not None:
+        raise error
+    pk = nomination.pk
+    try:
+        with transaction.atomic():
+            nomination.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise _nomination_used_error(nomination) from exc
+    nomination.pk = pk  # for the event's target
+    audit.record_change(
+        actor=actor,
+        action="nomination.changed",
+        instance=nomination,
+        fields=NOMINATION_AUDIT_FIELDS,
+        before=None,
+        deleted=True,
+        fair_id=nomination.fair_id,
+    )
+
+
+# ---------------------------------------------------------------- memberships (the NGO's admin inline)
+
+MEMBERSHIP_AUDIT_FIELDS = ("user_id", "role")
+
+
+def last_owner_error() -> ValidationError:
+    # The owners invite the others and answer for who speaks for the NGO (`can_invite_members`):
+    # without one, nobody could.
+    return ValidationError(
+        _("An NGO needs at least one owner: make another member an owner first."), code="last_owner"
+    )
+
+
+def _locked_organisation(organisation_id: int) -> Organisation:
+    """The NGO's row, locked: two organisers removing its two owners at once cannot both succeed."""
+    with row_lock():
+        return Organisation.objects.select_for_update().get(pk=organisation_id)
+
+
+def _has_owner(organisation: Organisation) -> bool:
+    return Membership.objects.filter(organisation=organisation, role=Membership.Role.OWNER).exists()
+
+
+def _record_membership(actor, membership: Membership, before, *, deleted: bool = False) -> None:
+    audit.record_change(
+        actor=actor,
+        action="membership.changed",
+        instance=membership,
+        fields=MEMBERSHIP_AUDIT_FIELDS,
+        before=before,
+        deleted=deleted,
+    )
+
+
+@transaction.atomic
+def membership_save(*, membership: Membership, actor) -> Membership:
+    """Add someone to an NGO or change their role, from the admin; an NGO that has an owner keeps one."""
+    permission = "projects.change_membership" if membership.pk else "projects.add_membership"
+    if not permissions.is_organiser(actor, permission):
+        raise PermissionDenied
+    organisation = _locked_organisation(membership.organisation_id)
+    had_owner = _has_owner(organisation)
+    before = audit.stored_values(membership, MEMBERSHIP_AUDIT_FIELDS)
+    membership.full_clean()
+    membership.save()
+    if had_owner and not _has_owner(organisation):
+        raise last_owner_error()  # the whole change is rolled back
+    _record_membership(actor, membership, before)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor) -> None:
+    """Take someone out of an NGO, from the admin; its last owner stays."""
+    if not permissions.is_organiser(actor, "projects.delete_membership"):
+        raise PermissionDenied
+    organisation = _locked_organisation(membership.organisation_id)
+    had_owner = _has_owner(organisation)
+    pk = membership.pk
+    Membership.objects.filter(pk=pk).delete()
+    if had_owner and not _has_owner(organisation):
+        raise last_owner_error()
+    membership.pk = pk
+    _record_membership(actor, membership, None, deleted=True)
 
 
 def invitation_token(invitation: Invitation) -> str:

@@ -18,6 +18,7 @@ from awards.admin import pages
 from awards.admin.forms import AwardInlineForm, AwardInlineFormSet, CeremonyPhotoForm
 from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto, RevokedCertificate
 from fairportal import audit
+from fairportal.admin_inlines import save_inline
 from fairportal.admin_pages import OrganiserPages, restrict_autocomplete
 from fairportal.admin_uploads import ChosenFilesNotice
 from projects.models import Nomination, Project
@@ -184,6 +185,8 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
                 )
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is CeremonyPhoto:
+            return self._save_photos(request, form, formset)
         if formset.model is not Award:
             return super().save_formset(request, form, formset, change)
         # Through the services: a prize makes the finalist a winner, a revoked one may undo it.
@@ -210,6 +213,31 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
                 form.awards_failed = True
                 messages.error(request, f"{award.project}: {' '.join(error.messages)}")
         return None
+
+    def _save_photos(self, request, form, formset) -> None:
+        """Through `services.ceremony_photo_*`: the files its forms re-encoded, a removed one deleted."""
+        forms_of = {id(photo_form.instance): photo_form for photo_form in formset.forms}
+
+        def save(photo):
+            photo_form = forms_of[id(photo)]
+            texts = {name: getattr(photo, name) for name in services.CEREMONY_PHOTO_TEXT_FIELDS}
+            if photo.pk is None:
+                added = services.ceremony_photo_add(
+                    ceremony=form.instance, actor=request.user, processed=photo_form.processed, texts=texts
+                )
+                photo.pk = added.pk  # for the admin's history
+            else:
+                services.ceremony_photo_update(
+                    photo=photo, actor=request.user, texts=texts, processed=photo_form.processed
+                )
+
+        save_inline(
+            self,
+            request,
+            formset,
+            save=save,
+            delete=lambda photo: services.ceremony_photo_remove(photo=photo, actor=request.user),
+        )
 
     def _update_award(self, request, form, award, names) -> None:
         changes = {name: getattr(award, name) for name in names if name in services.AWARD_EDITABLE_FIELDS}

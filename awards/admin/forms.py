@@ -10,17 +10,21 @@ from projects.media import reencode_image
 
 
 class CeremonyPhotoForm(forms.ModelForm):
+    """Re-encodes a new upload here, so its errors show on the field; the ceremony admin's
+    `save_formset` hands the result to `services.ceremony_photo_add` / `ceremony_photo_update`."""
+
     class Meta:
         model = CeremonyPhoto
-        fields = ("image", "alt_text_kk", "alt_text_ru", "alt_text_en", "position")
+        fields = ("image", *services.CEREMONY_PHOTO_TEXT_FIELDS)
+
+    processed = None
 
     def clean_image(self):
         image = self.cleaned_data["image"]
         if isinstance(image, UploadedFile):
             # Decoded and written anew, EXIF gone, with a thumbnail: nothing but pixels is kept.
-            processed = reencode_image(image)
-            self.instance.thumbnail = processed.thumbnail
-            return processed.image
+            self.processed = reencode_image(image)
+            return self.processed.image
         return image
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit
+from fairportal.admin_inlines import ServiceInline, save_inline
 from fairportal.admin_pages import OrganiserPages
 from jury import permissions, selectors, services
 from jury.admin import pages
@@ -29,7 +30,9 @@ from jury.models import Criterion, Evaluation, Juror, Recusal, Review, Score
 audit.register_actions({"export.jury_ranking": _("Jury ranking exported")})
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(ServiceInline, admin.StackedInline):
+    """Written by `services.criterion_save` / `criterion_delete` (`ReviewAdmin.save_formset`)."""
+
     model = Criterion
     extra = 0
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 60})}}
@@ -38,6 +41,9 @@ class CriterionInline(admin.StackedInline):
         ("guidance_kk", "guidance_ru", "guidance_en"),
         ("weight", "scale_max", "allow_cannot_assess", "position"),
     )
+
+    def delete_error(self, instance):
+        return services.criterion_delete_error(criterion=instance)
 
 
 @admin.register(Review)
@@ -129,6 +135,18 @@ class ReviewAdmin(OrganiserPages, admin.ModelAdmin):
         )
         obj.pk = review.pk
         obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Criterion:
+            return super().save_formset(request, form, formset, change)
+        save_inline(
+            self,
+            request,
+            formset,
+            save=lambda criterion: services.criterion_save(criterion=criterion, actor=request.user),
+            delete=lambda criterion: services.criterion_delete(criterion=criterion, actor=request.user),
+        )
+        return None
 
     def response_add(self, request, obj, post_url_continue=None):
         # Straight on to the criteria, which the add page does not show.

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from fairportal import admin_pages, audit
+from fairportal.admin_inlines import ServiceInline, save_inline
 from fairportal.admin_pages import OrganiserPages
 from fairportal.admin_uploads import ChosenFilesNotice
 from fairportal.locks import Busy
@@ -26,6 +27,7 @@ from projects import exports, services
 from projects.admin import pages
 from projects.admin.forms import (
     FairAdminForm,
+    MembershipFormSet,
     OrganisationAdminForm,
     ProjectAdminForm,
     ProjectImageForm,
@@ -80,10 +82,15 @@ class ReadOnlyInline(admin.TabularInline):
 # ---------------------------------------------------------------- fairs
 
 
-class NominationInline(admin.StackedInline):
+class NominationInline(ServiceInline, admin.StackedInline):
+    """Written by `services.nomination_save` / `nomination_delete` (`FairAdmin.save_formset`)."""
+
     model = Nomination
     fields = ("title_kk", "title_ru", "title_en", "position")
     extra = 0
+
+    def delete_error(self, instance):
+        return services.nomination_delete_error(nomination=instance)
 
 
 class FairScheduleChangeInline(ReadOnlyInline):
@@ -168,6 +175,18 @@ class FairAdmin(admin.ModelAdmin):
             now=form.checked_at,
         )
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Nomination:
+            return super().save_formset(request, form, formset, change)
+        save_inline(
+            self,
+            request,
+            formset,
+            save=lambda nomination: services.nomination_save(nomination=nomination, actor=request.user),
+            delete=lambda nomination: services.nomination_delete(nomination=nomination, actor=request.user),
+        )
+        return None
+
     @admin.display(description=_("current phase"))
     def current_phase(self, obj: Fair) -> str:
         return obj.phase_at(timezone.now()).label
@@ -201,7 +220,10 @@ class SphereAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Written by `services.membership_save` / `membership_remove` (`OrganisationAdmin.save_formset`)."""
+
     model = Membership
+    formset = MembershipFormSet
     fields = ("user", "role", "created_at")
     readonly_fields = ("created_at",)
     autocomplete_fields = ("user",)
@@ -234,6 +256,18 @@ class OrganisationAdmin(ChosenFilesNotice, HttpsByDefault, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.organisation_correct(organisation=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        save_inline(
+            self,
+            request,
+            formset,
+            save=lambda membership: services.membership_save(membership=membership, actor=request.user),
+            delete=lambda membership: services.membership_remove(membership=membership, actor=request.user),
+        )
+        return None
 
     @admin.display(description=_("projects"), ordering="project_count")
     def project_count(self, obj: Organisation) -> int:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from projects import services
 from projects.forms import ORGANISATION_PROFILE_FIELDS, PROJECT_CONTENT_FIELDS, portal_formfield
 from projects.media import reencode_image, sanitise_pdf
-from projects.models import Fair, Nomination, Organisation, Project, ProjectImage, ProjectState
+from projects.models import Fair, Membership, Nomination, Organisation, Project, ProjectImage, ProjectState
 from projects.validators import normalize_kz_phone
 
 
@@ -164,6 +164,30 @@ class ProjectImageFormSet(forms.BaseInlineFormSet):
         ]
         if not kept:
             raise forms.ValidationError(_("A submitted project needs at least one image."), code="no_image")
+
+
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """Refuses to leave an NGO that has an owner without one, before anything is written
+    (`services.membership_save` / `membership_remove` refuse it again under the NGO's lock)."""
+
+    def clean(self):
+        super().clean()
+        organisation = self.instance
+        if organisation.pk is None:
+            return
+        if not Membership.objects.filter(organisation=organisation, role=Membership.Role.OWNER).exists():
+            return  # typed in without owners: nothing to keep
+        owners = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form)
+            and (getattr(form, "cleaned_data", None) or {}).get(
+                "role", form.instance.role if form.instance.pk else ""
+            )
+            == Membership.Role.OWNER
+        ]
+        if not owners:
+            raise services.last_owner_error()
 
 
 class ReturnForChangesForm(forms.Form):

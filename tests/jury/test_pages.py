@@ -527,5 +527,6 @@ def test_deleting_a_scored_criterion_in_the_admin_is_refused_with_a_message(
     response = client.post(url("admin:jury_review_change", review.pk), data)
 
     assert response.status_code == 200
-    assert "would require deleting the following protected related objects" in response.content.decode()
+    # Our words (`criterion_delete_error`), not Django's list of protected objects.
+    assert "Jurors have already scored “Significance”: it cannot be deleted." in response.content.decode()
     assert Criterion.objects.filter(pk=criteria[0].pk).exists()
