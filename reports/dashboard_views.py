@@ -93,7 +93,7 @@ def _charts(data: dashboard.FairDashboard) -> dict:
         result["channels"] = charts.bar_chart(
             chart_id="chart-channels",
             title=_(
-                "Codes per channel: delivered, failed, no report (bar chart; the numbers are in the table)"
+                "Codes per channel: delivered, failed, no report yet, no report to come (bar chart; the numbers are in the table)"
             ),
             bars=[
                 charts.Bar(
@@ -101,7 +101,9 @@ def _charts(data: dashboard.FairDashboard) -> dict:
                     [
                         charts.Segment(row.delivered, "fp-bar-good"),
                         charts.Segment(row.failed, "fp-bar-bad"),
-                        charts.Segment(row.codes - row.delivered - row.failed, "fp-bar"),
+                        charts.Segment(row.awaiting, "fp-bar"),
+                        # E-mail codes: mail servers report nothing, so no report is coming.
+                        charts.Segment(row.codes - row.delivered - row.failed - row.awaiting, "fp-bar-muted"),
                     ],
                 )
                 for row in data.voting.channels

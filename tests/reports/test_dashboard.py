@@ -438,3 +438,17 @@ def test_a_fair_without_a_review_says_so_and_offers_to_set_one_up(client, organi
         assert f"{reverse('admin:jury_review_add')}?fair={other.pk}" in html
     # A fair with a review shows the progress table instead.
     assert "No expert review is set up" not in client.get(admin_index()).content.decode()
+
+
+def test_the_delivery_chart_tells_awaited_reports_from_none_to_come(client, organiser, small_fair):
+    """As the table does: an SMS still waiting for its report is not an e-mail, which gets none."""
+    client.force_login(organiser)
+    html = client.get(admin_index()).content.decode()
+    svg = html[html.index('id="chart-channels-title"') :]
+    svg = svg[: svg.index("</svg>")]
+    email, sms = svg.split('class="fp-chart-label"')[1:3]  # in the table's order
+
+    assert sms.count('class="fp-bar"') == 1  # the one sent, report awaited
+    assert 'class="fp-bar-muted"' not in sms
+    assert email.count('class="fp-bar-muted"') == 1  # the e-mailed code: no report will come
+    assert 'class="fp-bar"' not in email
