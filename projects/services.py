@@ -889,6 +889,28 @@ def project_withdraw(*, project: Project, user, now: datetime | None = None) -> 
     return _record_transition(project=project, to_state=ProjectState.WITHDRAWN, actor=user, note="")
 
 
+def return_refusal(*, project: Project, now: datetime) -> TransitionNotAllowed | None:
+    """Why `project` cannot be returned for changes now, or None: asked before the organiser
+    writes the message to the NGO, so nothing typed is lost to a refusal known in advance."""
+    if project.state not in ORGANISER_TRANSITIONS[ProjectState.RETURNED]:
+        return TransitionNotAllowed(
+            _("“%(project)s” is %(state)s and cannot be moved to “%(target)s”.")
+            % {
+                "project": project.title,
+                "state": project.get_state_display(),
+                "target": ProjectState.RETURNED.label,
+            },
+            code="transition_not_allowed",
+        )
+    if project.fair.phase_at(now) not in RETURN_PHASES:
+        return TransitionNotAllowed(
+            _("“%(project)s” cannot be returned now: NGOs can only make changes until the review ends.")
+            % {"project": project.title},
+            code="transition_not_allowed",
+        )
+    return None
+
+
 @transaction.atomic
 def project_change_state(
     *, project: Project, to_state: str, actor, note: str = "", notify: bool = True
@@ -912,12 +934,8 @@ def project_change_state(
         )
     if to_state == ProjectState.RETURNED and not note.strip():
         raise ValidationError(_("Tell the NGO what to change."), code="note_required")
-    if to_state == ProjectState.RETURNED and project.fair.phase_at(timezone.now()) not in RETURN_PHASES:
-        raise TransitionNotAllowed(
-            _("“%(project)s” cannot be returned now: NGOs can only make changes until the review ends.")
-            % {"project": project.title},
-            code="transition_not_allowed",
-        )
+    if to_state == ProjectState.RETURNED and (refusal := return_refusal(project=project, now=timezone.now())):
+        raise refusal
     from_state = project.state
     change = _record_transition(
         project=project, to_state=to_state, actor=actor, note=note.strip(), notify=notify

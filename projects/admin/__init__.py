@@ -559,8 +559,22 @@ class ProjectAdmin(ChosenFilesNotice, OrganiserPages, HttpsByDefault, admin.Mode
 
     @admin.action(description=_("Return for changes"), permissions=["change_state"])
     def return_for_changes(self, request, queryset):
-        """Ask for the message to the NGO on a page of its own, then return the projects."""
+        """Ask for the message to the NGO on a page of its own, then return the projects.
+
+        Projects that cannot be returned now are named before the message is asked for, and
+        left out: nobody writes a message that a refusal then throws away."""
+        now = timezone.now()
+        projects = list(queryset.select_related("fair", "organisation"))
+        checked = [(project, services.return_refusal(project=project, now=now)) for project in projects]
+        refused = [refusal for _project, refusal in checked if refusal]
+        returnable = [project for project, refusal in checked if not refusal]
+        queryset = queryset.filter(pk__in=[project.pk for project in returnable])
         form = ReturnForChangesForm(request.POST if "apply" in request.POST else None)
+        if not returnable or form.is_valid():
+            for refusal in refused:
+                self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+        if not returnable:
+            return None
         if form.is_valid():
             message = form.cleaned_data["message"]
             self._change_states(
@@ -585,5 +599,6 @@ class ProjectAdmin(ChosenFilesNotice, OrganiserPages, HttpsByDefault, admin.Mode
             title=_("Return projects for changes"),
             form=form,
             action_name="return_for_changes",
-            projects=list(queryset),
+            projects=returnable,
+            refused=[" ".join(refusal.messages) for refusal in refused],
         )

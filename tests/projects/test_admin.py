@@ -1119,3 +1119,31 @@ def test_a_logo_replaced_in_the_admin_is_deleted_once_saved(
     organisation.refresh_from_db()
     assert organisation.logo.name != processed.image.name
     assert not os.path.exists(old_logo)  # its URL stops working
+
+
+def test_return_for_changes_is_refused_before_the_message_once_ngos_can_no_longer_edit(client, superuser):
+    """A fair in public voting: saying so before the organiser writes to the NGO, not after."""
+    voting = FairFactory(opens=timezone.now() - timedelta(days=55))
+    late = submitted_project(fair=voting, title="Late")
+    client.force_login(superuser)
+
+    response = run_action(client, "return_for_changes", [late])
+
+    # Back to the list (followed): no message form to fill in, and the reason why.
+    assert response.templates[0].name == "admin/projects/project/change_list.html"
+    assert any("cannot be returned now" in shown for shown in page_messages(response))
+    late.refresh_from_db()
+    assert late.state == ProjectState.SUBMITTED
+
+
+def test_return_for_changes_names_the_left_out_projects_before_asking(client, superuser):
+    voting = FairFactory(opens=timezone.now() - timedelta(days=55))
+    late, on_time = submitted_project(fair=voting, title="Late"), submitted_project(title="On time")
+    client.force_login(superuser)
+
+    html = run_action(client, "return_for_changes", [late, on_time]).content.decode()
+
+    assert "Left out, and left as they are:" in html
+    assert "“Late” cannot be returned now" in html
+    assert f'name="_selected_action" value="{on_time.pk}"' in html
+    assert f'name="_selected_action" value="{late.pk}"' not in html
