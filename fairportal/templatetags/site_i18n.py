@@ -1,8 +1,9 @@
-"""Links between the three language versions of the page being shown."""
+"""The page's three language versions, and the language of the parts in another one."""
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
@@ -40,3 +41,33 @@ def language_versions(context) -> list[dict]:
             }
         )
     return versions
+
+
+def _foreign(code) -> str:
+    """The code if text in that language sits on a page in another one, else "" (WCAG 3.1.2)."""
+    code = str(code or "").split("-")[0]
+    if code not in {known for known, _name in settings.LANGUAGES}:
+        # Only our own language codes: anything else would be a wrong lang, or markup.
+        return ""
+    return code if code != (get_language() or settings.LANGUAGE_CODE).split("-")[0] else ""
+
+
+@register.filter
+def lang_attr(code) -> str:
+    """` lang="ru"` for an element holding text in `code` when the page is in another language;
+    nothing when they match, so the page's own labels inherit the page's language.
+
+    Put it on the element that holds only the user's text (a heading, a paragraph, an img whose
+    alt the NGO wrote), never on a wrapper that also holds the page's labels."""
+    foreign = _foreign(code)
+    return format_html(' lang="{}"', foreign) if foreign else ""
+
+
+@register.filter
+def in_language(text, code) -> str:
+    """The text, escaped, in a `<span lang>` when it is in another language than the page: for a
+    title quoted inside a translated sentence ("Vote for “…”")."""
+    foreign = _foreign(code)
+    if not foreign:
+        return conditional_escape(text)
+    return format_html('<span lang="{}">{}</span>', foreign, text)
