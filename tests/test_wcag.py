@@ -128,12 +128,18 @@ def label(text, lang):
 
 
 def with_image(project, alt):
-    """Attach an image the way an NGO does: to its draft, while submission is open."""
+    """Attach an image the way an NGO does: to its draft, while submission is open (then)."""
     user = UserFactory()
     MembershipFactory(organisation=project.organisation, user=user)
     state = project.state
     Project.objects.filter(pk=project.pk).update(state=ProjectState.DRAFT)
-    services.project_add_image(project=project, user=user, upload=jpeg_upload(), alt_text=alt)
+    services.project_add_image(
+        project=project,
+        user=user,
+        upload=jpeg_upload(),
+        alt_text=alt,
+        now=project.fair.submission_opens_at + timedelta(hours=1),
+    )
     Project.objects.filter(pk=project.pk).update(state=state)
     return project
 
@@ -392,3 +398,50 @@ def test_a_project_spheres_are_tag_links(client, fair):
     tags = list(page.elements("a", class_="tag-link"))
     assert tags
     assert all("?sphere=" in a.attrs["href"] for a in tags)
+
+
+@pytest.mark.django_db
+def test_winners_name_the_project_and_describe_its_photo_in_its_language(client):
+    from django.contrib.auth.models import Group
+
+    from awards import services as awards
+    from awards.models import AwardKind, Ceremony
+
+    fair = FairFactory(slug="winners-lang", opens=timezone.now() - timedelta(days=61))
+    project = finalist(fair, RUSSIAN)
+    with_image(project, alt="Волонтёры у подъезда")
+    ceremony = Ceremony.objects.create(
+        fair=fair, held_at=fair.ceremony_at, venue_kk="Сарай", venue_ru="Дворец", is_published=True
+    )
+    organiser = UserFactory(is_staff=True)
+    organiser.groups.add(Group.objects.get(name="Organisers"))
+    awards.award_give(
+        ceremony=ceremony,
+        project=project,
+        actor=organiser,
+        kind=AwardKind.JURY_PRIZE,
+        title_kk="Үздік жоба",
+        title_ru="Лучший проект",
+        title_en="Best project",
+    )
+    page = Page(client.get(url("awards:winners", "kk", fair.slug)).content.decode())
+
+    assert page.language_of(RUSSIAN["title"]) == "ru"
+    assert page.language_of("Үздік жоба") == "kk"
+    photo = next(img for img in page.elements("img") if img.attrs.get("alt") == "Волонтёры у подъезда")
+    assert photo.language == "ru"
+
+
+@pytest.mark.django_db
+def test_the_ngo_sees_its_submission_with_the_page_labels_in_the_page_language(client, fair):
+    project = ProjectFactory(fair=fair, **RUSSIAN)
+    user = UserFactory()
+    MembershipFactory(organisation=project.organisation, user=user)
+    client.force_login(user)
+    page = Page(client.get(url("projects:project_detail", "kk", project.pk)).content.decode())
+
+    assert next(page.elements("h1")).language == "ru"
+    assert page.language_of(RUSSIAN["problem"]) == "ru"
+    fields = next(page.elements("dl", class_="project-fields"))
+    assert "lang" not in fields.attrs
+    assert page.language_of(label("Target group", "kk")) == "kk"

@@ -53,6 +53,12 @@ def _foreign(code) -> str:
 
 
 @register.filter
+def foreign_language(code) -> str:
+    """The code when it is not the page's language, else "": for a data attribute a script reads."""
+    return _foreign(code)
+
+
+@register.filter
 def lang_attr(code) -> str:
     """` lang="ru"` for an element holding text in `code` when the page is in another language;
     nothing when they match, so the page's own labels inherit the page's language.

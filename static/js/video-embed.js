@@ -9,6 +9,8 @@
       var frame = document.createElement("iframe");
       frame.src = box.dataset.embedUrl + (box.dataset.embedUrl.indexOf("?") < 0 ? "?" : "&") + "autoplay=1";
       frame.title = box.dataset.title;
+      // The title is the project's, in its language when that is not the page's (WCAG 3.1.2).
+      if (box.dataset.titleLang) { frame.lang = box.dataset.titleLang; }
       frame.allow = "autoplay; fullscreen; picture-in-picture";
       frame.allowFullscreen = true;
       frame.referrerPolicy = "strict-origin-when-cross-origin";
