@@ -25,10 +25,16 @@ class TranslatedText:
 
 
 def text_in_language(instance, base: str, language: str | None) -> str:
-    language = (language or settings.LANGUAGE_CODE).split("-")[0]
+    shown = language_of_text(instance, base, language or settings.LANGUAGE_CODE)
+    return getattr(instance, f"{base}_{shown}", "") or ""
+
+
+def language_of_text(instance, base: str, language: str | None = None) -> str:
+    """The language of the text `text_in_language` shows: `language` unless that translation is
+    missing and another one stands in (its part of the page then needs its own `lang`)."""
+    language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
     order = [language] + [code for code in LANGUAGE_CODES if code != language]
     for code in order:
-        value = getattr(instance, f"{base}_{code}", "")
-        if value:
-            return value
-    return ""
+        if getattr(instance, f"{base}_{code}", ""):
+            return code
+    return language

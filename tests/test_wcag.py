@@ -445,3 +445,35 @@ def test_the_ngo_sees_its_submission_with_the_page_labels_in_the_page_language(c
     fields = next(page.elements("dl", class_="project-fields"))
     assert "lang" not in fields.attrs
     assert page.language_of(label("Target group", "kk")) == "kk"
+
+
+@pytest.mark.django_db
+def test_an_organiser_text_missing_in_english_is_marked_in_the_language_that_stands_in(client):
+    fair = FairFactory(slug="no-english", title_en="")
+    project = finalist(fair, KAZAKH)
+    project.nomination.title_en = ""
+    project.nomination.save()
+
+    fair_page = Page(client.get(url("catalogue:fair_detail", "en", fair.slug)).content.decode())
+    assert next(fair_page.elements("h1")).language == "kk"
+    assert fair_page.language_of(project.nomination.title_kk) == "kk"
+    assert fair_page.language_of("Nominations") == "en"
+
+    project_page = Page(client.get(url("catalogue:project_detail", "en", project.pk)).content.decode())
+    assert project_page.language_of(fair.title_kk) == "kk"  # the breadcrumb
+    assert project_page.language_of(project.nomination.title_kk) == "kk"
+
+    listing = Page(client.get(url("catalogue:project_list", "en", fair.slug)).content.decode())
+    heading = next(listing.elements("h1"))
+    assert heading.language == "en"  # "Projects — …" is English
+    assert listing.language_of(fair.title_kk) == "kk"
+
+    # With its English title the fair needs no lang of its own.
+    fair.title_en = "Social Projects Fair"
+    fair.save()
+    assert (
+        next(
+            Page(client.get(url("catalogue:fair_detail", "en", fair.slug)).content.decode()).elements("h1")
+        ).language
+        == "en"
+    )

@@ -6,6 +6,8 @@ from django.urls import translate_url
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language, get_language_info
 
+from fairportal.i18n_fields import language_of_text, text_in_language
+
 register = template.Library()
 
 
@@ -50,6 +52,24 @@ def _foreign(code) -> str:
         # Only our own language codes: anything else would be a wrong lang, or markup.
         return ""
     return code if code != (get_language() or settings.LANGUAGE_CODE).split("-")[0] else ""
+
+
+@register.filter
+def shown_language(instance, base: str) -> str:
+    """The language an organiser's text (`fair|shown_language:"title"`) is shown in on this page:
+    the page's, or the one that stands in when its translation is missing. Chain `|lang_attr`."""
+    if instance is None or instance == "":
+        return ""
+    return language_of_text(instance, base)
+
+
+@register.filter
+def translated_text(instance, base: str) -> str:
+    """An organiser's text in the page's language, or in a `<span lang>` when another language
+    stands in for a missing translation: `nomination|translated_text:"title"` inside a line."""
+    if instance is None or instance == "":
+        return ""
+    return in_language(text_in_language(instance, base, get_language()), language_of_text(instance, base))
 
 
 @register.filter
