@@ -25,6 +25,7 @@ from reportlab.pdfgen import canvas
 
 from awards.models import Award
 from fairportal.pdf import BOLD, INK, REGULAR, register_fonts
+from fairportal.text import money, quoted
 
 GOLD = HexColor("#c99a2e")
 CITATION_CHARS = 290  # four lines in the width the QR code leaves
@@ -91,13 +92,19 @@ def certificate_pdf(award: Award) -> bytes:
         details.append(award.nomination.title)
     y = _centred(pdf, " · ".join(details), y - 2 * mm, REGULAR, 13, text_width)
     y = _centred(pdf, _("is awarded to the project"), y - 8 * mm, REGULAR, 13, text_width)
-    # Titles often carry their own «quotes» already («Бірге» шеберханасы); never wrap them twice.
-    title = project.title if "«" in project.title else f"«{project.title}»"
+    # Titles often carry their own «quotes» already («Бірге» шеберханасы); never wrapped twice.
+    title = quoted(project.title)
     y = _centred(pdf, title, y - 3 * mm, BOLD, 22, text_width)
     y = _centred(pdf, project.organisation.name, y - 1 * mm, REGULAR, 16, text_width)
     if award.grant_amount:
-        amount = formats.number_format(award.grant_amount, force_grouping=True)
-        y = _centred(pdf, _("Grant: %(amount)s tenge") % {"amount": amount}, y - 4 * mm, BOLD, 14, text_width)
+        y = _centred(
+            pdf,
+            _("Grant: %(amount)s") % {"amount": money(award.grant_amount)},
+            y - 4 * mm,
+            BOLD,
+            14,
+            text_width,
+        )
     if award.prize:
         y = _centred(pdf, award.prize, y - 1 * mm, REGULAR, 12, text_width)
     if award.citation:

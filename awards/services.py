@@ -18,6 +18,7 @@ from awards.models import Award, AwardKind, Ceremony, CeremonyPhoto, RevokedCert
 from fairportal import audit, page_cache
 from fairportal.locks import row_lock
 from fairportal.mail import queue_to_users
+from fairportal.text import quoted
 from projects.media import ProcessedImage, reencode_image
 from projects.models import Fair, Project, ProjectState
 from projects.services import project_mark_awarded, project_mark_finalist
@@ -58,8 +59,8 @@ def award_give(
         project = Project.objects.select_for_update().select_related("fair").get(pk=project.pk)
     if project.state not in AWARDABLE_STATES:
         raise ValidationError(
-            _("“%(project)s” is %(state)s: only finalists receive awards.")
-            % {"project": project.title, "state": project.get_state_display()},
+            _("%(project)s is %(state)s: only finalists receive awards.")
+            % {"project": quoted(project.title), "state": project.get_state_display()},
             code="not_finalist",
         )
     award = Award(

@@ -12,6 +12,7 @@ by the task from its object at sending time, so no token rests in the database o
 """
 
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 
+LINE_BREAKS = re.compile(r"[ \t\r\n\f\v]+")
+
 
 def render_mail(template_prefix: str, context: dict, language: str) -> tuple[str, str]:
     """Subject and body from ``<prefix>_subject.txt`` and ``<prefix>_body.txt``.
@@ -35,8 +38,9 @@ def render_mail(template_prefix: str, context: dict, language: str) -> tuple[str
     with translation.override(language):
         subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
         body = render_to_string(f"{template_prefix}_body.txt", context)
-    # A subject must be one line whatever a translation does.
-    return " ".join(subject.split()), body
+    # A subject must be one line whatever a translation does; the no-break spaces of grouped
+    # numbers (1 234) and amounts (5 000 тенге) stay, as in the body.
+    return LINE_BREAKS.sub(" ", subject), body
 
 
 def send_to_addresses(*, template_prefix: str, context: dict, recipients: Iterable[tuple[str, str]]) -> int:

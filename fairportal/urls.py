@@ -7,9 +7,14 @@ from django.views.decorators.cache import cache_page
 from django.views.generic import TemplateView
 
 from accounts.views import rate_limited_login
+from awards.sitemaps import WinnersSitemap
 from fairportal import protected_media, views
 from fairportal.page_cache import cached_public_page
-from projects.sitemaps import SITEMAPS
+from projects.sitemaps import SITEMAPS as PROJECT_SITEMAPS
+from voting.sitemaps import ResultsSitemap
+
+# projects knows nothing of awards or voting: their sections join here, where the URLs are wired.
+SITEMAPS = {**PROJECT_SITEMAPS, "winners": WinnersSitemap, "results": ResultsSitemap}
 
 # Language-neutral URLs: machines ask for these without a language prefix.
 urlpatterns = [

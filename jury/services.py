@@ -25,6 +25,7 @@ from accounts.models import normalize_login_email
 from fairportal import audit, ratelimit
 from fairportal.locks import row_lock
 from fairportal.mail import Derived, queue_to_users
+from fairportal.text import quoted
 from jury import permissions, selectors
 from jury.default_criteria import DEFAULT_CRITERIA
 from jury.models import Criterion, Evaluation, Juror, Normalisation, Recusal, Review, Score
@@ -127,8 +128,8 @@ def criterion_delete_error(*, criterion: Criterion) -> ValidationError | None:
 
 def _scored_criterion_error(criterion: Criterion) -> ValidationError:
     return ValidationError(
-        _("Jurors have already scored “%(criterion)s”: it cannot be deleted.")
-        % {"criterion": criterion.title},
+        _("Jurors have already scored %(criterion)s: it cannot be deleted.")
+        % {"criterion": quoted(criterion.title)},
         code="criterion_scored",
     )
 
@@ -416,12 +417,12 @@ def evaluation_save(
         value = answers[criterion.pk]
         if value is None and not criterion.allow_cannot_assess:
             raise ValidationError(
-                _("“%(criterion)s” must be scored.") % {"criterion": criterion.title}, code="must_score"
+                _("%(criterion)s must be scored.") % {"criterion": quoted(criterion.title)}, code="must_score"
             )
         if value is not None and not 1 <= value <= criterion.scale_max:
             raise ValidationError(
-                _("Scores for “%(criterion)s” run from 1 to %(max)s.")
-                % {"criterion": criterion.title, "max": criterion.scale_max},
+                _("Scores for %(criterion)s run from 1 to %(max)s.")
+                % {"criterion": quoted(criterion.title), "max": criterion.scale_max},
                 code="out_of_range",
             )
     evaluation, _created = Evaluation.objects.update_or_create(

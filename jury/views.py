@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from fairportal.locks import RETRY_AFTER_SECONDS, Busy
 from fairportal.ratelimit import ratelimit
+from fairportal.text import quoted
 from jury import permissions, protocol, selectors, services
 from jury.forms import FinaliseForm, RecusalForm, ScoringForm
 from jury.models import Juror, Normalisation, Review
@@ -107,7 +108,9 @@ def project_review(request: HttpRequest, fair_slug: str, pk: int) -> HttpRespons
             form.add_error(None, error.message)
             busy = True
         else:
-            messages.success(request, _("Your scores for “%(title)s” are saved.") % {"title": project.title})
+            messages.success(
+                request, _("Your scores for %(title)s are saved.") % {"title": quoted(project.title)}
+            )
             following = _next_to_score(juror, project) if "next" in request.POST else None
             if following is not None:
                 return redirect("jury:project", fair_slug=fair_slug, pk=following.pk)
@@ -150,8 +153,8 @@ def recuse(request: HttpRequest, fair_slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Your conflict of interest for “%(title)s” is recorded. You no longer review this project.")
-                % {"title": project.title},
+                _("Your conflict of interest for %(title)s is recorded. You no longer review this project.")
+                % {"title": quoted(project.title)},
             )
             return redirect("jury:dashboard")
     return render(request, "jury/recuse.html", {"juror": juror, "project": project, "form": form})

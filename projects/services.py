@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from fairportal import audit, page_cache, ratelimit
 from fairportal.locks import row_lock
 from fairportal.mail import Derived, queue_to_addresses, queue_to_users
+from fairportal.text import quoted
 from projects import permissions, selectors
 from projects.media import ProcessedImage, SanitisedPdf, reencode_image, sanitise_pdf
 from projects.models import (
@@ -381,11 +382,11 @@ def nomination_delete_error(*, nomination: Nomination) -> ValidationError | None
     if count:
         return ValidationError(
             ngettext(
-                "“%(nomination)s” has %(count)d project: move it to another nomination before deleting this one.",
-                "“%(nomination)s” has %(count)d projects: move them to another nomination before deleting this one.",
+                "%(nomination)s has %(count)d project: move it to another nomination before deleting this one.",
+                "%(nomination)s has %(count)d projects: move them to another nomination before deleting this one.",
                 count,
             )
-            % {"nomination": nomination.title, "count": count},
+            % {"nomination": quoted(nomination.title), "count": count},
             code="nomination_in_use",
         )
     if nomination.awards.exists():
@@ -395,8 +396,8 @@ def nomination_delete_error(*, nomination: Nomination) -> ValidationError | None
 
 def _nomination_used_error(nomination: Nomination) -> ValidationError:
     return ValidationError(
-        _("“%(nomination)s” is named in awards or votes and cannot be deleted.")
-        % {"nomination": nomination.title},
+        _("%(nomination)s is named in awards or votes and cannot be deleted.")
+        % {"nomination": quoted(nomination.title)},
         code="nomination_in_use",
     )
 
@@ -894,9 +895,9 @@ def return_refusal(*, project: Project, now: datetime) -> TransitionNotAllowed |
     writes the message to the NGO, so nothing typed is lost to a refusal known in advance."""
     if project.state not in ORGANISER_TRANSITIONS[ProjectState.RETURNED]:
         return TransitionNotAllowed(
-            _("“%(project)s” is %(state)s and cannot be moved to “%(target)s”.")
+            _("%(project)s is %(state)s and cannot be moved to “%(target)s”.")
             % {
-                "project": project.title,
+                "project": quoted(project.title),
                 "state": project.get_state_display(),
                 "target": ProjectState.RETURNED.label,
             },
@@ -904,8 +905,8 @@ def return_refusal(*, project: Project, now: datetime) -> TransitionNotAllowed |
         )
     if project.fair.phase_at(now) not in RETURN_PHASES:
         return TransitionNotAllowed(
-            _("“%(project)s” cannot be returned now: NGOs can only make changes until the review ends.")
-            % {"project": project.title},
+            _("%(project)s cannot be returned now: NGOs can only make changes until the review ends.")
+            % {"project": quoted(project.title)},
             code="transition_not_allowed",
         )
     return None
@@ -924,9 +925,9 @@ def project_change_state(
     allowed_from = ORGANISER_TRANSITIONS.get(to_state, set())
     if project.state not in allowed_from:
         raise TransitionNotAllowed(
-            _("“%(project)s” is %(state)s and cannot be moved to “%(target)s”.")
+            _("%(project)s is %(state)s and cannot be moved to “%(target)s”.")
             % {
-                "project": project.title,
+                "project": quoted(project.title),
                 "state": project.get_state_display(),
                 "target": ProjectState(to_state).label,
             },
@@ -983,8 +984,8 @@ def project_set_public(*, project: Project, actor, public: bool) -> Project:
     project = _locked(project)
     if public and project.state not in SHOWABLE_STATES:
         raise TransitionNotAllowed(
-            _("“%(project)s” is %(state)s: only submitted projects can be shown.")
-            % {"project": project.title, "state": project.get_state_display()},
+            _("%(project)s is %(state)s: only submitted projects can be shown.")
+            % {"project": quoted(project.title), "state": project.get_state_display()},
             code="not_showable",
         )
     if project.is_public == public:

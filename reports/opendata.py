@@ -341,7 +341,7 @@ AWARD_FIELDS = (
     Field("project_id", FieldType.INTEGER, _("The awarded project's number (as in the projects dataset).")),
     Field("project", FieldType.STRING, _("The project's title.")),
     Field("organisation", FieldType.STRING, _("The NGO's name.")),
-    Field("grant_kzt", FieldType.INTEGER, _("The grant in tenge; empty if the award carries none.")),
+    Field("grant_kzt", FieldType.INTEGER, _("The grant in KZT; empty if the award carries none.")),
     Field("prize", FieldType.STRING, _("A prize other than money, in the language of the file.")),
     Field("ceremony_at", FieldType.DATETIME, _("When the award was given: the ceremony.")),
     Field("certificate_url", FieldType.URL, _("The award's certificate (PDF).")),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 
 from awards import services
 from awards.models import Award, AwardKind, Ceremony
+from fairportal.text import quoted
 from projects.models import Project
 
 CEREMONIES = Ceremony.objects.select_related("fair")
@@ -45,7 +46,8 @@ def peoples_choice(model_admin, request, pk):
         else:
             messages.success(
                 request,
-                gettext("“%(project)s” receives the people's choice award.") % {"project": project.title},
+                gettext("%(project)s receives the people's choice award.")
+                % {"project": quoted(project.title)},
             )
         return HttpResponseRedirect(request.get_full_path())
     try:

@@ -1,18 +1,29 @@
-"""Numbers and phone numbers the way people in Kazakhstan read them."""
+"""Numbers, amounts, titles and phone numbers the way people in Kazakhstan read them."""
 
 from django import template
-from django.utils.formats import number_format
+
+from fairportal import text
 
 register = template.Library()
 
 
 @register.filter
 def grouped(value):
-    """5000000 → "5 000 000" (kk, ru) or "5,000,000" (en), without turning on grouping site-wide,
-    which would also group the ids that templates put into links."""
-    if value is None or value == "":
-        return ""
-    return number_format(value, force_grouping=True)
+    """5000000 → "5 000 000" (kk, ru) or "5,000,000" (en): for what people read, never in a link,
+    a form value, a data attribute or an export."""
+    return text.grouped(value)
+
+
+@register.filter
+def money(value):
+    """5000000 → "5 000 000 теңге" / "5 000 000 тенге" / "5,000,000 KZT": the one currency word."""
+    return text.money(value)
+
+
+@register.filter
+def quoted(value):
+    """A title in «quotes» (“quotes” in English), not doubled when it already has its own."""
+    return text.quoted(value)
 
 
 @register.filter

@@ -23,6 +23,7 @@ from fairportal.admin_inlines import ServiceInline, save_inline
 from fairportal.admin_pages import OrganiserPages
 from fairportal.admin_uploads import ChosenFilesNotice
 from fairportal.locks import Busy
+from fairportal.text import quoted
 from projects import exports, services
 from projects.admin import pages
 from projects.admin.forms import (
@@ -477,23 +478,23 @@ class ProjectAdmin(ChosenFilesNotice, OrganiserPages, HttpsByDefault, admin.Mode
             except ValidationError as exc:
                 self.message_user(
                     request,
-                    gettext("“%(project)s” was not changed: %(reason)s")
-                    % {"project": project.title, "reason": " ".join(exc.messages)},
+                    gettext("%(project)s was not changed: %(reason)s")
+                    % {"project": quoted(project.title), "reason": " ".join(exc.messages)},
                     messages.ERROR,
                 )
             except PermissionDenied:
                 self.message_user(
                     request,
-                    gettext("“%(project)s” was not changed: you may not change the state of projects.")
-                    % {"project": project.title},
+                    gettext("%(project)s was not changed: you may not change the state of projects.")
+                    % {"project": quoted(project.title)},
                     messages.ERROR,
                 )
             except Busy as exc:
                 # Only this project's transaction gave up waiting; the others go ahead.
                 self.message_user(
                     request,
-                    gettext("“%(project)s” was not changed: %(reason)s")
-                    % {"project": project.title, "reason": exc.message},
+                    gettext("%(project)s was not changed: %(reason)s")
+                    % {"project": quoted(project.title), "reason": exc.message},
                     messages.ERROR,
                 )
             else:
