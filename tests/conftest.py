@@ -40,3 +40,11 @@ def isolated_settings(settings, tmp_path):
     }
     caches["pages"].clear()
     settings.PAGE_CACHE_SECONDS = 300  # as in production
+
+
+@pytest.fixture
+def short_lock_timeout(settings):
+    """A writer meeting a row held elsewhere (tests.race.row_held) gives up after 200 ms, not 3 s."""
+    from tests.race import SHORT_LOCK_TIMEOUT_MS
+
+    settings.LOCK_TIMEOUT_MS = SHORT_LOCK_TIMEOUT_MS

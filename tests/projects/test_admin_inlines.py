@@ -12,7 +12,6 @@ from projects import services
 from projects.models import Membership, Nomination
 from projects.selectors import SCHEDULE_FIELDS
 from tests.accounts.factories import UserFactory
-from tests.concurrency import at_once
 from tests.projects.factories import (
     FairFactory,
     MembershipFactory,
@@ -21,6 +20,7 @@ from tests.projects.factories import (
     ProjectFactory,
 )
 from tests.projects.test_admin import admin_url, change_form_data
+from tests.race import at_once
 
 pytestmark = pytest.mark.django_db
 

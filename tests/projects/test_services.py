@@ -1,16 +1,15 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import translation
 
 from projects import selectors, services
 from projects.models import Invitation, Membership, Project, ProjectState, ProjectStateChange
 from tests.accounts.factories import UserFactory
 from tests.projects.factories import MembershipFactory, ProjectFactory, jpeg_upload
+from tests.race import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -163,35 +162,13 @@ def test_images_are_limited_to_six_and_need_a_description(project):
     assert project.images.count() == 6
 
 
-def run_concurrently(count: int, work) -> list:
-    """Run `work()` in `count` threads at once, each with its own database connection."""
-    barrier = threading.Barrier(count)
-    results: list = []
-
-    def target():
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as exc:
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submits_record_exactly_one_state_change():
     project = ProjectFactory()
     user = MembershipFactory(organisation=project.organisation).user
     services.project_add_image(project=project, user=user, upload=jpeg_upload(), alt_text="Фото")
 
-    results = run_concurrently(10, lambda: services.project_submit(project=project, user=user))
+    results = at_once(lambda: services.project_submit(project=project, user=user), [()] * 10)
 
     assert sum(isinstance(result, ProjectStateChange) for result in results) == 1
     assert all(isinstance(r, (ProjectStateChange, PermissionDenied)) for r in results)
@@ -205,9 +182,9 @@ def test_concurrent_uploads_never_exceed_six_images():
     for n in range(4):
         services.project_add_image(project=project, user=user, upload=jpeg_upload(), alt_text=f"Фото {n}")
 
-    results = run_concurrently(
-        8,
+    results = at_once(
         lambda: services.project_add_image(project=project, user=user, upload=jpeg_upload(), alt_text="Ещё"),
+        [()] * 8,
     )
 
     assert sum(not isinstance(result, Exception) for result in results) == 2

@@ -15,8 +15,8 @@ from accounts.models import User
 from fairportal.models import AuditEvent
 from projects.models import IdentityChannel, ProjectState
 from tests.accounts.factories import UserFactory
-from tests.concurrency import at_once
 from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.race import at_once
 from voting import cards, selectors, services
 from voting.card_pdf import cards_pdf
 from voting.models import CardBatch, Channel, Vote, VotingCard

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from projects.models import ProjectState
-from tests.concurrency import at_once
 from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.race import at_once
 from tests.voting.factories import VoteFactory
 from voting import protocol, services
 from voting.models import LedgerCommitment, ResultsProtocol, Vote

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from projects.models import ProjectState
-from tests.concurrency import at_once
 from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.race import at_once
 from tests.voting.factories import VoteFactory
 from voting import selectors, services
 from voting.models import FrozenCount, FrozenTally
