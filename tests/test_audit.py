@@ -7,22 +7,20 @@ record at all.
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
 from awards import services as awards_services
 from awards.models import Award, AwardKind, Ceremony
 from fairportal import audit
 from fairportal.models import AuditEvent
 from projects import services
 from projects.models import Fair, ProjectState, ProjectStateChange
-from tests.accounts.factories import UserFactory
-from tests.jury.factories import ReviewFactory
-from tests.projects.factories import FairFactory, MembershipFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.jury import ReviewFactory
+from tests.factories.projects import FairFactory, MembershipFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 from voting import services as voting_services
 
 pytestmark = pytest.mark.django_db
@@ -31,18 +29,6 @@ pytestmark = pytest.mark.django_db
 def admin_url(name: str, *args) -> str:
     with translation.override("en"):
         return reverse(f"admin:{name}", args=args)
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
-@pytest.fixture
-def superuser():
-    return User.objects.create_superuser(email="root@fair.kz", password="s3cret-pass-phrase")
 
 
 # What setting up a test leaves too: the fixtures' staff flags and groups, the client's log-in.

@@ -5,15 +5,13 @@ test, on another connection, tries to change the same row.
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from fairportal.locks import Busy
 from projects import services
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import MembershipFactory, ProjectFactory
+from tests.factories.projects import MembershipFactory, ProjectFactory
 from tests.race import row_held
 
 # serialized_rollback: the groups and regions the migrations made are back for the next test.
@@ -24,19 +22,11 @@ pytestmark = [
 
 
 @pytest.fixture
-def organiser():
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
-@pytest.fixture
 def project():
     return ProjectFactory(state=ProjectState.SUBMITTED, submitted_at=timezone.now(), title="Clean air")
 
 
 def test_a_service_gives_up_with_busy_while_another_transaction_holds_the_row(settings, organiser, project):
-
     with row_held(project), pytest.raises(Busy) as raised:
         services.project_mark_finalist(project=project, actor=organiser)
 

@@ -12,13 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,14 +55,6 @@ def voting_finalist():
         state=ProjectState.FINALIST,
         video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
     )
-
-
-@pytest.fixture
-def organiser_client(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    client.force_login(user)
-    return client
 
 
 def public_pages(finalist) -> list[str]:
@@ -146,7 +136,7 @@ def inline_code(html: str) -> list[str]:
 
 def test_rendered_pages_have_no_inline_script_or_style(client, organiser_client, voting_finalist):
     from projects import services
-    from tests.projects.factories import MembershipFactory, jpeg_upload
+    from tests.factories.projects import MembershipFactory, jpeg_upload
 
     member = MembershipFactory(organisation=voting_finalist.organisation).user
     draft = ProjectFactory(organisation=voting_finalist.organisation)  # with an image: the admin's preview

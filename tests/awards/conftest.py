@@ -3,12 +3,10 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from awards.models import Ceremony
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, NominationFactory
+from tests.factories.projects import FairFactory, NominationFactory
 
 
 @pytest.fixture
@@ -35,10 +33,3 @@ def ceremony(fair):
         city_en="Almaty",
         is_published=True,
     )
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="organiser@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user

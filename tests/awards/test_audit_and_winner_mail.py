@@ -13,9 +13,9 @@ from awards import services
 from awards.models import Award, AwardKind, Ceremony
 from fairportal.models import AuditEvent
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
 from tests.awards.test_awards import finalist, give
-from tests.projects.factories import MembershipFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

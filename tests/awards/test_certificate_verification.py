@@ -7,7 +7,6 @@ import re
 
 import pytest
 import zxingcpp
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -19,8 +18,7 @@ from awards import services
 from awards.certificates import verification_qr_image, verification_url
 from awards.models import VERIFICATION_ALPHABET, Award, AwardKind, Ceremony, RevokedCertificate
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +33,6 @@ def site_url(settings):
 def url(name, *args, language="en"):
     with translation.override(language):
         return reverse(name, args=args)
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="organiser@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def test_an_unscored_criterion_is_deleted_and_recorded_once(client, review, crit
 
 
 def test_criteria_need_the_permission(criteria):
-    from tests.accounts.factories import UserFactory
+    from tests.factories.accounts import UserFactory
 
     with pytest.raises(services.PermissionDenied):
         services.criterion_save(criterion=criteria[0], actor=UserFactory(is_staff=True))

@@ -11,9 +11,9 @@ from django.utils import timezone
 from jury import selectors, services
 from jury.models import Criterion, Evaluation, Recusal, Score
 from projects.models import ProjectState
+from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory
+from tests.factories.projects import MembershipFactory, ProjectFactory
 from tests.jury.conftest import submitted
-from tests.jury.factories import CriterionFactory, JurorFactory, ReviewFactory
-from tests.projects.factories import MembershipFactory, ProjectFactory
 from tests.race import at_once, raised
 
 pytestmark = pytest.mark.django_db

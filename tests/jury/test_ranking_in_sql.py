@@ -12,8 +12,8 @@ import pytest
 from jury import selectors, services
 from jury.models import Evaluation, Score
 from projects.models import Project, ProjectState
+from tests.factories.jury import CriterionFactory, JurorFactory
 from tests.jury.conftest import submitted
-from tests.jury.factories import CriterionFactory, JurorFactory
 
 pytestmark = pytest.mark.django_db
 

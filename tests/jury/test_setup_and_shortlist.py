@@ -16,10 +16,10 @@ from accounts.models import User
 from jury import services
 from jury.models import Criterion, Juror
 from projects.models import ProjectState, ProjectStateChange
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.jury import JurorFactory, review_phase_fair
+from tests.factories.projects import MembershipFactory, NominationFactory
 from tests.jury.conftest import submitted
-from tests.jury.factories import JurorFactory, review_phase_fair
-from tests.projects.factories import MembershipFactory, NominationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from accounts.models import User
 from fairportal.models import AuditEvent
 from projects.media import reencode_image
 from projects.models import (
@@ -33,8 +32,8 @@ from projects.models import (
     Region,
     Sphere,
 )
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import (
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import (
     FairFactory,
     MembershipFactory,
     NominationFactory,
@@ -53,19 +52,6 @@ CHANGELIST = "projects_project_changelist"
 def admin_url(name: str, *args, lang: str = "en") -> str:
     with translation.override(lang):
         return reverse(f"admin:{name}", args=args)
-
-
-@pytest.fixture
-def superuser():
-    return User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
-
-
-@pytest.fixture
-def organiser():
-    """Staff, not superuser: only what the Organisers group gives."""
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 @pytest.fixture
@@ -933,8 +919,8 @@ def test_organisation_constraints_show_their_messages(
 
 def test_organiser_shows_and_hides_submitted_projects(client):
     from projects.models import Project, ProjectState
-    from tests.accounts.factories import UserFactory
-    from tests.projects.factories import ProjectFactory
+    from tests.factories.accounts import UserFactory
+    from tests.factories.projects import ProjectFactory
 
     shown = ProjectFactory(state=ProjectState.SUBMITTED, title="Submitted and shown")
     draft = ProjectFactory(state=ProjectState.DRAFT, title="Still a draft")
@@ -949,7 +935,7 @@ def test_organiser_shows_and_hides_submitted_projects(client):
 
 
 def test_organiser_sets_the_voting_rules_of_a_fair(client, superuser):
-    from tests.projects.factories import FairFactory
+    from tests.factories.projects import FairFactory
 
     fair = FairFactory()
     client.force_login(superuser)

@@ -12,12 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
 from fairportal.models import AuditEvent
 from projects import services
 from projects.models import Fair, FairScheduleChange
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory
+from tests.factories.accounts import UserFactory, make_superuser
+from tests.factories.projects import FairFactory
 from tests.race import held, started, until_someone_waits_for_a_lock
 
 pytestmark = pytest.mark.django_db
@@ -81,11 +80,6 @@ def change_form(fair: Fair, **overrides) -> dict:
 def change_url(fair: Fair, lang: str = "en") -> str:
     with translation.override(lang):
         return reverse("admin:projects_fair_change", args=[fair.pk])
-
-
-@pytest.fixture
-def superuser():
-    return User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
 
 
 # ---------------------------------------------------------------- the attacks, through the admin
@@ -310,8 +304,8 @@ def test_two_organisers_moving_the_close_at_once_are_serialised_by_the_fair_row_
     Without the lock both would read the original close, and the public page would show two
     moves from the same time, hiding the first.
     """
-    first_actor = User.objects.create_superuser(email="a@fair.kz", password="x-pass-phrase-1")
-    second_actor = User.objects.create_superuser(email="b@fair.kz", password="x-pass-phrase-2")
+    first_actor = make_superuser("a@fair.kz")
+    second_actor = make_superuser("b@fair.kz")
     fair = fair_in_voting()
     original = fair.voting_closes_at
     first_close, second_close = original + timedelta(days=1), original + timedelta(days=2)

@@ -8,8 +8,8 @@ from django.utils import translation
 
 from projects import services
 from projects.models import Project, ProjectState, Region, Sphere
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import (
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import (
     FairFactory,
     MembershipFactory,
     NominationFactory,

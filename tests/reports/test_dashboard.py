@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -12,10 +11,10 @@ from awards.models import Award, Ceremony
 from jury.models import Evaluation, Recusal, Score
 from projects.models import ProjectState, Region
 from reports import charts, dashboard
-from tests.accounts.factories import UserFactory
-from tests.jury.factories import CriterionFactory, JurorFactory, ReviewFactory
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 from voting.models import Channel, DeliveryStatus, VoteCode, VotingAlert
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +23,6 @@ pytestmark = pytest.mark.django_db
 def admin_index(lang: str = "en") -> str:
     with translation.override(lang):
         return reverse("admin:index")
-
-
-@pytest.fixture
-def organiser():
-    """Staff, not superuser: only what the Organisers group gives."""
-    user = UserFactory(email="organiser@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 def make_code(fair, project, *, channel, status="", used=False, n=0):

@@ -7,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import F
@@ -22,10 +21,10 @@ from jury import services as jury_services
 from jury.models import ProtocolPublic
 from projects.models import Fair, Project, ProjectState
 from reports import opendata
-from tests.accounts.factories import UserFactory
-from tests.jury.factories import CriterionFactory, JurorFactory, ReviewFactory, review_phase_fair
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import make_organiser, make_superuser
+from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory, review_phase_fair
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 from voting import services as voting_services
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +63,6 @@ def url(name, *args, language="en"):
         return reverse(name, args=args)
 
 
-def organiser(email="organiser@fair.kz"):
-    user = UserFactory(email=email, is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
 def shift(fair: Fair, delta: timedelta) -> None:
     Fair.objects.filter(pk=fair.pk).update(**{field: F(field) + delta for field in SCHEDULE})
     fair.refresh_from_db()
@@ -80,7 +73,7 @@ def world():
     """A fair whose voting closed yesterday, with everything the secrecy rules hide beside what
     they show: private, draft and returned projects, a juror's comment and recusal, an invalidated
     vote; an unpublished fair; a fair still voting; a fair whose protocol is never public."""
-    boss = organiser()
+    boss = make_organiser("organiser@fair.kz")
     fair = review_phase_fair(slug="open-2026", title_en="Open fair 2026")
     review = ReviewFactory(fair=fair, protocol_public=ProtocolPublic.AFTER_VOTING_OPENS)
     criteria = [
@@ -143,7 +136,9 @@ def world():
         VoteFactory(project=best)
     VoteFactory(project=second)
     bought = VoteFactory(project=second)
-    voting_services.vote_invalidate(vote=bought, actor=_superuser(), reason=SECRETS["invalidation reason"])
+    voting_services.vote_invalidate(
+        vote=bought, actor=make_superuser(), reason=SECRETS["invalidation reason"]
+    )
     ceremony = Ceremony.objects.create(
         fair=fair,
         held_at=fair.ceremony_at,
@@ -188,10 +183,6 @@ def world():
     return {"fair": fair, "review": review, "best": best, "second": second, "shown": shown, "voting": voting}
 
 
-def _superuser():
-    return UserFactory(email="root@fair.kz", is_staff=True, is_superuser=True)
-
-
 def download(client, fair_slug, dataset, extension, language="en"):
     return client.get(url(f"reports:open_data_{extension}", fair_slug, dataset, language=language))
 
@@ -225,7 +216,9 @@ def every_file(client) -> dict[str, str]:
 @pytest.mark.parametrize("as_organiser", [False, True])
 def test_nothing_the_secrecy_rules_hide_appears_in_any_file(client, world, as_organiser):
     if as_organiser:
-        client.force_login(organiser("reader@fair.kz"), backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(
+            make_organiser("reader@fair.kz"), backend="django.contrib.auth.backends.ModelBackend"
+        )
     files = every_file(client)
     for name, body in files.items():
         for what, secret in SECRETS.items():
@@ -336,7 +329,7 @@ def test_jury_averages_are_the_protocols_means_and_only_while_the_protocol_is_pu
     for extension in ("csv", "json"):
         assert download(client, "open-2026", "jury-averages", extension).status_code == 404
     # An organiser sees the protocol in the admin, but the open data stay what the public sees.
-    client.force_login(organiser("reader@fair.kz"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(make_organiser("reader@fair.kz"), backend="django.contrib.auth.backends.ModelBackend")
     assert download(client, "open-2026", "jury-averages", "json").status_code == 404
 
 

@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from projects.models import ProjectState
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
 from projects.models import Fair, ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import FairFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 from voting import selectors
 from voting.models import Channel, Vote
 
@@ -97,19 +96,6 @@ def confirm_invalidation(client, first_page, reason: str, query: str = ""):
         },
         follow=True,
     )
-
-
-@pytest.fixture
-def superuser():
-    return User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
-
-
-@pytest.fixture
-def organiser():
-    """Staff, not superuser: only what the Organisers group gives."""
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 # ---------------------------------------------------------------- read only

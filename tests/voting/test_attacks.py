@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from tests.projects.factories import ProjectFactory
+from tests.factories.projects import ProjectFactory
 from tests.race import at_once, raised
 from tests.voting.conftest import last_code
 from tests.voting.test_views import start_data, url
@@ -184,7 +184,7 @@ def test_an_old_form_stamp_is_refused_and_keeps_what_was_typed(finalist):
 def test_a_vote_cast_before_the_canonical_identities_still_counts(
     finalist, address, django_capture_on_commit_callbacks
 ):
-    from tests.voting.factories import VoteFactory
+    from tests.factories.voting import VoteFactory
     from voting.identity import _legacy_email_digest
 
     VoteFactory(project=finalist, voter_digest=_legacy_email_digest(address))  # stored by the old code

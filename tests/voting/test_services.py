@@ -5,8 +5,8 @@ from django.core import mail
 from django.utils import timezone
 
 from projects.models import Fair, ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import NominationFactory, ProjectFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import NominationFactory, ProjectFactory
 from tests.race import at_once
 from tests.voting.conftest import last_code
 from voting import selectors, services
