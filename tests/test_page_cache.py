@@ -28,7 +28,7 @@ def url(name, lang="en", *args):
 
 @pytest.fixture
 def fair():
-    return FairFactory(slug="cache-2026", opens=timezone.now() - timedelta(days=55))
+    return FairFactory(slug="cache-2026", in_voting=True)
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ of ours needs one, which the tests below check on the rendered pages and on ever
 """
 
 import re
-from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from projects.models import ProjectState
 from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
@@ -48,7 +47,7 @@ def assert_site_policy(response):
 
 @pytest.fixture
 def voting_finalist():
-    fair = FairFactory(slug="vote-2026", opens=timezone.now() - timedelta(days=55))
+    fair = FairFactory(slug="vote-2026", in_voting=True)
     return ProjectFactory(
         fair=fair,
         nomination=NominationFactory(fair=fair),

@@ -149,7 +149,7 @@ def test_the_peoples_choice_counts_valid_votes_only_and_shows_ties(ceremony, nom
 
 
 def test_no_peoples_choice_while_voting_is_open(nomination, organiser):
-    fair = FairFactory(opens=timezone.now() - timedelta(days=55))
+    fair = FairFactory(in_voting=True)
     with pytest.raises(ValidationError, match="not closed"):
         services.peoples_choice_proposal(fair=fair, per_nomination=False)
 

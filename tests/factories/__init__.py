@@ -2,7 +2,7 @@
 
 - accounts: `UserFactory`; roles `make_organiser()`, `make_superuser()`; staff two-factor
   `enrol_two_factor()`, `verified_login()`; `PASSWORD` (every user's), `SUPERUSER_PASSWORD`.
-- projects: `FairFactory` (submission open now), `voting_fair()`, `finished_fair()`,
+- projects: `FairFactory` (submission open now; flags `in_review`, `in_voting`, `voting_closed`),
   `NominationFactory`, `OrganisationFactory`, `MembershipFactory`, `make_ngo_member()`,
   `ProjectFactory` (a complete draft), `ProjectImageFactory` (through the upload service),
   `valid_bin()`, `jpeg_upload()`.

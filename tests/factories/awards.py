@@ -6,7 +6,9 @@ from awards import services
 from awards.models import Award, AwardKind, Ceremony
 from projects.models import ProjectState
 from tests.factories.accounts import make_organiser
-from tests.factories.projects import ProjectFactory, finished_fair
+from tests.factories.projects import FairFactory, ProjectFactory
+
+PLACED = (AwardKind.JURY_PRIZE, AwardKind.GRANT)
 
 
 class CeremonyFactory(factory.django.DjangoModelFactory):
@@ -18,7 +20,7 @@ class CeremonyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Ceremony
 
-    fair = factory.LazyFunction(finished_fair)
+    fair = factory.SubFactory(FairFactory, voting_closed=True)
     held_at = factory.LazyAttribute(lambda o: o.fair.ceremony_at)
     venue_kk = "Республика сарайы"
     venue_ru = "Дворец Республики"
@@ -30,6 +32,9 @@ class CeremonyFactory(factory.django.DjangoModelFactory):
 
 class AwardFactory(factory.django.DjangoModelFactory):
     """First place of a jury prize for a finalist of the ceremony's fair, in its nomination.
+
+    Another `kind` has no place and no nomination unless passed (a place is for jury prizes and
+    grants only).
 
     Given by `actor` (an organiser made for it unless passed), with the service's checks and
     its verification code.
@@ -43,8 +48,8 @@ class AwardFactory(factory.django.DjangoModelFactory):
         lambda o: ProjectFactory(fair=o.ceremony.fair, state=ProjectState.FINALIST)
     )
     kind = AwardKind.JURY_PRIZE
-    nomination = factory.LazyAttribute(lambda o: o.project.nomination)
-    place = 1
+    nomination = factory.LazyAttribute(lambda o: o.project.nomination if o.kind in PLACED else None)
+    place = factory.LazyAttribute(lambda o: 1 if o.kind in PLACED else None)
     title_kk = "Бас жүлде"
     title_ru = "Главный приз"
     title_en = "Grand prize"

@@ -1,6 +1,5 @@
 """Reviews, criteria, jurors and their evaluations (saved as a juror saves them)."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -16,7 +15,7 @@ from tests.factories.projects import FairFactory, ProjectFactory
 
 def review_phase_fair(**kwargs):
     """A published fair whose submission closed 10 days ago and whose voting opens in 10 days."""
-    return FairFactory(opens=timezone.now() - timedelta(days=40), **kwargs)
+    return FairFactory(in_review=True, **kwargs)
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

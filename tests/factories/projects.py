@@ -1,7 +1,7 @@
 """Fairs, nominations, NGOs (organisations and their members), projects and their images."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,15 +41,29 @@ def jpeg_upload(name: str = "photo.jpg", size=(800, 600), color=(0, 97, 138)) ->
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
+def _opens(o) -> datetime:
+    days = 40 if o.in_review else 55 if o.in_voting else 61 if o.voting_closed else 10
+    return timezone.now() - timedelta(days=days)
+
+
 class FairFactory(factory.django.DjangoModelFactory):
-    """A published fair whose submission phase is open now (move the clock to change that)."""
+    """A published fair whose submission phase is open now (move the clock to change that).
+
+    The phases: submission 30 days from `opens`, review until day 50, public voting until day 60,
+    the ceremony on day 70. Flags for a fair in another phase now: `in_review=True` (voting
+    opens in 10 days), `in_voting=True` (opened 5 days ago), `voting_closed=True` (a day ago; the
+    ceremony is tomorrow).
+    """
 
     class Meta:
         model = Fair
         skip_postgeneration_save = True
 
     class Params:
-        opens = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+        in_review = False
+        in_voting = False
+        voting_closed = False
+        opens = factory.LazyAttribute(_opens)
 
     slug = factory.Sequence(lambda n: f"fair-{n}")
     title_kk = factory.Sequence(lambda n: f"Әлеуметтік жобалар жәрмеңкесі {2026 + n}")
@@ -126,16 +140,6 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     def spheres(self, create, extracted, **kwargs):
         if create:
             self.spheres.set(extracted if extracted is not None else Sphere.objects.filter(slug="disability"))
-
-
-def voting_fair(**fields) -> Fair:
-    """Published, public voting open now (it opened five days ago)."""
-    return FairFactory(opens=timezone.now() - timedelta(days=55), **fields)
-
-
-def finished_fair(**fields) -> Fair:
-    """Voting closed a day ago; the ceremony is tomorrow."""
-    return FairFactory(opens=timezone.now() - timedelta(days=61), **fields)
 
 
 def make_ngo_member(organisation=None, *, role=Membership.Role.OWNER, **user_fields):

@@ -7,9 +7,9 @@ import pytest
 from fairportal.models import AuditEvent
 from jury import services
 from jury.models import Criterion
+from tests.factories.jury import score
 from tests.jury.test_audit_and_mail import review_form
 from tests.jury.test_pages import url
-from tests.jury.test_setup_and_shortlist import score
 
 pytestmark = pytest.mark.django_db
 

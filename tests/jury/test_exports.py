@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from jury import exports, services
 from jury.models import ExportJob
 from tests.factories.accounts import UserFactory, make_organiser
-from tests.factories.jury import JurorFactory
+from tests.factories.jury import JurorFactory, score
 from tests.jury.conftest import submitted
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +24,6 @@ pytestmark = pytest.mark.django_db
 def url(name, *args, language="en"):
     with translation.override(language):
         return reverse(name, args=args)
-
-
-def score(juror, project, criteria, *values, comment=""):
-    answers = {criterion.pk: value for criterion, value in zip(criteria, values, strict=True)}
-    services.evaluation_save(juror=juror, project=project, answers=answers, comment=comment)
 
 
 def read_csv(response) -> list[list[str]]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from jury import selectors, services
 from jury.models import Criterion, Evaluation, Recusal, Score
 from projects.models import ProjectState
-from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory
+from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory, score
 from tests.factories.projects import MembershipFactory, ProjectFactory
 from tests.jury.conftest import submitted
 from tests.race import at_once, raised
@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 
 def answers(criteria, *values):
     return {criterion.pk: value for criterion, value in zip(criteria, values, strict=True)}
-
-
-def score(juror, project, criteria, *values, comment=""):
-    return services.evaluation_save(
-        juror=juror, project=project, answers=answers(criteria, *values), comment=comment
-    )
 
 
 def row_for(rows, project):

@@ -17,20 +17,11 @@ from jury import services
 from jury.models import Criterion, Juror
 from projects.models import ProjectState, ProjectStateChange
 from tests.factories.accounts import UserFactory
-from tests.factories.jury import JurorFactory, review_phase_fair
+from tests.factories.jury import JurorFactory, review_phase_fair, score
 from tests.factories.projects import MembershipFactory, NominationFactory
 from tests.jury.conftest import submitted
 
 pytestmark = pytest.mark.django_db
-
-
-def score(juror, project, criteria, *values):
-    services.evaluation_save(
-        juror=juror,
-        project=project,
-        answers={criterion.pk: value for criterion, value in zip(criteria, values, strict=True)},
-        comment="",
-    )
 
 
 # ---------------------------------------------------------------- setting up

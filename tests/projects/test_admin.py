@@ -1109,7 +1109,7 @@ def test_a_logo_replaced_in_the_admin_is_deleted_once_saved(
 
 def test_return_for_changes_is_refused_before_the_message_once_ngos_can_no_longer_edit(client, superuser):
     """A fair in public voting: saying so before the organiser writes to the NGO, not after."""
-    voting = FairFactory(opens=timezone.now() - timedelta(days=55))
+    voting = FairFactory(in_voting=True)
     late = submitted_project(fair=voting, title="Late")
     client.force_login(superuser)
 
@@ -1123,7 +1123,7 @@ def test_return_for_changes_is_refused_before_the_message_once_ngos_can_no_longe
 
 
 def test_return_for_changes_names_the_left_out_projects_before_asking(client, superuser):
-    voting = FairFactory(opens=timezone.now() - timedelta(days=55))
+    voting = FairFactory(in_voting=True)
     late, on_time = submitted_project(fair=voting, title="Late"), submitted_project(title="On time")
     client.force_login(superuser)
 

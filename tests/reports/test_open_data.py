@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from awards import services as award_services
-from awards.models import AwardKind, Ceremony
+from awards.models import AwardKind
 from jury import selectors as jury_selectors
 from jury import services as jury_services
 from jury.models import ProtocolPublic
 from projects.models import Fair, Project, ProjectState
 from reports import opendata
 from tests.factories.accounts import make_organiser, make_superuser
+from tests.factories.awards import CeremonyFactory
 from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory, review_phase_fair
 from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
 from tests.factories.voting import VoteFactory
@@ -139,14 +140,7 @@ def world():
     voting_services.vote_invalidate(
         vote=bought, actor=make_superuser(), reason=SECRETS["invalidation reason"]
     )
-    ceremony = Ceremony.objects.create(
-        fair=fair,
-        held_at=fair.ceremony_at,
-        venue_kk="Сарай",
-        venue_ru="Дворец",
-        city_kk="Алматы",
-        city_ru="Алматы",
-    )
+    ceremony = CeremonyFactory(fair=fair)
     award_services.award_give(
         ceremony=ceremony,
         project=best,
@@ -164,13 +158,11 @@ def world():
     hidden = FairFactory(slug=SECRETS["unpublished fair"], is_published=False)
     ProjectFactory(fair=hidden, state=ProjectState.FINALIST, title=SECRETS["unpublished fair's project"])
 
-    voting = FairFactory(slug="voting-2026", opens=timezone.now() - timedelta(days=55))
+    voting = FairFactory(slug="voting-2026", in_voting=True)
     running = ProjectFactory(fair=voting, state=ProjectState.FINALIST, title="Still in the race")
     for _ in range(4):
         VoteFactory(project=running)
-    secret_ceremony = Ceremony.objects.create(
-        fair=voting, held_at=voting.ceremony_at, venue_kk="В", venue_ru="В", city_kk="А", city_ru="А"
-    )
+    secret_ceremony = CeremonyFactory(fair=voting)
     award_services.award_give(
         ceremony=secret_ceremony,
         project=running,

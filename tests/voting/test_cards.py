@@ -27,7 +27,7 @@ IP = "203.0.113.7"
 def card_fair():
     return FairFactory(
         slug="cards-2026",
-        opens=timezone.now() - timedelta(days=55),
+        in_voting=True,
         voting_channels=[IdentityChannel.EMAIL, IdentityChannel.CARD],
     )
 
@@ -194,9 +194,7 @@ def test_guessing_is_limited_per_address_and_per_network(client, finalists, orga
 
 def test_a_card_of_one_fair_does_not_vote_in_another(finalists, organiser):
     _batch, [(_n, code), *_rest] = make_batch(finalists[0].fair, organiser)
-    other = ProjectFactory(
-        fair=FairFactory(opens=timezone.now() - timedelta(days=55)), state=ProjectState.FINALIST
-    )
+    other = ProjectFactory(fair=FairFactory(in_voting=True), state=ProjectState.FINALIST)
     with pytest.raises(services.VotingError):
         cards.card_vote(code=code, project=other, ip=IP)
     assert not Vote.objects.exists()

@@ -111,7 +111,7 @@ def test_the_command_freezes_every_closed_fair_once(capsys):
     fair = closed_fair()
     project, _other = finalists(fair)
     VoteFactory.create_batch(2, project=project)
-    running = FairFactory(opens=timezone.now() - timedelta(days=55))
+    running = FairFactory(in_voting=True)
 
     call_command("freeze_tallies")
     call_command("freeze_tallies")
