@@ -5,11 +5,6 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organiser():
-    return User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
-
-
 @pytest.mark.parametrize(
     ("lang", "header"),
     [
@@ -18,10 +13,10 @@ def organiser():
         ("en", "fairportal administration"),
     ],
 )
-def test_organiser_logs_into_the_admin_in_each_language(client, organiser, lang, header):
+def test_organiser_logs_into_the_admin_in_each_language(client, superuser, lang, header):
     response = client.post(
         f"/{lang}/admin/login/?next=/{lang}/admin/",
-        {"username": "Organiser@Fair.kz", "password": "s3cret-pass-phrase"},
+        {"username": "Root@Fair.kz", "password": "s3cret-pass-phrase"},
         follow=True,
     )
 
@@ -29,16 +24,16 @@ def test_organiser_logs_into_the_admin_in_each_language(client, organiser, lang,
     assert header in response.content.decode()
 
 
-def test_wrong_password_keeps_the_organiser_out(client, organiser):
-    response = client.post("/en/admin/login/", {"username": "organiser@fair.kz", "password": "wrong"})
+def test_wrong_password_keeps_the_organiser_out(client, superuser):
+    response = client.post("/en/admin/login/", {"username": "root@fair.kz", "password": "wrong"})
 
     assert response.status_code == 200
     assert "Please enter the correct" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
-def test_organiser_creates_a_user_in_the_admin(client, organiser):
-    client.force_login(organiser)
+def test_organiser_creates_a_user_in_the_admin(client, superuser):
+    client.force_login(superuser)
 
     response = client.post(
         "/en/admin/accounts/user/add/",
@@ -58,11 +53,11 @@ def test_organiser_creates_a_user_in_the_admin(client, organiser):
     assert member.check_password("a-long-pass-phrase-42")
 
 
-def test_user_list_searches_by_email(client, organiser):
+def test_user_list_searches_by_email(client, superuser):
     User.objects.create_user(email="findme@ngo.kz")
-    client.force_login(organiser)
+    client.force_login(superuser)
 
     html = client.get("/en/admin/accounts/user/", {"q": "findme"}).content.decode()
 
     assert "findme@ngo.kz" in html
-    assert "organiser@fair.kz" not in html.split("result_list")[1]
+    assert "root@fair.kz" not in html.split("result_list")[1]

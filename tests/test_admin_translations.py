@@ -16,12 +16,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from accounts.models import User
 from fairportal.admin_widgets import readable_permission_name
 from projects.media import reencode_image
 from projects.models import ProjectImage
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, ProjectFactory, jpeg_upload
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import FairFactory, ProjectFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -57,16 +56,11 @@ KAZAKH_TYPOS = ["үщін", "өзгету", "Өзгетру", "Алға", "Сү�
 
 
 @pytest.fixture
-def organiser():
-    return User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
-
-
-@pytest.fixture
 def fair():
     return FairFactory()
 
 
-def admin_pages(fair, organiser):
+def admin_pages(fair, superuser):
     group = Group.objects.create(name="Volunteers")
     group.permissions.set(Permission.objects.filter(codename__in=["add_fair", "change_project_state"]))
     return [
@@ -75,7 +69,7 @@ def admin_pages(fair, organiser):
         reverse("admin:projects_fair_add"),
         reverse("admin:projects_fair_change", args=[fair.pk]),
         reverse("admin:accounts_user_changelist"),
-        reverse("admin:accounts_user_change", args=[organiser.pk]),
+        reverse("admin:accounts_user_change", args=[superuser.pk]),
         reverse("admin:auth_group_change", args=[group.pk]),
         reverse("admin:otp_totp_totpdevice_add"),
         reverse("admin:django_tasks_database_dbtaskresult_changelist"),
@@ -83,10 +77,10 @@ def admin_pages(fair, organiser):
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_admin_pages_have_no_english_leftovers_nor_typos(client, organiser, fair, lang):
-    client.force_login(organiser)
+def test_admin_pages_have_no_english_leftovers_nor_typos(client, superuser, fair, lang):
+    client.force_login(superuser)
     with translation.override(lang):
-        urls = admin_pages(fair, organiser)
+        urls = admin_pages(fair, superuser)
 
     for url in urls:
         page = client.get(url).content.decode()
@@ -94,9 +88,9 @@ def test_admin_pages_have_no_english_leftovers_nor_typos(client, organiser, fair
         assert left == [], f"{url}: {left}"
 
 
-def test_russian_phrases_around_model_names_need_no_declension(client, organiser, fair):
+def test_russian_phrases_around_model_names_need_no_declension(client, superuser, fair):
     UserFactory.create_batch(6)
-    client.force_login(organiser)
+    client.force_login(superuser)
     with translation.override("ru"):
         add_fair = client.get(reverse("admin:projects_fair_add")).content.decode()
         fairs = client.get(reverse("admin:projects_fair_changelist")).content.decode()
@@ -112,8 +106,8 @@ def test_russian_phrases_around_model_names_need_no_declension(client, organiser
     assert "Удалить выбранные объекты (пользователи)" in users
 
 
-def test_kazakh_admin_reads_as_kazakh(client, organiser, fair):
-    client.force_login(organiser)
+def test_kazakh_admin_reads_as_kazakh(client, superuser, fair):
+    client.force_login(superuser)
     with translation.override("kk"):
         index = client.get(reverse("admin:index")).content.decode()
         fairs = client.get(reverse("admin:projects_fair_changelist")).content.decode()
@@ -133,15 +127,15 @@ def test_kazakh_admin_reads_as_kazakh(client, organiser, fair):
         ("en", "Fairs and projects | Fair: adding"),
     ],
 )
-def test_permissions_are_named_in_the_organisers_language(client, organiser, lang, expected):
+def test_permissions_are_named_in_the_organisers_language(client, superuser, lang, expected):
     add_fair = Permission.objects.get(codename="add_fair")
     group = Group.objects.create(name="Volunteers")
-    client.force_login(organiser)
+    client.force_login(superuser)
 
     with translation.override(lang):
         assert readable_permission_name(add_fair) == expected
         group_page = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
-        user_page = client.get(reverse("admin:accounts_user_change", args=[organiser.pk])).content.decode()
+        user_page = client.get(reverse("admin:accounts_user_change", args=[superuser.pk])).content.decode()
 
     assert f'<option value="{add_fair.pk}">{expected}</option>' in group_page
     assert f'<option value="{add_fair.pk}">{expected}</option>' in user_page
@@ -194,14 +188,14 @@ def unlabelled_inputs(html: str) -> list:
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
-def test_every_admin_input_has_a_label(client, organiser, fair, lang):
+def test_every_admin_input_has_a_label(client, superuser, fair, lang):
     project = ProjectFactory(fair=fair)
     processed = reencode_image(jpeg_upload())
     image = ProjectImage(project=project, alt_text="Шеберхана")
     image.image.save(processed.image.name, processed.image, save=False)
     image.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
     image.save()
-    client.force_login(organiser)
+    client.force_login(superuser)
     with translation.override(lang):
         urls = [
             reverse("admin:projects_fair_change", args=[fair.pk]),
@@ -243,7 +237,7 @@ def every_admin_page():
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_no_admin_string_falls_through_to_english(client, organiser, fair, monkeypatch, lang):
+def test_no_admin_string_falls_through_to_english(client, superuser, fair, monkeypatch, lang):
     """Every string the admin pages look up has a translation in our catalogs or Django's; a
     msgid coming back unchanged means English on the page. Only names and acronyms stay as they are."""
     ProjectFactory(fair=fair)
@@ -265,7 +259,7 @@ def test_no_admin_string_falls_through_to_english(client, organiser, fair, monke
 
         monkeypatch.setattr(translation._trans, name, lookup)
 
-    client.force_login(organiser)
+    client.force_login(superuser)
     with translation.override(lang):
         urls = sorted(set(every_admin_page()))
     watch("gettext", lambda m: m)
@@ -283,8 +277,8 @@ def test_no_admin_string_falls_through_to_english(client, organiser, fair, monke
     ("lang", "expected"),
     [("kk", ["Уақытты таңдаңыз", "Қаңтар", "Барлығын таңдау (%s)"]), ("ru", ["Выбрать все (%s)", "Январь"])],
 )
-def test_the_admins_scripts_speak_the_language(client, organiser, lang, expected):
-    client.force_login(organiser)
+def test_the_admins_scripts_speak_the_language(client, superuser, lang, expected):
+    client.force_login(superuser)
     with translation.override(lang):
         catalog = client.get(reverse("admin:jsi18n")).content.decode()  # JSON, with non-ASCII escaped
 
@@ -292,8 +286,8 @@ def test_the_admins_scripts_speak_the_language(client, organiser, lang, expected
 
 
 @pytest.mark.parametrize(("lang", "yes"), [("kk", "Иә"), ("ru", "Да"), ("en", "Yes")])
-def test_yes_no_icons_say_so_in_the_language(client, organiser, fair, lang, yes):
-    client.force_login(organiser)
+def test_yes_no_icons_say_so_in_the_language(client, superuser, fair, lang, yes):
+    client.force_login(superuser)
     with translation.override(lang):
         fairs = client.get(reverse("admin:projects_fair_changelist")).content.decode()
 

@@ -7,22 +7,21 @@ record at all.
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
 from awards import services as awards_services
-from awards.models import Award, AwardKind, Ceremony
+from awards.models import Award, AwardKind
 from fairportal import audit
 from fairportal.models import AuditEvent
 from projects import services
 from projects.models import Fair, ProjectState, ProjectStateChange
-from tests.accounts.factories import UserFactory
-from tests.jury.factories import ReviewFactory
-from tests.projects.factories import FairFactory, MembershipFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.awards import CeremonyFactory
+from tests.factories.jury import ReviewFactory
+from tests.factories.projects import FairFactory, MembershipFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 from voting import services as voting_services
 
 pytestmark = pytest.mark.django_db
@@ -31,18 +30,6 @@ pytestmark = pytest.mark.django_db
 def admin_url(name: str, *args) -> str:
     with translation.override("en"):
         return reverse(f"admin:{name}", args=args)
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
-@pytest.fixture
-def superuser():
-    return User.objects.create_superuser(email="root@fair.kz", password="s3cret-pass-phrase")
 
 
 # What setting up a test leaves too: the fixtures' staff flags and groups, the client's log-in.
@@ -154,7 +141,7 @@ def test_exporting_the_filtered_list_records_the_filters(client, organiser):
 
 
 def test_a_rule_change_before_voting_is_recorded_with_old_and_new_values(superuser):
-    fair = FairFactory(opens=timezone.now() - timedelta(days=40))
+    fair = FairFactory(in_review=True)
 
     services.fair_update(fair=fair, changes={"live_results": True}, actor=superuser, reason="Show the race")
 
@@ -164,7 +151,7 @@ def test_a_rule_change_before_voting_is_recorded_with_old_and_new_values(superus
 
 
 def test_moving_the_close_during_voting_is_recorded_once(superuser):
-    fair = FairFactory(opens=timezone.now() - timedelta(days=55))
+    fair = FairFactory(in_voting=True)
     new_close = fair.voting_closes_at + timedelta(days=1)
 
     services.fair_update(
@@ -220,7 +207,7 @@ def test_the_vote_counts_export_is_recorded(client, superuser):
 
 
 def test_a_refused_counts_export_is_not_recorded(client, superuser):
-    fair = FairFactory(opens=timezone.now() - timedelta(days=55))  # results still hidden
+    fair = FairFactory(in_voting=True)  # results still hidden
     client.force_login(superuser)
 
     client.get(admin_url("voting_vote_export_counts", fair.pk))
@@ -241,17 +228,8 @@ def test_the_jury_ranking_export_is_recorded(client, superuser, fmt):
 
 
 def test_the_winners_export_is_recorded(client, organiser):
-    fair = FairFactory(opens=timezone.now() - timedelta(days=61))
-    ceremony = Ceremony.objects.create(
-        fair=fair,
-        held_at=fair.ceremony_at,
-        venue_kk="Сарай",
-        venue_ru="Дворец",
-        venue_en="Palace",
-        city_kk="Алматы",
-        city_ru="Алматы",
-        city_en="Almaty",
-    )
+    fair = FairFactory(voting_closed=True)
+    ceremony = CeremonyFactory(fair=fair)
     project = ProjectFactory(fair=fair, state=ProjectState.FINALIST)
     awards_services.award_give(
         ceremony=ceremony,

@@ -12,11 +12,10 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
 from fairportal import audit
 from fairportal.models import AuditEvent
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import FairFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,25 +32,11 @@ def events(action: str, about=None) -> list[AuditEvent]:
     return list(found.filter(target_id=str(about.pk)) if about is not None else found)
 
 
-@pytest.fixture
-def superuser():
-    return User.objects.create_superuser(email="root@fair.kz", password=PASSWORD)
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.set_password(PASSWORD)
-    user.save()
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
 # ---------------------------------------------------------------- log-ins
 
 
 def test_a_staff_log_in_is_recorded(client, organiser):
-    response = client.post(en("accounts:login"), {"username": "staff@fair.kz", "password": PASSWORD})
+    response = client.post(en("accounts:login"), {"username": "organiser@fair.kz", "password": PASSWORD})
 
     assert response.status_code == 302
     (event,) = events("login.succeeded")
@@ -60,11 +45,11 @@ def test_a_staff_log_in_is_recorded(client, organiser):
 
 
 def test_a_failed_staff_log_in_is_recorded_without_the_password(client, organiser):
-    client.post("/en/admin/login/", {"username": "Staff@Fair.kz", "password": "Wrong-Secret-42"})
+    client.post("/en/admin/login/", {"username": "Organiser@Fair.kz", "password": "Wrong-Secret-42"})
 
     (event,) = events("login.failed")
     assert event.actor is None
-    assert (event.target_id, event.target_label) == (str(organiser.pk), "staff@fair.kz")
+    assert (event.target_id, event.target_label) == (str(organiser.pk), "organiser@fair.kz")
     stored = " ".join(str(value) for value in AuditEvent.objects.values_list())
     assert "Wrong-Secret-42" not in stored
     assert "127.0.0.1" not in stored  # the network only
@@ -188,7 +173,7 @@ def test_the_csv_export_holds_the_filtered_events_and_is_recorded(client, superu
     rows = exported(response)
     assert rows[0][:3] == ["When", "By", "Action"]
     assert [(row[1], row[2], row[8]) for row in rows[1:]] == [
-        ("staff@fair.kz", "Projects exported", "for the jury")
+        ("organiser@fair.kz", "Projects exported", "for the jury")
     ]
     (event,) = events("export.audit")
     assert (event.actor, event.fair_id) == (superuser, fair.pk)

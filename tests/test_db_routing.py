@@ -90,7 +90,7 @@ def test_a_real_replica_alias_serves_the_opted_in_read_and_nothing_else():
 
     from django.db import connection
 
-    from tests.projects.factories import FairFactory
+    from tests.factories.projects import FairFactory
     from tests.test_settings import run_python
 
     fair = FairFactory()  # committed: another connection sees it

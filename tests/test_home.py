@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.projects.factories import FairFactory, NominationFactory
+from tests.factories.projects import FairFactory, NominationFactory
 
 pytestmark = pytest.mark.django_db
 

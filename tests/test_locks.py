@@ -5,26 +5,20 @@ test, on another connection, tries to change the same row.
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from fairportal.locks import Busy
 from projects import services
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
-from tests.locking import row_held
-from tests.projects.factories import MembershipFactory, ProjectFactory
+from tests.factories.projects import MembershipFactory, ProjectFactory
+from tests.race import row_held
 
 # serialized_rollback: the groups and regions the migrations made are back for the next test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("short_lock_timeout"),
+]
 
 
 @pytest.fixture
@@ -33,8 +27,6 @@ def project():
 
 
 def test_a_service_gives_up_with_busy_while_another_transaction_holds_the_row(settings, organiser, project):
-    settings.LOCK_TIMEOUT_MS = 200
-
     with row_held(project), pytest.raises(Busy) as raised:
         services.project_mark_finalist(project=project, actor=organiser)
 
@@ -45,7 +37,6 @@ def test_a_service_gives_up_with_busy_while_another_transaction_holds_the_row(se
 
 
 def test_once_the_row_is_free_the_same_action_succeeds(settings, organiser, project):
-    settings.LOCK_TIMEOUT_MS = 200
     with row_held(project), pytest.raises(Busy):
         services.project_mark_finalist(project=project, actor=organiser)
 
@@ -58,7 +49,6 @@ def test_once_the_row_is_free_the_same_action_succeeds(settings, organiser, proj
 def test_an_admin_action_on_a_held_project_says_so_and_changes_the_others(
     client, settings, organiser, project
 ):
-    settings.LOCK_TIMEOUT_MS = 200
     other = ProjectFactory(state=ProjectState.SUBMITTED, submitted_at=timezone.now(), title="Sign club")
     client.force_login(organiser)
     with translation.override("en"):
@@ -81,7 +71,6 @@ def test_an_admin_action_on_a_held_project_says_so_and_changes_the_others(
 
 def test_a_page_that_meets_a_held_row_answers_503_with_retry_after(client, settings):
     """The fallback for views that do not handle Busy themselves: a translated page, no 500."""
-    settings.LOCK_TIMEOUT_MS = 200
     project = ProjectFactory(state=ProjectState.DRAFT)
     member = MembershipFactory(organisation=project.organisation, user__language="kk")
     client.force_login(member.user)

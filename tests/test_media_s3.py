@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import MembershipFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import MembershipFactory
 from tests.projects.test_uploads_security import project_with_files
 
 pytestmark = pytest.mark.django_db

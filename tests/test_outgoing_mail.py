@@ -6,7 +6,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
@@ -21,8 +20,8 @@ from fairportal.models import OutgoingMail
 from fairportal.tasks import send_outgoing_mail
 from projects import services as projects_services
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import MembershipFactory, ProjectFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import MembershipFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +56,6 @@ def run_worker() -> None:
                 return
             task_result.claim(worker.worker_id)
         worker.run_task(task_result)
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 def sign_up(email: str = "new@ngo.kz"):

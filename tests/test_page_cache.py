@@ -13,8 +13,9 @@ from accounts.models import User
 from fairportal import page_cache
 from projects import services as project_services
 from projects.models import ProjectState
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import make_superuser
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 from voting import services as voting_services
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def url(name, lang="en", *args):
 
 @pytest.fixture
 def fair():
-    return FairFactory(slug="cache-2026", opens=timezone.now() - timedelta(days=55))
+    return FairFactory(slug="cache-2026", in_voting=True)
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def test_an_organisers_change_shows_at_once(client, finalist, django_capture_on_
 
 
 def test_a_change_made_with_a_bulk_update_in_a_service_shows_at_once(client, fair):
-    organiser = User.objects.create_superuser(email="org@example.kz", password="x" * 12)
+    organiser = make_superuser()
     submitted = ProjectFactory(fair=fair, state=ProjectState.SUBMITTED, title="Жасырын жоба")
     catalogue = url("catalogue:project_list", "en", fair.slug)
     assert "Жасырын жоба" not in client.get(catalogue).content.decode()
@@ -142,7 +143,7 @@ def test_invalidating_a_vote_after_the_close_updates_the_results_page(client):
     votes = VoteFactory.create_batch(2, project=project)
     results = url("voting:results", "en", fair.slug)
     assert "2 valid votes in this nomination." in client.get(results).content.decode()
-    organiser = User.objects.create_superuser(email="org@example.kz", password="x" * 12)
+    organiser = make_superuser()
 
     voting_services.vote_invalidate(vote=votes[0], actor=organiser, reason="Bought")
 

@@ -1,13 +1,11 @@
 """The PostgreSQL rate limiter: windows, hashed keys, client addresses, the 429 page, races."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.conf.urls.i18n import i18n_patterns
 from django.core.management import call_command
-from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import path
@@ -16,6 +14,7 @@ from django.utils import translation
 from fairportal import urls as site_urls
 from fairportal.models import RateLimitCounter
 from fairportal.ratelimit import client_ip, hit, parse_rate, ratelimit
+from tests.race import at_once, raised
 
 NOON = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -169,26 +168,11 @@ def test_disabled_rate_limits_let_everything_through(client, settings):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_hits_from_separate_connections_count_exactly():
-    threads_count, barrier = 20, threading.Barrier(20)
-    results, errors = [], []
+    threads_count = 20
 
-    def attempt():
-        try:
-            connection.ensure_connection()  # connect first, so the hits themselves collide
-            barrier.wait(timeout=30)
-            results.append(hit("voting-code:race", limit=5, period=3600, now=NOON))
-        except Exception as exc:  # reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
+    results = at_once(lambda: hit("voting-code:race", limit=5, period=3600, now=NOON), [()] * threads_count)
 
-    threads = [threading.Thread(target=attempt) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert raised(results) == []
     assert sum(r.allowed for r in results) == 5
     assert sorted(r.count for r in results) == list(range(1, threads_count + 1))
     assert RateLimitCounter.objects.get(key="voting-code:race").count == threads_count

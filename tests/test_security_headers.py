@@ -6,19 +6,16 @@ of ours needs one, which the tests below check on the rendered pages and on ever
 """
 
 import re
-from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,21 +47,13 @@ def assert_site_policy(response):
 
 @pytest.fixture
 def voting_finalist():
-    fair = FairFactory(slug="vote-2026", opens=timezone.now() - timedelta(days=55))
+    fair = FairFactory(slug="vote-2026", in_voting=True)
     return ProjectFactory(
         fair=fair,
         nomination=NominationFactory(fair=fair),
         state=ProjectState.FINALIST,
         video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
     )
-
-
-@pytest.fixture
-def organiser_client(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    client.force_login(user)
-    return client
 
 
 def public_pages(finalist) -> list[str]:
@@ -146,7 +135,7 @@ def inline_code(html: str) -> list[str]:
 
 def test_rendered_pages_have_no_inline_script_or_style(client, organiser_client, voting_finalist):
     from projects import services
-    from tests.projects.factories import MembershipFactory, jpeg_upload
+    from tests.factories.projects import MembershipFactory, jpeg_upload
 
     member = MembershipFactory(organisation=voting_finalist.organisation).user
     draft = ProjectFactory(organisation=voting_finalist.organisation)  # with an image: the admin's preview

@@ -1,13 +1,3 @@
-import factory
+"""Moved to tests/factories/accounts.py; kept so that older imports keep working."""
 
-from accounts.models import User
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"member{n}@ngo.kz")
-    full_name = factory.Faker("name", locale="ru_RU")
-    password = factory.django.Password("correct horse battery staple")
+from tests.factories.accounts import *  # noqa: F403

@@ -7,20 +7,18 @@ nothing may ever delete: the trail grew without bound and an inquiry's real even
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
 from accounts import signals
 from fairportal.models import AuditEvent
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory, make_organiser
 
 pytestmark = pytest.mark.django_db
 
 
 def test_failed_log_ins_for_one_staff_account_from_many_networks_fill_the_trail_only_up_to_a_cap(client):
-    staff = UserFactory(email="target@fair.kz", is_staff=True)
-    staff.groups.add(Group.objects.get(name="Organisers"))
+    staff = make_organiser("target@fair.kz")
     limit, _period = signals.AUDITED_LOGIN_FAILURES_PER_ACCOUNT
     with translation.override("en"):
         url = reverse("accounts:login")

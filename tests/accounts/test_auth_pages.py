@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from accounts.models import User
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory, make_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ def post_login(client, url, email, password, ip):
 
 @pytest.fixture
 def superuser():
-    return User.objects.create_superuser(email="boss@fair.kz", password=PASSWORD)
+    return make_superuser("boss@fair.kz", password=PASSWORD)
 
 
 @pytest.mark.parametrize("url", [en("accounts:login"), "/en/admin/login/"])

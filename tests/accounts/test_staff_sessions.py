@@ -4,8 +4,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from accounts.models import User
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory, make_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +13,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.mark.parametrize("url", ["/en/account/login/", "/en/admin/login/"])
 def test_a_staff_log_in_lasts_eight_hours(client, url):
-    User.objects.create_superuser(email="boss@fair.kz", password=PASSWORD)
+    make_superuser("boss@fair.kz", password=PASSWORD)
 
     response = client.post(url, {"username": "boss@fair.kz", "password": PASSWORD})
 

@@ -1,27 +1,24 @@
 """Staff prove a second factor (authenticator app or recovery code) after their password."""
 
 import re
-import threading
 import time
 from base64 import b32encode
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
-from accounts.models import User
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory, make_superuser, verified_login
+from tests.factories.accounts import enrol_two_factor as enrol
+from tests.race import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +36,8 @@ def two_factor_required(settings):
 
 @pytest.fixture
 def organiser():
-    return User.objects.create_superuser(email="boss@fair.kz", password=PASSWORD)
+    """Here the organiser is a superuser: the second factor guards every staff account alike."""
+    return make_superuser("boss@fair.kz", password=PASSWORD)
 
 
 def code_for(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
@@ -53,25 +51,8 @@ def wrong_code_for(device: TOTPDevice) -> str:
     return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
 
 
-def enrol(user: User, codes=("abcd2345", "efgh6723")) -> TOTPDevice:
-    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    recovery = StaticDevice.objects.create(user=user, name="codes", confirmed=True)
-    for code in codes:
-        StaticToken.objects.create(device=recovery, token=code)
-    return device
-
-
 def log_in(client, user_email, *, url="/en/account/login/", **extra):
     return client.post(url, {"username": user_email, "password": PASSWORD}, **extra)
-
-
-def verified_login(client, user):
-    """A staff session that has passed its second factor, as after the code page."""
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 def test_staff_without_an_app_set_it_up_then_see_recovery_codes_once_then_reach_the_admin(
@@ -354,23 +335,16 @@ def test_after_a_reset_the_organiser_sets_up_a_new_app_at_the_next_log_in(client
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_recovery_code_is_accepted_once_by_concurrent_requests():
-    user = User.objects.create_superuser(email="boss@fair.kz", password=PASSWORD)
+    user = make_superuser("boss@fair.kz", password=PASSWORD)
     enrol(user, codes=("abcd2345",))
-    barrier = threading.Barrier(6)
 
-    def attempt(_):
-        try:
-            barrier.wait(timeout=10)
-            return services.two_factor_verify(user=user, code="abcd2345", recovery=True) is not None
-        except services.CodesThrottled:
-            return False  # a loser's wrong attempt slowed the others down: refused too
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        results = list(pool.map(attempt, range(6)))
+    results = at_once(
+        lambda: services.two_factor_verify(user=user, code="abcd2345", recovery=True) is not None, [()] * 6
+    )
 
     assert results.count(True) == 1
+    # The others are refused: the code is spent, or a loser's wrong attempt slowed them down.
+    assert all(isinstance(result, bool | services.CodesThrottled) for result in results)
 
 
 def test_quick_wrong_codes_while_setting_up_are_slowed_down_politely(client, organiser, settings):
@@ -391,7 +365,7 @@ def test_a_password_alone_does_not_open_a_drafts_files(client, organiser, settin
     from django.core.files.base import ContentFile
 
     from projects.models import ProjectState
-    from tests.projects.factories import ProjectFactory
+    from tests.factories.projects import ProjectFactory
 
     project = ProjectFactory(state=ProjectState.DRAFT)
     project.pdf.save("draft.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)

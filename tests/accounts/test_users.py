@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.forms import UserAdminCreationForm
 from accounts.models import User
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,20 +1,15 @@
 """The fair, nomination, ceremony and organiser every awards test starts from."""
 
-from datetime import timedelta
-
 import pytest
-from django.contrib.auth.models import Group
-from django.utils import timezone
 
-from awards.models import Ceremony
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, NominationFactory
+from tests.factories.awards import CeremonyFactory
+from tests.factories.projects import FairFactory, NominationFactory
 
 
 @pytest.fixture
 def fair():
     """Voting closed a day ago; the ceremony is tomorrow."""
-    return FairFactory(slug="fair-2026", opens=timezone.now() - timedelta(days=61))
+    return FairFactory(slug="fair-2026", voting_closed=True)
 
 
 @pytest.fixture
@@ -24,21 +19,4 @@ def nomination(fair):
 
 @pytest.fixture
 def ceremony(fair):
-    return Ceremony.objects.create(
-        fair=fair,
-        held_at=fair.ceremony_at,
-        venue_kk="Республика сарайы",
-        venue_ru="Дворец Республики",
-        venue_en="Palace of the Republic",
-        city_kk="Алматы",
-        city_ru="Алматы",
-        city_en="Almaty",
-        is_published=True,
-    )
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="organiser@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
+    return CeremonyFactory(fair=fair, is_published=True)

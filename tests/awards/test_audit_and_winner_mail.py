@@ -10,12 +10,13 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from awards import services
-from awards.models import Award, AwardKind, Ceremony
+from awards.models import Award, AwardKind
 from fairportal.models import AuditEvent
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
 from tests.awards.test_awards import finalist, give
-from tests.projects.factories import MembershipFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.awards import CeremonyFactory
+from tests.factories.projects import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,16 +96,7 @@ def test_publishing_the_ceremony_mails_each_winner_once_and_is_recorded(
     organiser,
     django_capture_on_commit_callbacks,
 ):
-    unpublished = Ceremony.objects.create(
-        fair=fair,
-        held_at=fair.ceremony_at,
-        venue_kk="Сарай",
-        venue_ru="Дворец",
-        venue_en="Palace",
-        city_kk="Алматы",
-        city_ru="Алматы",
-        city_en="Almaty",
-    )
+    unpublished = CeremonyFactory(fair=fair)
     project = winner_with_member(unpublished, nomination, "en")
     with django_capture_on_commit_callbacks(execute=True):
         give(unpublished, project, organiser, kind=AwardKind.GRANT, grant_amount=500_000)

@@ -10,7 +10,7 @@ from django.utils import translation
 from awards.models import Award
 from projects.models import ProjectState
 from tests.awards.test_awards import finalist, give
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory, jpeg_upload
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +214,7 @@ def test_creating_a_ceremony_is_recorded(ceremony, organiser):
     from awards import services
     from awards.models import Ceremony
     from fairportal.models import AuditEvent
-    from tests.projects.factories import FairFactory
+    from tests.factories.projects import FairFactory
 
     fair = FairFactory()
     new = Ceremony(

@@ -18,9 +18,9 @@ from pypdf import PdfReader
 from awards import services
 from awards.models import Award, AwardKind, Ceremony
 from projects.models import ProjectState, ProjectStateChange
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, MembershipFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import FairFactory, MembershipFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 from voting.models import Vote
 from voting.services import vote_invalidate
 
@@ -149,7 +149,7 @@ def test_the_peoples_choice_counts_valid_votes_only_and_shows_ties(ceremony, nom
 
 
 def test_no_peoples_choice_while_voting_is_open(nomination, organiser):
-    fair = FairFactory(opens=timezone.now() - timedelta(days=55))
+    fair = FairFactory(in_voting=True)
     with pytest.raises(ValidationError, match="not closed"):
         services.peoples_choice_proposal(fair=fair, per_nomination=False)
 
@@ -357,7 +357,7 @@ def test_the_participant_action_on_the_ceremonies_list(client, ceremony, nominat
 def test_ceremony_photos_are_re_encoded_and_bad_files_refused(client, ceremony, organiser):
     from PIL import Image
 
-    from tests.projects.factories import jpeg_upload
+    from tests.factories.projects import jpeg_upload
 
     client.force_login(organiser)
     base = {
@@ -568,7 +568,7 @@ def test_the_peoples_choice_page_offers_the_award_until_it_is_given(client, cere
 
 def test_ceremony_photos_are_public_only_once_the_ceremony_is(client, ceremony, organiser):
     from projects.media import reencode_image
-    from tests.projects.factories import jpeg_upload
+    from tests.factories.projects import jpeg_upload
 
     processed = reencode_image(jpeg_upload())
     photo = ceremony.photos.create(alt_text_kk="Сахна", alt_text_ru="Сцена", position=0)

@@ -9,9 +9,9 @@ from PIL import Image
 from awards import services
 from awards.models import CeremonyPhoto
 from projects.media import reencode_image
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import jpeg_upload
 from tests.jury.test_pages import url
-from tests.projects.factories import jpeg_upload
 from tests.projects.test_admin import change_form_data
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,10 @@ import re
 
 import pytest
 import zxingcpp
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
@@ -19,8 +18,8 @@ from awards import services
 from awards.certificates import verification_qr_image, verification_url
 from awards.models import VERIFICATION_ALPHABET, Award, AwardKind, Ceremony, RevokedCertificate
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.awards import CeremonyFactory
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,30 +37,15 @@ def url(name, *args, language="en"):
 
 
 @pytest.fixture
-def organiser():
-    user = UserFactory(email="organiser@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
-@pytest.fixture
 def ceremony():
     fair = FairFactory(
         slug="fair-2026",
-        opens=timezone.now() - timezone.timedelta(days=61),
+        voting_closed=True,
         title_kk="Әлеуметтік жобалар жәрмеңкесі",
         title_ru="Ярмарка социальных проектов",
         title_en="",
     )
-    return Ceremony.objects.create(
-        fair=fair,
-        held_at=fair.ceremony_at,
-        venue_kk="Сарай",
-        venue_ru="Дворец",
-        city_kk="Алматы",
-        city_ru="Алматы",
-        is_published=True,
-    )
+    return CeremonyFactory(fair=fair, is_published=True)
 
 
 @pytest.fixture

@@ -1,12 +1,10 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
-from tests.jury.factories import CriterionFactory, JurorFactory, ReviewFactory
-from tests.projects.factories import NominationFactory, ProjectFactory
+from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory
+from tests.factories.projects import NominationFactory, ProjectFactory
 
 
 @pytest.fixture
@@ -51,11 +49,3 @@ def projects(review, nominations):
 @pytest.fixture
 def juror(review):
     return JurorFactory(review=review, user__full_name="Айжан Серікқызы")
-
-
-@pytest.fixture
-def organiser():
-    """Staff, not superuser: only what the Organisers group gives."""
-    user = UserFactory(email="organiser@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user

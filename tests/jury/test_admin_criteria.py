@@ -7,9 +7,9 @@ import pytest
 from fairportal.models import AuditEvent
 from jury import services
 from jury.models import Criterion
+from tests.factories.jury import score
 from tests.jury.test_audit_and_mail import review_form
 from tests.jury.test_pages import url
-from tests.jury.test_setup_and_shortlist import score
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_an_unscored_criterion_is_deleted_and_recorded_once(client, review, crit
 
 
 def test_criteria_need_the_permission(criteria):
-    from tests.accounts.factories import UserFactory
+    from tests.factories.accounts import UserFactory
 
     with pytest.raises(services.PermissionDenied):
         services.criterion_save(criterion=criteria[0], actor=UserFactory(is_staff=True))

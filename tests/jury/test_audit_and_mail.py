@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from fairportal.models import AuditEvent
 from jury import services
+from tests.factories.jury import score
 from tests.jury.test_pages import url
-from tests.jury.test_setup_and_shortlist import score
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,15 @@ from django.utils import translation
 
 from jury.models import Evaluation
 from tests.jury.test_pages import scoring_data
-from tests.locking import row_held
+from tests.race import row_held
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("short_lock_timeout"),
+]
 
 
 def test_a_busy_save_keeps_the_scores_and_says_try_again(client, settings, review, projects, criteria, juror):
-    settings.LOCK_TIMEOUT_MS = 200
     juror.user.language = "ru"
     juror.user.save()
     client.force_login(juror.user)

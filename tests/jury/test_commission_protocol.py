@@ -17,10 +17,9 @@ from pypdf import PdfReader
 from jury import services
 from jury.models import ProtocolPublic, Review, Score
 from projects.models import ProjectState
+from tests.factories.jury import JurorFactory, score
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
 from tests.jury.conftest import submitted
-from tests.jury.factories import JurorFactory
-from tests.jury.test_setup_and_shortlist import score
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,9 +14,9 @@ from openpyxl import load_workbook
 
 from jury import exports, services
 from jury.models import ExportJob
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory, make_organiser
+from tests.factories.jury import JurorFactory, score
 from tests.jury.conftest import submitted
-from tests.jury.factories import JurorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +24,6 @@ pytestmark = pytest.mark.django_db
 def url(name, *args, language="en"):
     with translation.override(language):
         return reverse(name, args=args)
-
-
-def score(juror, project, criteria, *values, comment=""):
-    answers = {criterion.pk: value for criterion, value in zip(criteria, values, strict=True)}
-    services.evaluation_save(juror=juror, project=project, answers=answers, comment=comment)
 
 
 def read_csv(response) -> list[list[str]]:
@@ -50,12 +44,6 @@ def scored(review, criteria, projects):
     score(first, projects[1], criteria, 9, 9, 5)
     services.recusal_declare(juror=second, project=projects[2], reason="My sister works there")
     return first, second
-
-
-def other_organiser():
-    user = UserFactory(email="colleague@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 # ---------------------------------------------------------------- CSV
@@ -194,7 +182,7 @@ def test_another_organiser_cannot_see_the_progress_or_the_file(
     job = ExportJob.objects.get()
     download_url = url("admin:jury_review_export_download", review.pk, job.pk)
 
-    client.force_login(other_organiser())  # may see the ranking, did not ask for this file
+    client.force_login(make_organiser("colleague@fair.kz"))  # may see the ranking, did not ask for this file
 
     assert client.get(progress_url).status_code == 404
     assert client.get(download_url).status_code == 404
@@ -217,7 +205,7 @@ def test_the_file_is_refused_once_the_requester_loses_the_ranking_permission(
 def test_a_job_of_another_review_is_not_found_under_this_one(
     client, review, projects, scored, organiser, django_capture_on_commit_callbacks
 ):
-    from tests.jury.factories import ReviewFactory
+    from tests.factories.jury import ReviewFactory
 
     client.force_login(organiser)
     start_xlsx(client, review, django_capture_on_commit_callbacks)

@@ -14,11 +14,11 @@ from fairportal.models import OutgoingMail
 from jury import selectors, services
 from jury.models import Evaluation, Normalisation, Score
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.jury import CriterionFactory, JurorFactory
+from tests.factories.projects import MembershipFactory, NominationFactory
 from tests.jury.conftest import submitted
-from tests.jury.factories import CriterionFactory, JurorFactory
 from tests.jury.test_commission_protocol import flat, pdf_text
-from tests.projects.factories import MembershipFactory, NominationFactory
 from tests.test_outgoing_mail import DATABASE_TASKS, run_worker
 
 pytestmark = pytest.mark.django_db

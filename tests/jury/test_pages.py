@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from jury import services
 from jury.models import Criterion, Evaluation, Juror, Recusal, Review
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
-from tests.jury.factories import JurorFactory, review_phase_fair
-from tests.projects.factories import MembershipFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.jury import JurorFactory, review_phase_fair
+from tests.factories.projects import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

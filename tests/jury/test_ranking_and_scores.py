@@ -1,32 +1,26 @@
 """Scoring rules and the ranking computed from them (jury.services, jury.selectors)."""
 
-import threading
 from datetime import timedelta
 from fractions import Fraction
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jury import selectors, services
 from jury.models import Criterion, Evaluation, Recusal, Score
 from projects.models import ProjectState
+from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory, score
+from tests.factories.projects import MembershipFactory, ProjectFactory
 from tests.jury.conftest import submitted
-from tests.jury.factories import CriterionFactory, JurorFactory, ReviewFactory
-from tests.projects.factories import MembershipFactory, ProjectFactory
+from tests.race import at_once, raised
 
 pytestmark = pytest.mark.django_db
 
 
 def answers(criteria, *values):
     return {criterion.pk: value for criterion, value in zip(criteria, values, strict=True)}
-
-
-def score(juror, project, criteria, *values, comment=""):
-    return services.evaluation_save(
-        juror=juror, project=project, answers=answers(criteria, *values), comment=comment
-    )
 
 
 def row_for(rows, project):
@@ -239,25 +233,11 @@ def test_a_criterion_added_later_makes_scored_projects_incomplete(review, criter
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_saves_of_one_evaluation_leave_one_complete_evaluation(review, criteria, projects, juror):
-    barrier = threading.Barrier(6)
-    errors = []
+    outcomes = at_once(
+        lambda value: score(juror, projects[0], criteria, value, value, 3), [(v,) for v in range(4, 10)]
+    )
 
-    def save(value):
-        try:
-            barrier.wait()
-            score(juror, projects[0], criteria, value, value, 3)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=save, args=(value,)) for value in range(4, 10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert raised(outcomes) == []
     evaluation = Evaluation.objects.get(juror=juror, project=projects[0])
     values = list(evaluation.scores.order_by("criterion__position").values_list("value", flat=True))
     assert len(values) == 3

@@ -12,15 +12,10 @@ import pytest
 from jury import selectors, services
 from jury.models import Evaluation, Score
 from projects.models import Project, ProjectState
+from tests.factories.jury import CriterionFactory, JurorFactory, score
 from tests.jury.conftest import submitted
-from tests.jury.factories import CriterionFactory, JurorFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def score(juror, project, criteria, *values):
-    answers = {criterion.pk: value for criterion, value in zip(criteria, values, strict=True)}
-    services.evaluation_save(juror=juror, project=project, answers=answers, comment="")
 
 
 def test_a_tricky_ranking_matches_the_values_worked_out_by_hand(review, criteria, nominations, organiser):

@@ -16,21 +16,12 @@ from accounts.models import User
 from jury import services
 from jury.models import Criterion, Juror
 from projects.models import ProjectState, ProjectStateChange
-from tests.accounts.factories import UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.jury import JurorFactory, review_phase_fair, score
+from tests.factories.projects import MembershipFactory, NominationFactory
 from tests.jury.conftest import submitted
-from tests.jury.factories import JurorFactory, review_phase_fair
-from tests.projects.factories import MembershipFactory, NominationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def score(juror, project, criteria, *values):
-    services.evaluation_save(
-        juror=juror,
-        project=project,
-        answers={criterion.pk: value for criterion, value in zip(criteria, values, strict=True)},
-        comment="",
-    )
 
 
 # ---------------------------------------------------------------- setting up

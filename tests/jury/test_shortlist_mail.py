@@ -10,9 +10,9 @@ from django.utils import translation
 from fairportal.models import OutgoingMail
 from jury import services
 from projects.models import ProjectState
+from tests.factories.jury import JurorFactory
+from tests.factories.projects import MembershipFactory
 from tests.jury.conftest import submitted
-from tests.jury.factories import JurorFactory
-from tests.projects.factories import MembershipFactory
 from tests.test_outgoing_mail import DATABASE_TASKS, run_worker
 
 pytestmark = pytest.mark.django_db

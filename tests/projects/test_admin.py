@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from accounts.models import User
 from fairportal.models import AuditEvent
 from projects.media import reencode_image
 from projects.models import (
@@ -33,8 +32,8 @@ from projects.models import (
     Region,
     Sphere,
 )
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import (
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import (
     FairFactory,
     MembershipFactory,
     NominationFactory,
@@ -53,19 +52,6 @@ CHANGELIST = "projects_project_changelist"
 def admin_url(name: str, *args, lang: str = "en") -> str:
     with translation.override(lang):
         return reverse(f"admin:{name}", args=args)
-
-
-@pytest.fixture
-def superuser():
-    return User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
-
-
-@pytest.fixture
-def organiser():
-    """Staff, not superuser: only what the Organisers group gives."""
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 @pytest.fixture
@@ -933,8 +919,8 @@ def test_organisation_constraints_show_their_messages(
 
 def test_organiser_shows_and_hides_submitted_projects(client):
     from projects.models import Project, ProjectState
-    from tests.accounts.factories import UserFactory
-    from tests.projects.factories import ProjectFactory
+    from tests.factories.accounts import UserFactory
+    from tests.factories.projects import ProjectFactory
 
     shown = ProjectFactory(state=ProjectState.SUBMITTED, title="Submitted and shown")
     draft = ProjectFactory(state=ProjectState.DRAFT, title="Still a draft")
@@ -949,7 +935,7 @@ def test_organiser_shows_and_hides_submitted_projects(client):
 
 
 def test_organiser_sets_the_voting_rules_of_a_fair(client, superuser):
-    from tests.projects.factories import FairFactory
+    from tests.factories.projects import FairFactory
 
     fair = FairFactory()
     client.force_login(superuser)
@@ -1123,7 +1109,7 @@ def test_a_logo_replaced_in_the_admin_is_deleted_once_saved(
 
 def test_return_for_changes_is_refused_before_the_message_once_ngos_can_no_longer_edit(client, superuser):
     """A fair in public voting: saying so before the organiser writes to the NGO, not after."""
-    voting = FairFactory(opens=timezone.now() - timedelta(days=55))
+    voting = FairFactory(in_voting=True)
     late = submitted_project(fair=voting, title="Late")
     client.force_login(superuser)
 
@@ -1137,7 +1123,7 @@ def test_return_for_changes_is_refused_before_the_message_once_ngos_can_no_longe
 
 
 def test_return_for_changes_names_the_left_out_projects_before_asking(client, superuser):
-    voting = FairFactory(opens=timezone.now() - timedelta(days=55))
+    voting = FairFactory(in_voting=True)
     late, on_time = submitted_project(fair=voting, title="Late"), submitted_project(title="On time")
     client.force_login(superuser)
 

@@ -3,17 +3,14 @@
 `membership_remove`): refusals show on the form with everything typed kept."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone, translation
 
-from accounts.models import User
 from fairportal.models import AuditEvent
 from projects import services
 from projects.models import Membership, Nomination
 from projects.selectors import SCHEDULE_FIELDS
-from tests.accounts.factories import UserFactory
-from tests.concurrency import at_once
-from tests.projects.factories import (
+from tests.factories.accounts import UserFactory, make_superuser
+from tests.factories.projects import (
     FairFactory,
     MembershipFactory,
     NominationFactory,
@@ -21,21 +18,9 @@ from tests.projects.factories import (
     ProjectFactory,
 )
 from tests.projects.test_admin import admin_url, change_form_data
+from tests.race import at_once
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser():
-    return User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
-
-
-@pytest.fixture
-def organiser():
-    """Staff, not superuser: only what the Organisers group gives."""
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 def fair_form_data(client, url) -> dict:
@@ -236,7 +221,7 @@ def test_memberships_need_the_permission():
 def test_two_organisers_removing_an_ngos_two_owners_at_once_leave_one():
     """Each removal alone keeps an owner; together they would not. The NGO's row lock makes the
     second one see the first, so exactly one succeeds."""
-    actor = User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
+    actor = make_superuser("organiser@fair.kz")
     organisation = OrganisationFactory()
     owners = MembershipFactory.create_batch(2, organisation=organisation, role=Membership.Role.OWNER)
 

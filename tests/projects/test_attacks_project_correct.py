@@ -7,27 +7,18 @@ finalist no jury of it had scored; its evaluations and awards pointed across fai
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from projects import services
 from projects.models import Project, ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 from tests.projects.test_admin import change_form_data
-from tests.voting.factories import VoteFactory
 from voting import selectors as voting_selectors
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 def test_the_admin_refuses_to_move_a_voted_finalist_into_another_fair(client, organiser):

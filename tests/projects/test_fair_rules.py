@@ -5,21 +5,19 @@ results" during voting and the running tally was public at once, and the voting 
 silently.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
 from fairportal.models import AuditEvent
 from projects import services
 from projects.models import Fair, FairScheduleChange
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory
+from tests.factories.accounts import UserFactory, make_superuser
+from tests.factories.projects import FairFactory
+from tests.race import held, started, until_someone_waits_for_a_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -82,11 +80,6 @@ def change_form(fair: Fair, **overrides) -> dict:
 def change_url(fair: Fair, lang: str = "en") -> str:
     with translation.override(lang):
         return reverse("admin:projects_fair_change", args=[fair.pk])
-
-
-@pytest.fixture
-def superuser():
-    return User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
 
 
 # ---------------------------------------------------------------- the attacks, through the admin
@@ -311,54 +304,23 @@ def test_two_organisers_moving_the_close_at_once_are_serialised_by_the_fair_row_
     Without the lock both would read the original close, and the public page would show two
     moves from the same time, hiding the first.
     """
-    first_actor = User.objects.create_superuser(email="a@fair.kz", password="x-pass-phrase-1")
-    second_actor = User.objects.create_superuser(email="b@fair.kz", password="x-pass-phrase-2")
+    first_actor = make_superuser("a@fair.kz")
+    second_actor = make_superuser("b@fair.kz")
     fair = fair_in_voting()
     original = fair.voting_closes_at
     first_close, second_close = original + timedelta(days=1), original + timedelta(days=2)
-    first_saved, release, errors = threading.Event(), threading.Event(), []
 
-    def first():
-        try:
-            with transaction.atomic():
-                services.fair_update(
-                    fair=fair, changes={"voting_closes_at": first_close}, actor=first_actor, reason="One"
-                )
-                first_saved.set()
-                release.wait()
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def move(close, actor, reason):
+        return services.fair_update(
+            fair=fair, changes={"voting_closes_at": close}, actor=actor, reason=reason
+        )
 
-    def second():
-        try:
-            services.fair_update(
-                fair=fair, changes={"voting_closes_at": second_close}, actor=second_actor, reason="Two"
-            )
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    with held(lambda: move(first_close, first_actor, "One")):
+        second = started(lambda: move(second_close, second_actor, "Two"))
+        # Let the first commit only once the second is waiting for the fair row.
+        until_someone_waits_for_a_lock()
+    second.result(timeout=30)
 
-    one = threading.Thread(target=first)
-    one.start()
-    first_saved.wait()
-    two = threading.Thread(target=second)
-    two.start()
-    # Let the first commit only once the second is waiting for the fair row.
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0]:
-                break
-    release.set()
-    one.join()
-    two.join()
-
-    assert errors == []
     changes = list(FairScheduleChange.objects.order_by("at", "id").values_list("old_value", "new_value"))
     assert changes == [(original, first_close), (first_close, second_close)]
     fair.refresh_from_db()

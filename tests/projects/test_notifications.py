@@ -9,7 +9,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -18,16 +17,10 @@ from django.utils import timezone, translation
 from fairportal.models import AuditEvent, OutgoingMail
 from projects import services
 from projects.models import Membership, OrganiserDigest, ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, MembershipFactory, OrganisationFactory, ProjectFactory
+from tests.factories.accounts import UserFactory, make_organiser
+from tests.factories.projects import FairFactory, MembershipFactory, OrganisationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def organiser(email: str, language: str = "kk", **fields):
-    user = UserFactory(email=email, is_staff=True, language=language, **fields)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 # ---------------------------------------------------------------- a member joins
@@ -82,10 +75,10 @@ def test_the_digest_lists_new_submissions_in_each_organisers_language(
     submissions, django_capture_on_commit_callbacks
 ):
     _fair, recent = submissions
-    organiser("kk@fair.kz", "kk")
-    organiser("ru@fair.kz", "ru")
-    organiser("quiet@fair.kz", wants_organiser_mail=False)
-    organiser("gone@fair.kz", is_active=False)
+    make_organiser("kk@fair.kz", language="kk")
+    make_organiser("ru@fair.kz", language="ru")
+    make_organiser("quiet@fair.kz", wants_organiser_mail=False)
+    make_organiser("gone@fair.kz", is_active=False)
     UserFactory(email="ngo@ngo.kz")  # not an organiser
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -107,7 +100,7 @@ def test_the_digest_lists_new_submissions_in_each_organisers_language(
 
 
 def test_a_second_run_the_same_day_sends_nothing(submissions, django_capture_on_commit_callbacks):
-    organiser("kk@fair.kz")
+    make_organiser("kk@fair.kz")
 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.organiser_digest_send() == 1
@@ -119,7 +112,7 @@ def test_a_second_run_the_same_day_sends_nothing(submissions, django_capture_on_
 
 def test_the_next_days_digest_starts_where_the_last_one_ended(submissions):
     fair, _recent = submissions
-    organiser("kk@fair.kz")
+    make_organiser("kk@fair.kz")
     services.organiser_digest_send()
     tomorrow = timezone.now() + timedelta(days=1)
     ProjectFactory(
@@ -133,7 +126,7 @@ def test_the_next_days_digest_starts_where_the_last_one_ended(submissions):
 
 
 def test_a_quiet_day_mails_nobody_but_counts_as_sent(django_capture_on_commit_callbacks):
-    organiser("kk@fair.kz")
+    make_organiser("kk@fair.kz")
 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.organiser_digest_send() == 0
@@ -163,7 +156,7 @@ def test_publishing_and_unpublishing_a_fair_are_recorded_as_such():
 def test_a_submission_stamped_just_before_a_digest_is_in_the_next_one(submissions):
     """Its transaction may commit after the digest read the table: it must not fall between two."""
     fair, _recent = submissions
-    organiser("kk@fair.kz")
+    make_organiser("kk@fair.kz")
     now = timezone.now()
     ProjectFactory(
         fair=fair, state=ProjectState.SUBMITTED, submitted_at=now - timedelta(seconds=1), title="Late"

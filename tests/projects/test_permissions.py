@@ -8,8 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from projects import permissions
 from projects.models import Phase, ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import MembershipFactory, ProjectFactory
+from tests.factories.accounts import UserFactory, make_organiser, make_superuser
+from tests.factories.projects import MembershipFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,21 +114,13 @@ def test_phase_boundaries_follow_the_schedule_to_the_second(project):
     [("anonymous", False), ("owner", False), ("staff", False), ("organiser", True), ("superuser", True)],
 )
 def test_only_organisers_correct_projects_from_the_admin(who, expected):
-    from django.contrib.auth.models import Group
-
     project = ProjectFactory(state=ProjectState.FINALIST)
     users = {
         "anonymous": lambda: AnonymousUser(),
         "owner": lambda: MembershipFactory(organisation=project.organisation).user,
         "staff": lambda: UserFactory(is_staff=True),
-        "organiser": lambda: _organiser(Group),
-        "superuser": lambda: UserFactory(is_staff=True, is_superuser=True),
+        "organiser": make_organiser,
+        "superuser": make_superuser,
     }
 
     assert permissions.can_correct_project(users[who](), project) is expected
-
-
-def _organiser(group_model):
-    user = UserFactory(is_staff=True)
-    user.groups.add(group_model.objects.get(name="Organisers"))
-    return user

@@ -8,8 +8,8 @@ from django.utils import translation
 
 from projects import services
 from projects.models import Project, ProjectState, Region, Sphere
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import (
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import (
     FairFactory,
     MembershipFactory,
     NominationFactory,
@@ -256,11 +256,10 @@ def test_sitemap_lists_public_pages_in_three_languages(client, fair, hidden_and_
 
 
 def test_home_calls_visitors_to_vote_during_voting(client):
-    from datetime import timedelta
 
     from django.utils import timezone
 
-    fair = FairFactory(opens=timezone.now() - timedelta(days=55), title_en="Voting fair")
+    fair = FairFactory(in_voting=True, title_en="Voting fair")
 
     html = client.get("/en/").content.decode()
 

@@ -4,7 +4,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -34,9 +33,9 @@ from projects.models import (
 )
 from projects.permissions import can_edit_project
 from projects.validators import validate_bin, validate_kz_phone
-from tests.accounts.factories import UserFactory
-from tests.jury.factories import JurorFactory
-from tests.projects.factories import OrganisationFactory, ProjectFactory
+from tests.factories.accounts import make_organiser
+from tests.factories.jury import JurorFactory
+from tests.factories.projects import OrganisationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -348,8 +347,7 @@ def test_the_fair_in_review_takes_the_jury_workflow_and_reset_removes_it_all(
 ):
     seed()
     fair = Fair.objects.get(slug=REVIEW_FAIR)
-    organiser = UserFactory(email="organiser@fair.kz", is_staff=True)
-    organiser.groups.add(Group.objects.get(name="Organisers"))
+    organiser = make_organiser("organiser@fair.kz")
 
     # The organiser sets up the review, a juror scores every project, the best two per nomination
     # become finalists.
@@ -448,7 +446,7 @@ def test_if_empty_leaves_a_database_with_real_fairs_alone(settings):
     from django.core.management import call_command
 
     from projects.models import Fair, Project
-    from tests.projects.factories import FairFactory
+    from tests.factories.projects import FairFactory
 
     settings.DEBUG = True
     FairFactory(slug="real-fair")

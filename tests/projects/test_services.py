@@ -1,23 +1,17 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import translation
 
 from projects import selectors, services
 from projects.models import Invitation, Membership, Project, ProjectState, ProjectStateChange
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import MembershipFactory, ProjectFactory, jpeg_upload
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import MembershipFactory, ProjectFactory, jpeg_upload
+from tests.race import at_once
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser():
-    return UserFactory(is_staff=True, is_superuser=True, email="organiser@fair.kz")
 
 
 @pytest.fixture
@@ -70,16 +64,16 @@ def test_submit_records_history_and_mails_every_member_in_their_language(
 
 
 def test_organiser_returns_a_project_with_a_message_and_the_ngo_can_resubmit(
-    project, organiser, django_capture_on_commit_callbacks
+    project, superuser, django_capture_on_commit_callbacks
 ):
     project.state = ProjectState.SUBMITTED
     project.save()
 
     with pytest.raises(ValidationError):
-        services.project_return_for_changes(project=project, actor=organiser, message="  ")
+        services.project_return_for_changes(project=project, actor=superuser, message="  ")
     with django_capture_on_commit_callbacks(execute=True):
         services.project_return_for_changes(
-            project=project, actor=organiser, message="Add the budget breakdown."
+            project=project, actor=superuser, message="Add the budget breakdown."
         )
 
     project.refresh_from_db()
@@ -103,16 +97,16 @@ def test_organiser_returns_a_project_with_a_message_and_the_ngo_can_resubmit(
         (ProjectState.FINALIST, services.project_mark_finalist, False),
     ],
 )
-def test_organiser_transitions(project, organiser, start, action, allowed):
+def test_organiser_transitions(project, superuser, start, action, allowed):
     project.state = start
     project.save()
 
     if allowed:
-        action(project=project, actor=organiser)
+        action(project=project, actor=superuser)
         assert ProjectStateChange.objects.filter(project=project, from_state=start).exists()
     else:
         with pytest.raises(services.TransitionNotAllowed):
-            action(project=project, actor=organiser)
+            action(project=project, actor=superuser)
         project.refresh_from_db()
         assert project.state == start
         assert not ProjectStateChange.objects.exists()
@@ -163,35 +157,13 @@ def test_images_are_limited_to_six_and_need_a_description(project):
     assert project.images.count() == 6
 
 
-def run_concurrently(count: int, work) -> list:
-    """Run `work()` in `count` threads at once, each with its own database connection."""
-    barrier = threading.Barrier(count)
-    results: list = []
-
-    def target():
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as exc:
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submits_record_exactly_one_state_change():
     project = ProjectFactory()
     user = MembershipFactory(organisation=project.organisation).user
     services.project_add_image(project=project, user=user, upload=jpeg_upload(), alt_text="Фото")
 
-    results = run_concurrently(10, lambda: services.project_submit(project=project, user=user))
+    results = at_once(lambda: services.project_submit(project=project, user=user), [()] * 10)
 
     assert sum(isinstance(result, ProjectStateChange) for result in results) == 1
     assert all(isinstance(r, (ProjectStateChange, PermissionDenied)) for r in results)
@@ -205,9 +177,9 @@ def test_concurrent_uploads_never_exceed_six_images():
     for n in range(4):
         services.project_add_image(project=project, user=user, upload=jpeg_upload(), alt_text=f"Фото {n}")
 
-    results = run_concurrently(
-        8,
+    results = at_once(
         lambda: services.project_add_image(project=project, user=user, upload=jpeg_upload(), alt_text="Ещё"),
+        [()] * 8,
     )
 
     assert sum(not isinstance(result, Exception) for result in results) == 2
@@ -272,13 +244,13 @@ def test_a_submitted_project_must_stay_complete(project):
     assert project.images.exists()
 
 
-def test_showing_publicly_is_for_submitted_projects_and_an_edit_needs_a_new_look(project, organiser):
+def test_showing_publicly_is_for_submitted_projects_and_an_edit_needs_a_new_look(project, superuser):
     with pytest.raises(services.TransitionNotAllowed):
-        services.project_set_public(project=project, actor=organiser, public=True)  # still a draft
+        services.project_set_public(project=project, actor=superuser, public=True)  # still a draft
 
     services.project_add_image(project=project, user=owner(project), upload=jpeg_upload(), alt_text="Сабақ")
     services.project_submit(project=project, user=owner(project))
-    services.project_set_public(project=project, actor=organiser, public=True)
+    services.project_set_public(project=project, actor=superuser, public=True)
     assert Project.objects.public().filter(pk=project.pk).exists()
 
     services.project_update(project=project, user=owner(project), data={"summary": "Changed after approval"})
@@ -286,24 +258,24 @@ def test_showing_publicly_is_for_submitted_projects_and_an_edit_needs_a_new_look
     assert not Project.objects.public().filter(pk=project.pk).exists()
 
 
-def test_returning_hides_a_project_and_is_only_possible_while_ngos_can_edit(project, organiser):
+def test_returning_hides_a_project_and_is_only_possible_while_ngos_can_edit(project, superuser):
     project.state = ProjectState.SUBMITTED
     project.is_public = True
     project.save()
 
-    services.project_return_for_changes(project=project, actor=organiser, message="Add photos.")
+    services.project_return_for_changes(project=project, actor=superuser, message="Add photos.")
     project.refresh_from_db()
     assert not project.is_public
 
     # A returned project nobody fixed can still be turned down, so it never gets stuck.
-    services.project_mark_not_selected(project=project, actor=organiser)
+    services.project_mark_not_selected(project=project, actor=superuser)
     fair = project.fair
     fair.submission_opens_at -= timedelta(days=100)
     fair.submission_closes_at -= timedelta(days=100)
     fair.voting_opens_at -= timedelta(days=60)
     fair.save()  # now in the voting phase
     with pytest.raises(services.TransitionNotAllowed):
-        services.project_return_for_changes(project=project, actor=organiser, message="Too late")
+        services.project_return_for_changes(project=project, actor=superuser, message="Too late")
 
 
 def test_expired_invitations_neither_work_nor_block_a_new_one(project):
@@ -323,14 +295,14 @@ def test_expired_invitations_neither_work_nor_block_a_new_one(project):
 
 
 def test_decisions_stand_when_the_mail_server_is_down(
-    project, organiser, settings, django_capture_on_commit_callbacks
+    project, superuser, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "tests.failing_mail.UnreachableSMTPBackend"
     project.state = ProjectState.SUBMITTED
     project.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.project_mark_finalist(project=project, actor=organiser)
+        services.project_mark_finalist(project=project, actor=superuser)
 
     project.refresh_from_db()
     assert project.state == ProjectState.FINALIST

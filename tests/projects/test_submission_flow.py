@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from projects.models import Organisation, Project, ProjectState, Region, Sphere
-from tests.projects.factories import FairFactory, NominationFactory, jpeg_upload, valid_bin
+from tests.factories.projects import FairFactory, NominationFactory, jpeg_upload, valid_bin
 
 pytestmark = pytest.mark.django_db
 

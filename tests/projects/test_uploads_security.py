@@ -7,7 +7,6 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse as django_reverse
 from django.utils import translation
@@ -17,9 +16,9 @@ from reportlab.pdfgen import canvas
 
 from projects import services
 from projects.models import Project, ProjectState
-from tests.accounts.factories import UserFactory
-from tests.jury.factories import JurorFactory, ReviewFactory
-from tests.projects.factories import MembershipFactory, OrganisationFactory, ProjectFactory, jpeg_upload
+from tests.factories.accounts import UserFactory, make_organiser, make_superuser
+from tests.factories.jury import JurorFactory, ReviewFactory
+from tests.factories.projects import MembershipFactory, OrganisationFactory, ProjectFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -246,12 +245,6 @@ def test_a_pdf_is_downloaded_never_shown_inline_from_our_origin(client):
     assert body(response).startswith(b"%PDF-")
 
 
-def organiser():
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
 def juror_for(project):
     review = ReviewFactory(fair=project.fair)
     return JurorFactory(review=review).user
@@ -275,8 +268,8 @@ def test_a_drafts_files_are_served_to_its_ngo_and_the_organisers(client, who, fi
     project = project_with_files()
     user = {
         "member": lambda: project.member,
-        "organiser": organiser,
-        "superuser": lambda: UserFactory(is_staff=True, is_superuser=True),
+        "organiser": make_organiser,
+        "superuser": make_superuser,
     }[who]()
     client.force_login(user)
     url = project.pdf.url if field == "pdf" else getattr(project.image, field).url

@@ -10,8 +10,8 @@ from django.utils import translation
 from PIL import Image
 
 from projects.models import Organisation, Project, ProjectState, Region
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import MembershipFactory, ProjectFactory, jpeg_upload, valid_bin
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import MembershipFactory, ProjectFactory, jpeg_upload, valid_bin
 
 pytestmark = pytest.mark.django_db
 

@@ -4,19 +4,18 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from awards.models import Award, Ceremony
 from jury.models import Evaluation, Recusal, Score
 from projects.models import ProjectState, Region
 from reports import charts, dashboard
-from tests.accounts.factories import UserFactory
-from tests.jury.factories import CriterionFactory, JurorFactory, ReviewFactory
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
-from voting.models import Channel, DeliveryStatus, VoteCode, VotingAlert
+from tests.factories.accounts import UserFactory
+from tests.factories.awards import AwardFactory, CeremonyFactory
+from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.voting import VoteCodeFactory, VoteFactory
+from voting.models import Channel, DeliveryStatus, VotingAlert
 
 pytestmark = pytest.mark.django_db
 
@@ -27,39 +26,11 @@ def admin_index(lang: str = "en") -> str:
 
 
 @pytest.fixture
-def organiser():
-    """Staff, not superuser: only what the Organisers group gives."""
-    user = UserFactory(email="organiser@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
-def make_code(fair, project, *, channel, status="", used=False, n=0):
-    now = timezone.now()
-    return VoteCode.objects.create(
-        fair=fair,
-        project=project,
-        channel=channel,
-        voter_digest=f"digest-{channel}-{n}",
-        voter_masked="a***@mail.kz",
-        language="kk",
-        created_at=now,
-        expires_at=now + timedelta(minutes=15),
-        delivery_status=status,
-        used_at=now if used else None,
-        replaced_at=now if used else None,
-    )
-
-
-def voting_fair(**kwargs):
-    """Published, public voting open now (it opened five days ago)."""
-    return FairFactory(opens=timezone.now() - timedelta(days=55), **kwargs)
-
-
-@pytest.fixture
 def small_fair():
     """A fair in public voting with two nominations, a juror, codes, votes, an alert and an award."""
-    fair = voting_fair(voting_channels=[Channel.EMAIL, Channel.SMS], title_en="Almaty fair 2026")
+    fair = FairFactory(
+        in_voting=True, voting_channels=[Channel.EMAIL, Channel.SMS], title_en="Almaty fair 2026"
+    )
     children = NominationFactory(fair=fair, title_en="Children", position=1)
     ecology = NominationFactory(fair=fair, title_en="Ecology", position=2)
     astana = Region.objects.get(code="astana")
@@ -90,10 +61,10 @@ def small_fair():
     Score.objects.create(evaluation=evaluation, criterion=criterion, value=8)
     Recusal.objects.create(juror=juror, project=second, reason="My sister's fund")
 
-    make_code(fair, first, channel=Channel.SMS, status=DeliveryStatus.DELIVERED, used=True, n=1)
-    make_code(fair, first, channel=Channel.SMS, status=DeliveryStatus.FAILED, n=2)
-    make_code(fair, first, channel=Channel.SMS, status=DeliveryStatus.SENT, n=3)
-    make_code(fair, first, channel=Channel.EMAIL, used=True, n=4)
+    VoteCodeFactory(project=first, channel=Channel.SMS, delivery_status=DeliveryStatus.DELIVERED, used=True)
+    VoteCodeFactory(project=first, channel=Channel.SMS, delivery_status=DeliveryStatus.FAILED)
+    VoteCodeFactory(project=first, channel=Channel.SMS, delivery_status=DeliveryStatus.SENT)
+    VoteCodeFactory(project=first, channel=Channel.EMAIL, used=True)
 
     today = timezone.localtime().replace(hour=12)
     VoteFactory(project=first, created_at=today - timedelta(days=2), channel=Channel.EMAIL)
@@ -119,15 +90,8 @@ def small_fair():
         acknowledged_at=now,
     )
 
-    ceremony = Ceremony.objects.create(
-        fair=fair,
-        held_at=fair.ceremony_at,
-        venue_kk="Сарай",
-        venue_ru="Дворец",
-        city_kk="Алматы",
-        city_ru="Алматы",
-    )
-    Award.objects.create(
+    ceremony = CeremonyFactory(fair=fair)
+    AwardFactory(
         ceremony=ceremony,
         project=winner,
         kind="grant",
@@ -137,7 +101,7 @@ def small_fair():
         title_ru="Грант",
         grant_amount=2_000_000,
     )
-    Award.objects.create(
+    AwardFactory(
         ceremony=ceremony,
         project=winner,
         kind="special",
@@ -147,7 +111,7 @@ def small_fair():
         grant_amount=500_000,
     )
     # Every finalist gets one: not a prize, so not counted among the awards or the winners.
-    Award.objects.create(
+    AwardFactory(
         ceremony=ceremony, project=first, kind="participant", title_kk="Қатысушы", title_ru="Участник"
     )
     return fair

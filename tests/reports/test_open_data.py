@@ -7,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import F
@@ -16,16 +15,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from awards import services as award_services
-from awards.models import AwardKind, Ceremony
+from awards.models import AwardKind
 from jury import selectors as jury_selectors
 from jury import services as jury_services
 from jury.models import ProtocolPublic
 from projects.models import Fair, Project, ProjectState
 from reports import opendata
-from tests.accounts.factories import UserFactory
-from tests.jury.factories import CriterionFactory, JurorFactory, ReviewFactory, review_phase_fair
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import make_organiser, make_superuser
+from tests.factories.awards import CeremonyFactory
+from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory, review_phase_fair
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 from voting import services as voting_services
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +64,6 @@ def url(name, *args, language="en"):
         return reverse(name, args=args)
 
 
-def organiser(email="organiser@fair.kz"):
-    user = UserFactory(email=email, is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
 def shift(fair: Fair, delta: timedelta) -> None:
     Fair.objects.filter(pk=fair.pk).update(**{field: F(field) + delta for field in SCHEDULE})
     fair.refresh_from_db()
@@ -80,7 +74,7 @@ def world():
     """A fair whose voting closed yesterday, with everything the secrecy rules hide beside what
     they show: private, draft and returned projects, a juror's comment and recusal, an invalidated
     vote; an unpublished fair; a fair still voting; a fair whose protocol is never public."""
-    boss = organiser()
+    boss = make_organiser("organiser@fair.kz")
     fair = review_phase_fair(slug="open-2026", title_en="Open fair 2026")
     review = ReviewFactory(fair=fair, protocol_public=ProtocolPublic.AFTER_VOTING_OPENS)
     criteria = [
@@ -143,15 +137,10 @@ def world():
         VoteFactory(project=best)
     VoteFactory(project=second)
     bought = VoteFactory(project=second)
-    voting_services.vote_invalidate(vote=bought, actor=_superuser(), reason=SECRETS["invalidation reason"])
-    ceremony = Ceremony.objects.create(
-        fair=fair,
-        held_at=fair.ceremony_at,
-        venue_kk="Сарай",
-        venue_ru="Дворец",
-        city_kk="Алматы",
-        city_ru="Алматы",
+    voting_services.vote_invalidate(
+        vote=bought, actor=make_superuser(), reason=SECRETS["invalidation reason"]
     )
+    ceremony = CeremonyFactory(fair=fair)
     award_services.award_give(
         ceremony=ceremony,
         project=best,
@@ -169,13 +158,11 @@ def world():
     hidden = FairFactory(slug=SECRETS["unpublished fair"], is_published=False)
     ProjectFactory(fair=hidden, state=ProjectState.FINALIST, title=SECRETS["unpublished fair's project"])
 
-    voting = FairFactory(slug="voting-2026", opens=timezone.now() - timedelta(days=55))
+    voting = FairFactory(slug="voting-2026", in_voting=True)
     running = ProjectFactory(fair=voting, state=ProjectState.FINALIST, title="Still in the race")
     for _ in range(4):
         VoteFactory(project=running)
-    secret_ceremony = Ceremony.objects.create(
-        fair=voting, held_at=voting.ceremony_at, venue_kk="В", venue_ru="В", city_kk="А", city_ru="А"
-    )
+    secret_ceremony = CeremonyFactory(fair=voting)
     award_services.award_give(
         ceremony=secret_ceremony,
         project=running,
@@ -186,10 +173,6 @@ def world():
         title_en=SECRETS["unpublished ceremony's award"],
     )
     return {"fair": fair, "review": review, "best": best, "second": second, "shown": shown, "voting": voting}
-
-
-def _superuser():
-    return UserFactory(email="root@fair.kz", is_staff=True, is_superuser=True)
 
 
 def download(client, fair_slug, dataset, extension, language="en"):
@@ -225,7 +208,9 @@ def every_file(client) -> dict[str, str]:
 @pytest.mark.parametrize("as_organiser", [False, True])
 def test_nothing_the_secrecy_rules_hide_appears_in_any_file(client, world, as_organiser):
     if as_organiser:
-        client.force_login(organiser("reader@fair.kz"), backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(
+            make_organiser("reader@fair.kz"), backend="django.contrib.auth.backends.ModelBackend"
+        )
     files = every_file(client)
     for name, body in files.items():
         for what, secret in SECRETS.items():
@@ -336,7 +321,7 @@ def test_jury_averages_are_the_protocols_means_and_only_while_the_protocol_is_pu
     for extension in ("csv", "json"):
         assert download(client, "open-2026", "jury-averages", extension).status_code == 404
     # An organiser sees the protocol in the admin, but the open data stay what the public sees.
-    client.force_login(organiser("reader@fair.kz"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(make_organiser("reader@fair.kz"), backend="django.contrib.auth.backends.ModelBackend")
     assert download(client, "open-2026", "jury-averages", "json").status_code == 404
 
 

@@ -1,18 +1,16 @@
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from projects.models import ProjectState
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
 
 
 @pytest.fixture
 def voting_fair():
     """A published fair whose public voting is open now."""
-    return FairFactory(slug="vote-2026", opens=timezone.now() - timedelta(days=55))
+    return FairFactory(slug="vote-2026", in_voting=True)
 
 
 @pytest.fixture

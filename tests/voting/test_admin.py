@@ -13,11 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
 from projects.models import Fair, ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import FairFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import FairFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 from voting import selectors
 from voting.models import Channel, Vote
 
@@ -40,11 +39,6 @@ FAIR_DATES = (
 def admin_url(name: str, *args, lang: str = "en") -> str:
     with translation.override(lang):
         return reverse(f"admin:{name}", args=args)
-
-
-def fair_in_voting(**kwargs) -> Fair:
-    """Voting opened five days ago and closes in five days; results hidden."""
-    return FairFactory(opens=timezone.now() - timedelta(days=55), **kwargs)
 
 
 def close_voting(fair: Fair) -> None:
@@ -99,24 +93,11 @@ def confirm_invalidation(client, first_page, reason: str, query: str = ""):
     )
 
 
-@pytest.fixture
-def superuser():
-    return User.objects.create_superuser(email="organiser@fair.kz", password="s3cret-pass-phrase")
-
-
-@pytest.fixture
-def organiser():
-    """Staff, not superuser: only what the Organisers group gives."""
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
-
-
 # ---------------------------------------------------------------- read only
 
 
 def test_nobody_adds_changes_or_deletes_votes_not_even_a_superuser(client, superuser):
-    vote = VoteFactory(project=make_finalist(fair_in_voting()))
+    vote = VoteFactory(project=make_finalist(FairFactory(in_voting=True)))
     client.force_login(superuser)
 
     changelist = client.get(admin_url(CHANGELIST))
@@ -134,7 +115,7 @@ def test_nobody_adds_changes_or_deletes_votes_not_even_a_superuser(client, super
 
 
 def test_a_vote_shows_read_only_without_digests(client, superuser):
-    vote = VoteFactory(project=make_finalist(fair_in_voting()), voter_masked="a***@mail.kz")
+    vote = VoteFactory(project=make_finalist(FairFactory(in_voting=True)), voter_masked="a***@mail.kz")
     client.force_login(superuser)
 
     response = client.get(admin_url("voting_vote_change", vote.pk))
@@ -154,7 +135,7 @@ def test_a_vote_shows_read_only_without_digests(client, superuser):
 
 
 def test_the_filters_narrow_the_list(client, superuser):
-    fair, other_fair = fair_in_voting(), fair_in_voting()
+    fair, other_fair = FairFactory(in_voting=True), FairFactory(in_voting=True)
     project = make_finalist(fair)
     now = timezone.now()
     email = VoteFactory(project=project, email_domain="mail.kz", created_at=now - timedelta(days=2))
@@ -193,7 +174,7 @@ def test_the_filters_narrow_the_list(client, superuser):
 
 
 def test_the_domain_filter_offers_the_most_frequent_domains(client, superuser):
-    project = make_finalist(fair_in_voting())
+    project = make_finalist(FairFactory(in_voting=True))
     for index in range(32):
         VoteFactory.create_batch(1 + (index == 0) * 5, project=project, email_domain=f"d{index:02d}.kz")
     client.force_login(superuser)
@@ -213,7 +194,7 @@ def test_the_domain_filter_offers_the_most_frequent_domains(client, superuser):
 
 
 def test_projects_stay_hidden_in_the_list_until_voting_closes(client, superuser):
-    fair = fair_in_voting()
+    fair = FairFactory(in_voting=True)
     project = make_finalist(fair, title="Секретный проект")
     vote = VoteFactory(project=project)
     client.force_login(superuser)
@@ -248,7 +229,7 @@ def test_projects_stay_hidden_in_the_list_until_voting_closes(client, superuser)
 
 
 def test_live_results_show_projects_while_voting_runs(client, superuser):
-    project = make_finalist(fair_in_voting(live_results=True), title="Открытый проект")
+    project = make_finalist(FairFactory(in_voting=True, live_results=True), title="Открытый проект")
     VoteFactory(project=project)
     client.force_login(superuser)
 
@@ -259,7 +240,7 @@ def test_live_results_show_projects_while_voting_runs(client, superuser):
 
 
 def test_the_project_filter_offers_only_finalists_of_fairs_with_visible_results(client, superuser):
-    secret_fair, closed_fair = fair_in_voting(), fair_in_voting()
+    secret_fair, closed_fair = FairFactory(in_voting=True), FairFactory(in_voting=True)
     close_voting(closed_fair)
     secret = make_finalist(secret_fair, title="Секретный проект")
     shown = make_finalist(closed_fair, title="Показанный проект")
@@ -287,7 +268,7 @@ def test_the_project_filter_offers_only_finalists_of_fairs_with_visible_results(
 
 
 def test_invalidating_needs_a_reason(client, superuser):
-    votes = VoteFactory.create_batch(2, project=make_finalist(fair_in_voting()))
+    votes = VoteFactory.create_batch(2, project=make_finalist(FairFactory(in_voting=True)))
     client.force_login(superuser)
 
     first_page = run_action(client, votes)
@@ -304,7 +285,7 @@ def test_invalidating_needs_a_reason(client, superuser):
 
 
 def test_invalidating_with_a_reason_takes_the_votes_out_of_the_tally(client, superuser):
-    fair = fair_in_voting()
+    fair = FairFactory(in_voting=True)
     project = make_finalist(fair)
     bad = VoteFactory.create_batch(2, project=project, network="198.51.100.0/24")
     good = VoteFactory(project=project)
@@ -333,7 +314,7 @@ def test_invalidating_with_a_reason_takes_the_votes_out_of_the_tally(client, sup
 
 
 def test_all_votes_of_a_filtered_list_can_be_invalidated_at_once(client, superuser):
-    fair = fair_in_voting()
+    fair = FairFactory(in_voting=True)
     burst = VoteFactory.create_batch(3, project=make_finalist(fair), network="198.51.100.0/24")
     other = VoteFactory(project=make_finalist(fair))
     client.force_login(superuser)
@@ -348,7 +329,7 @@ def test_all_votes_of_a_filtered_list_can_be_invalidated_at_once(client, superus
 
 
 def test_an_organiser_views_and_invalidates_votes(client, organiser):
-    vote = VoteFactory(project=make_finalist(fair_in_voting()))
+    vote = VoteFactory(project=make_finalist(FairFactory(in_voting=True)))
     client.force_login(organiser)
     changelist = client.get(admin_url(CHANGELIST))
 
@@ -365,7 +346,7 @@ def test_an_organiser_views_and_invalidates_votes(client, organiser):
 
 
 def test_staff_without_the_permission_cannot_invalidate(client):
-    vote = VoteFactory(project=make_finalist(fair_in_voting()))
+    vote = VoteFactory(project=make_finalist(FairFactory(in_voting=True)))
     staff = UserFactory(is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_vote"))
     client.force_login(staff)
@@ -391,7 +372,7 @@ def test_staff_without_the_permission_cannot_invalidate(client):
 
 def test_staff_without_view_permission_see_no_votes(client):
     staff = UserFactory(is_staff=True)
-    fair = fair_in_voting()
+    fair = FairFactory(in_voting=True)
     close_voting(fair)
     client.force_login(staff)
 
@@ -430,7 +411,7 @@ def clusters(client, **query):
 
 
 def test_a_burst_from_one_network_and_domain_is_a_cluster_a_slow_trickle_is_not(client, superuser):
-    fair = fair_in_voting()
+    fair = FairFactory(in_voting=True)
     project = make_finalist(fair)
     start = timezone.now() - timedelta(days=1)
     burst = [
@@ -469,7 +450,7 @@ def test_a_burst_from_one_network_and_domain_is_a_cluster_a_slow_trickle_is_not(
 
 
 def test_a_burst_from_one_ip_is_shown_by_its_hash_prefix_only(client, superuser):
-    fair = fair_in_voting()
+    fair = FairFactory(in_voting=True)
     start = timezone.now() - timedelta(hours=3)
     digest = "f" * 64
     burst = [
@@ -493,7 +474,7 @@ def test_a_burst_from_one_ip_is_shown_by_its_hash_prefix_only(client, superuser)
 
 
 def test_invalidated_votes_do_not_make_a_cluster(client, superuser):
-    fair = fair_in_voting()
+    fair = FairFactory(in_voting=True)
     start = timezone.now() - timedelta(hours=1)
     for minute in range(6):
         VoteFactory(
@@ -511,7 +492,7 @@ def test_invalidated_votes_do_not_make_a_cluster(client, superuser):
 
 
 def test_the_cluster_view_defaults_to_the_latest_fair_with_votes(client, superuser):
-    older = fair_in_voting()
+    older = FairFactory(in_voting=True)
     VoteFactory(project=make_finalist(older))
     FairFactory()  # a newer fair, still in submission: no votes
     client.force_login(superuser)
@@ -527,7 +508,7 @@ def test_the_cluster_view_answers_without_fairs_and_refuses_odd_windows(client, 
     client.force_login(superuser)
 
     empty = client.get(admin_url("voting_vote_clusters"))
-    fair = fair_in_voting()
+    fair = FairFactory(in_voting=True)
     odd = client.get(admin_url("voting_vote_clusters"), {"fair": fair.pk, "minutes": 7})
 
     assert empty.status_code == 200
@@ -538,7 +519,7 @@ def test_the_cluster_view_answers_without_fairs_and_refuses_odd_windows(client, 
 
 
 def test_the_cluster_view_runs_in_constant_queries(client, superuser):
-    fair = fair_in_voting()
+    fair = FairFactory(in_voting=True)
     client.force_login(superuser)
     start = timezone.now() - timedelta(hours=5)
 
@@ -567,7 +548,7 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_the_counts_export_is_refused_while_results_are_hidden(client, superuser):
-    fair = fair_in_voting()
+    fair = FairFactory(in_voting=True)
     VoteFactory(project=make_finalist(fair))
     client.force_login(superuser)
 
@@ -581,7 +562,7 @@ def test_the_counts_export_is_refused_while_results_are_hidden(client, superuser
 
 
 def test_the_counts_export_after_voting_closes_has_counts_and_no_voters(client, superuser):
-    fair = fair_in_voting(slug="almaty-2026")
+    fair = FairFactory(in_voting=True, slug="almaty-2026")
     first = make_finalist(fair, title="=Первый проект")
     second = make_finalist(fair, title="Второй проект")
     ProjectFactory(fair=fair, state=ProjectState.NOT_SELECTED, title="Не отобран")
@@ -622,7 +603,7 @@ def test_the_counts_export_after_voting_closes_has_counts_and_no_voters(client, 
 
 
 def test_the_change_list_runs_in_constant_queries(client, superuser):
-    secret_fair, closed_fair = fair_in_voting(), fair_in_voting()
+    secret_fair, closed_fair = FairFactory(in_voting=True), FairFactory(in_voting=True)
     close_voting(closed_fair)
     projects = [
         make_finalist(secret_fair),

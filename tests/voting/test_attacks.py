@@ -5,17 +5,16 @@ Every test here failed on the code before the fix (see the issue's closing note 
 
 import contextlib
 import re
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from tests.projects.factories import ProjectFactory
+from tests.factories.projects import ProjectFactory
+from tests.race import at_once, raised
 from tests.voting.conftest import last_code
 from tests.voting.test_views import start_data, url
 from voting import services
@@ -127,29 +126,16 @@ def test_a_stranger_on_another_network_cannot_stop_a_person_voting(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_first_requests_leave_one_live_code(finalist):
     # Five rounds of ten racing requests: before the unique index most rounds left extra codes.
-    errors = []
-
-    def request(address, ip, barrier):
-        try:
-            barrier.wait()
-            services.vote_request_code(project=finalist, address=address, ip=ip, language="en")
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
+    outcomes = []
     for round_ in range(5):
-        barrier = threading.Barrier(10)
-        threads = [
-            threading.Thread(target=request, args=(f"racer{round_}@mail.kz", f"198.51.{round_}.7", barrier))
-            for _ in range(10)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        outcomes += at_once(
+            lambda address, ip: services.vote_request_code(
+                project=finalist, address=address, ip=ip, language="en"
+            ),
+            [(f"racer{round_}@mail.kz", f"198.51.{round_}.7")] * 10,
+        )
 
-    assert errors == []
+    assert raised(outcomes) == []
     live = VoteCode.objects.filter(used_at__isnull=True, replaced_at__isnull=True)
     assert sorted(live.values_list("voter_masked", flat=True)) == ["r***@mail.kz"] * 5
     assert live.values("voter_digest").distinct().count() == 5
@@ -198,7 +184,7 @@ def test_an_old_form_stamp_is_refused_and_keeps_what_was_typed(finalist):
 def test_a_vote_cast_before_the_canonical_identities_still_counts(
     finalist, address, django_capture_on_commit_callbacks
 ):
-    from tests.voting.factories import VoteFactory
+    from tests.factories.voting import VoteFactory
     from voting.identity import _legacy_email_digest
 
     VoteFactory(project=finalist, voter_digest=_legacy_email_digest(address))  # stored by the old code
@@ -300,25 +286,15 @@ def test_parallel_wrong_guesses_from_one_network_get_five_tries(finalist):
         code = services.vote_request_code(
             project=finalist, address="guess@mail.kz", ip=VICTIM_IP, language="en"
         )
-    barrier, outcomes = threading.Barrier(20), []
 
-    def guess(n):
-        try:
-            barrier.wait()
-            services.vote_verify(code_id=code.pk, code=f"{n:06d}", project=finalist, ip=f"203.0.113.{n + 1}")
-        except services.VotingError as error:
-            outcomes.append(error.code)
-        except Exception as error:
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
+    outcomes = at_once(
+        lambda n: services.vote_verify(
+            code_id=code.pk, code=f"{n:06d}", project=finalist, ip=f"203.0.113.{n + 1}"
+        ),
+        [(n,) for n in range(20)],
+    )
 
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert [error for error in raised(outcomes) if not isinstance(error, services.VotingError)] == []
     code.refresh_from_db()
     assert code.attempts <= services.MAX_WRONG_PER_NETWORK  # one /24: five tries, however parallel
 

@@ -6,17 +6,15 @@ from datetime import timedelta
 import pypdfium2
 import pytest
 import zxingcpp
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
 from fairportal.models import AuditEvent
 from projects.models import IdentityChannel, ProjectState
-from tests.accounts.factories import UserFactory
-from tests.concurrency import at_once
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.accounts import UserFactory, make_superuser
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
+from tests.race import at_once
 from voting import cards, selectors, services
 from voting.card_pdf import cards_pdf
 from voting.models import CardBatch, Channel, Vote, VotingCard
@@ -29,7 +27,7 @@ IP = "203.0.113.7"
 def card_fair():
     return FairFactory(
         slug="cards-2026",
-        opens=timezone.now() - timedelta(days=55),
+        in_voting=True,
         voting_channels=[IdentityChannel.EMAIL, IdentityChannel.CARD],
     )
 
@@ -45,13 +43,6 @@ def finalists(card_fair):
         ProjectFactory(fair=card_fair, nomination=first, state=ProjectState.FINALIST, title="Жасыл аула"),
         ProjectFactory(fair=card_fair, nomination=second, state=ProjectState.FINALIST, title="Қамқор"),
     ]
-
-
-@pytest.fixture
-def organiser():
-    user = UserFactory(email="staff@fair.kz", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    return user
 
 
 def make_batch(fair, organiser, size=3, label="Стенд 4"):
@@ -203,9 +194,7 @@ def test_guessing_is_limited_per_address_and_per_network(client, finalists, orga
 
 def test_a_card_of_one_fair_does_not_vote_in_another(finalists, organiser):
     _batch, [(_n, code), *_rest] = make_batch(finalists[0].fair, organiser)
-    other = ProjectFactory(
-        fair=FairFactory(opens=timezone.now() - timedelta(days=55)), state=ProjectState.FINALIST
-    )
+    other = ProjectFactory(fair=FairFactory(in_voting=True), state=ProjectState.FINALIST)
     with pytest.raises(services.VotingError):
         cards.card_vote(code=code, project=other, ip=IP)
     assert not Vote.objects.exists()
@@ -249,7 +238,7 @@ def test_the_email_form_of_a_card_only_fair_says_so(finalists):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_phones_using_one_card_at_once_cast_exactly_one_vote(finalists):
-    organiser = User.objects.create_superuser(email="cards@fair.kz", password="s3cret-pass-phrase")
+    organiser = make_superuser("cards@fair.kz")
     _batch, [(_n, code), *_rest] = make_batch(finalists[0].fair, organiser)
     outcomes = at_once(
         lambda project: cards.card_vote(code=code, project=project, ip=IP),

@@ -8,16 +8,18 @@ from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.locking import row_held
+from tests.race import row_held
 from voting import services
 from voting.tasks import send_vote_code
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("short_lock_timeout"),
+]
 
 
 def test_a_held_code_row_defers_the_send_instead_of_failing_it(settings, finalist):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.LOCK_TIMEOUT_MS = 200
     code = services.vote_request_code(
         project=finalist, address="voter@example.kz", ip="203.0.113.5", language="kk"
     )

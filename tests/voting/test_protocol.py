@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from accounts.models import User
 from projects.models import ProjectState
-from tests.concurrency import at_once
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import make_superuser
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
+from tests.race import at_once
 from voting import protocol, services
 from voting.models import LedgerCommitment, ResultsProtocol, Vote
 
@@ -111,7 +111,7 @@ def test_an_altered_ballot_makes_verify_protocol_fail(closed, capsys):
 
 
 def test_commitments_while_voting_chain_into_the_final_ledger(client, tmp_path):
-    fair = FairFactory(opens=timezone.now() - timedelta(days=55))  # voting opened 5 days ago
+    fair = FairFactory(in_voting=True)  # voting opened 5 days ago
     project, _other = finalists(fair)
     VoteFactory.create_batch(2, project=project)
     assert protocol.ledger_commit_due(fair=fair, now=timezone.now())
@@ -130,7 +130,7 @@ def test_commitments_while_voting_chain_into_the_final_ledger(client, tmp_path):
 def test_an_invalidation_after_the_freeze_makes_a_new_revision_and_keeps_the_old(client, closed):
     fair, first, _second = closed
     first_revision = protocol.protocol_freeze(fair=fair)
-    organiser = User.objects.create_superuser(email="org@example.kz", password="x" * 12)
+    organiser = make_superuser()
 
     services.vote_invalidate(
         vote=Vote.objects.filter(project=first).first(), actor=organiser, reason="Late check"
@@ -148,7 +148,7 @@ def test_an_invalidation_after_the_freeze_makes_a_new_revision_and_keeps_the_old
 
 
 def test_nothing_is_frozen_or_downloadable_before_the_close(client):
-    fair = FairFactory(opens=timezone.now() - timedelta(days=55))
+    fair = FairFactory(in_voting=True)
     finalists(fair)
 
     assert protocol.protocol_freeze(fair=fair) is None

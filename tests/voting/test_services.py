@@ -5,8 +5,9 @@ from django.core import mail
 from django.utils import timezone
 
 from projects.models import Fair, ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import NominationFactory, ProjectFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import NominationFactory, ProjectFactory
+from tests.race import at_once
 from tests.voting.conftest import last_code
 from voting import selectors, services
 from voting.models import Vote, VoteCode
@@ -284,40 +285,23 @@ def test_the_database_itself_refuses_a_second_vote(finalist):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_casts_for_different_projects_leave_one_vote(finalist):
-    import threading
-
-    from django.db import connection
-
     projects = [finalist] + [
         ProjectFactory(fair=finalist.fair, nomination=finalist.nomination, state=ProjectState.FINALIST)
         for _ in range(4)
     ]
-    barrier, outcomes = threading.Barrier(20), []
 
     def cast(project):
-        try:
-            barrier.wait()
-            outcomes.append(
-                services.vote_cast(
-                    project=project,
-                    voter_digest="e" * 64,
-                    voter_masked="v***@mail.kz",
-                    email_domain="mail.kz",
-                    channel="email",
-                    ip=IP,
-                    now=timezone.now(),
-                )
-            )
-        except services.AlreadyVoted as already:
-            outcomes.append(already)
-        finally:
-            connection.close()
+        return services.vote_cast(
+            project=project,
+            voter_digest="e" * 64,
+            voter_masked="v***@mail.kz",
+            email_domain="mail.kz",
+            channel="email",
+            ip=IP,
+            now=timezone.now(),
+        )
 
-    threads = [threading.Thread(target=cast, args=(projects[n % 5],)) for n in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(cast, [(projects[n % 5],) for n in range(20)])
 
     assert Vote.objects.count() == 1
     assert sum(isinstance(outcome, Vote) for outcome in outcomes) == 1

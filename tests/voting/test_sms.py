@@ -129,7 +129,7 @@ def test_a_fair_needs_a_channel_and_a_gateway_for_sms(settings):
     from django.core.exceptions import ValidationError
     from django.db import IntegrityError, transaction
 
-    from tests.projects.factories import FairFactory
+    from tests.factories.projects import FairFactory
 
     fair = FairFactory()
     settings.SMS_BACKEND = ""

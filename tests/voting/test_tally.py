@@ -6,11 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import User
 from projects.models import ProjectState
-from tests.concurrency import at_once
-from tests.projects.factories import FairFactory, NominationFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import make_superuser
+from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
+from tests.race import at_once
 from voting import selectors, services
 from voting.models import FrozenCount, FrozenTally
 
@@ -86,7 +86,7 @@ def test_invalidating_a_vote_after_the_freeze_takes_it_out_of_the_frozen_counts(
     project, _other = finalists(fair)
     votes = VoteFactory.create_batch(3, project=project)
     services.tally_freeze(fair=fair)
-    organiser = User.objects.create_superuser(email="org@example.kz", password="x" * 12)
+    organiser = make_superuser()
 
     services.vote_invalidate(vote=votes[0], actor=organiser, reason="One network")
 
@@ -111,7 +111,7 @@ def test_the_command_freezes_every_closed_fair_once(capsys):
     fair = closed_fair()
     project, _other = finalists(fair)
     VoteFactory.create_batch(2, project=project)
-    running = FairFactory(opens=timezone.now() - timedelta(days=55))
+    running = FairFactory(in_voting=True)
 
     call_command("freeze_tallies")
     call_command("freeze_tallies")

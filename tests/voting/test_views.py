@@ -1,6 +1,5 @@
 """The visitor's voting flow through the test client, as on a phone after a shared link."""
 
-import threading
 import time
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tests.race import at_once
 from tests.voting.conftest import last_code
 from voting.forms import issue_stamp
 from voting.models import Vote, VoteCode
@@ -175,24 +175,13 @@ def test_twenty_concurrent_submits_of_one_code_cast_exactly_one_vote(finalist):
         url("voting:start", "en", finalist.pk), start_data(visitor, "racer@mail.kz")
     )  # commits: mail sent
     code, cookie = last_code("racer@mail.kz"), visitor.cookies["sessionid"].value
-    barrier = threading.Barrier(20)
-    statuses = []
 
     def submit():
         tab = Client()  # another tab or a double tap: the same session, its own connection
         tab.cookies["sessionid"] = cookie
-        try:
-            barrier.wait()
-            response = tab.post(url("voting:verify"), {"code": code})
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+        return tab.post(url("voting:verify"), {"code": code}).status_code
 
-    threads = [threading.Thread(target=submit) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(submit, [()] * 20)
 
     assert Vote.objects.count() == 1
     assert len(statuses) == 20
