@@ -87,8 +87,10 @@ def freeze(*, now: datetime) -> str:
             if protocol.ledger_commit_due(fair=fair, now=now) and protocol.ledger_commit(fair=fair, now=now):
                 done.append(f"{fair.slug}: ballot commitment")
         elif voting_services.tally_freeze(fair=fair, now=now) is not None:
-            protocol.protocol_freeze(fair=fair, now=now)
-            done.append(f"{fair.slug}: tally and protocol frozen")
+            latest = protocol.latest_protocol(fair)
+            frozen = protocol.protocol_freeze(fair=fair, now=now)
+            if frozen is not None and (latest is None or frozen.pk != latest.pk):
+                done.append(f"{fair.slug}: tally and protocol frozen")
     return "Tallies: " + ("; ".join(done) or "nothing to freeze")
 
 
