@@ -69,12 +69,7 @@ setup: migrate compilemessages ## Database, translations and the local admin acc
 # ------------------------------------------------------------------ run
 .PHONY: run serve worker
 run: setup ## Serve the portal with the development server on http://127.0.0.1:8000 (demo data on an empty database)
-	$(MANAGE) seed_demo --if-empty
-	-@$(MANAGE) seed_demo_jury --verbosity 0
-	-@$(MANAGE) seed_demo_votes --verbosity 0
-	-@$(MANAGE) seed_demo_awards --verbosity 0
-	-@$(MANAGE) freeze_tallies --verbosity 0
-	-@$(MANAGE) seed_demo_cards --verbosity 0
+	$(MANAGE) demo seed --if-empty
 	@echo "fairportal: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/kk/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -119,16 +114,8 @@ format: install-dev ## Fix what ruff can fix and format the code
 test: install-dev lint compilemessages ## Lint, then the whole test suite against PostgreSQL
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-demo-reset: migrate ## Rebuild the demo fairs, NGOs and projects (only what seed_demo made)
-	$(MANAGE) seed_demo_awards --delete
-	$(MANAGE) seed_demo_votes --delete
-	$(MANAGE) seed_demo_jury --delete
-	$(MANAGE) seed_demo --reset
-	$(MANAGE) seed_demo_jury
-	$(MANAGE) seed_demo_votes
-	$(MANAGE) seed_demo_awards
-	$(MANAGE) freeze_tallies
-	$(MANAGE) seed_demo_cards
+demo-reset: migrate ## Rebuild all the demo data (deletes only what `manage.py demo` made)
+	$(MANAGE) demo reset
 
 $(VENV)/.installed-bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --no-build-isolation -r requirements-bench.txt

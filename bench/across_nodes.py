@@ -169,7 +169,7 @@ def one_vote_per_voter() -> None:
     )
     print("\n3. one vote per voter")
     if project is None:
-        print("  no fair is in its voting phase: run `manage.py seed_demo` first; skipped")
+        print("  no fair is in its voting phase: run `manage.py demo seed` first; skipped")
         return
     address = f"voter-{secrets.token_hex(4)}@example.kz"
     votes_before = Vote.objects.filter(fair=project.fair).count()

@@ -2,9 +2,9 @@
 
 Reports figures; it asserts nothing. Run with `make bench` (or `BENCH_SCALE=20 make bench`).
 It uses its own database (fairportal_bench on the embedded server unless BENCH_DATABASE_URL
-is set), seeds it with `seed_demo --scale N` once, then requests each page repeatedly
-through Django's test client (no network), printing median and 95th-percentile times and
-the number of SQL queries per page.
+is set), seeds it with `manage.py demo reset --only portal --scale N` once, then requests each
+page repeatedly through Django's test client (no network), printing median and 95th-percentile
+times and the number of SQL queries per page.
 
 Pages are rendered with the page cache off (PAGE_CACHE_SECONDS=0): what a first visit after a
 change costs. Anonymous visitors otherwise get the stored page (the load benchmark measures that).
@@ -62,7 +62,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     if Project.objects.count() < 250 * scale or not Fair.objects.filter(slug="demo-2026").exists():
-        call_command("seed_demo", "--reset", "--scale", str(scale), "--allow-without-debug", verbosity=0)
+        call_command(
+            "demo", "reset", "--only", "portal", "--scale", str(scale), "--allow-without-debug", verbosity=0
+        )
     setup_test_environment()
     fair = Fair.objects.get(slug="demo-2026")
     project = Project.objects.public().filter(fair=fair).first()

@@ -1,8 +1,8 @@
 """Benchmark: how fast the jury's ranking, its admin page, exports and shortlist preview are.
 
 Reports figures; it asserts nothing. Run with `make bench`. It uses the catalogue benchmark's
-database (seeded with `seed_demo --scale N`), seats nine jurors on the current demo fair's
-review and has each of them score every project on five criteria (a few "cannot assess"
+database (seeded with `manage.py demo reset --only portal --scale N`), seats nine jurors on the
+current demo fair's review and has each of them score every project on five criteria (a few "cannot assess"
 and recusals), then times the ranking computation, the organisers' pages and the exports.
 
 Times are in-process (Django's test client, no network). Absolute times drift on a shared
@@ -107,7 +107,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     if Project.objects.count() < 250 * scale or not Fair.objects.filter(slug="demo-2026").exists():
-        call_command("seed_demo", "--reset", "--scale", str(scale), "--allow-without-debug", verbosity=0)
+        call_command(
+            "demo", "reset", "--only", "portal", "--scale", str(scale), "--allow-without-debug", verbosity=0
+        )
     setup_test_environment()
     fair = Fair.objects.get(slug="demo-2026")
     review = build_review(fair)

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "jury",
     "awards",
     "reports",
+    # `manage.py demo`: no models or pages; refuses to run while DEBUG is off unless forced.
+    "demo",
 ]
 
 MIDDLEWARE = [

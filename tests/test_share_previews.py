@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from awards.models import Ceremony, CeremonyPhoto
 from projects.media import reencode_image
 from projects.models import ProjectState
-from tests.projects.factories import FairFactory, OrganisationFactory, ProjectFactory, jpeg_upload
+from tests.factories.projects import FairFactory, OrganisationFactory, ProjectFactory, jpeg_upload
 
 pytestmark = pytest.mark.django_db
 

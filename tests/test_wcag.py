@@ -18,8 +18,8 @@ from django.utils.translation import gettext
 
 from projects import services
 from projects.models import Project, ProjectState
-from tests.accounts.factories import UserFactory
-from tests.projects.factories import (
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import (
     FairFactory,
     MembershipFactory,
     NominationFactory,

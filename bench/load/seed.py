@@ -4,8 +4,8 @@ votes in a closed fair for its results page — in a database of its own, never 
     python -m bench.load.seed            # reuse what is there, top up what is missing
     python -m bench.load.seed --reseed   # drop the benchmark database and build it again
 
-The base is `seed_demo --scale 1` (organisations, nominations, pictures, the three demo fairs);
-the rest is plain SQL (`INSERT … SELECT generate_series`), because creating a million rows
+The base is `manage.py demo reset --only portal --scale 1` (organisations, nominations, pictures,
+the three demo fairs); the rest is plain SQL (`INSERT … SELECT generate_series`), because creating a million rows
 through the ORM one by one would take longer than the whole benchmark. Every row is one the
 models accept: finalists with the source project's nomination, spheres and pictures; votes with
 a unique receipt in the receipt alphabet and a unique voter digest per (fair, scope).
@@ -21,8 +21,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
-VOTING_FAIR = "demo-2026"  # seed_demo's fair in its voting phase
-CLOSED_FAIR = "demo-2025"  # seed_demo's archived fair: voting closed, results visible
+VOTING_FAIR = "demo-2026"  # the demo's fair in its voting phase (demo.fairs)
+CLOSED_FAIR = "demo-2025"  # the demo's archived fair: voting closed, results visible
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "5000"))
 VOTES = int(os.environ.get("BENCH_VOTES", "1000000"))
 
@@ -183,8 +183,10 @@ def seed(*, reseed: bool = False, log=print) -> dict:
     started = time.monotonic()
     call_command("migrate", verbosity=0)
     if Fair.objects.filter(slug__in=[VOTING_FAIR, CLOSED_FAIR]).count() != 2:
-        log("  seed_demo --scale 1 (the base: organisations, nominations, pictures)")
-        call_command("seed_demo", "--reset", "--scale", "1", "--allow-without-debug", verbosity=0)
+        log("  demo reset --only portal --scale 1 (the base: organisations, nominations, pictures)")
+        call_command(
+            "demo", "reset", "--only", "portal", "--scale", "1", "--allow-without-debug", verbosity=0
+        )
     voting_fair = Fair.objects.get(slug=VOTING_FAIR)
     closed_fair = Fair.objects.get(slug=CLOSED_FAIR)
     keep_voting_open(voting_fair)

@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,7 +20,6 @@ from projects.models import ProjectState, ProjectStateChange
 from tests.factories.accounts import UserFactory
 from tests.factories.projects import FairFactory, MembershipFactory, ProjectFactory
 from tests.factories.voting import VoteFactory
-from voting.models import Vote
 from voting.services import vote_invalidate
 
 pytestmark = pytest.mark.django_db
@@ -229,25 +227,6 @@ def test_the_certificate_is_an_a4_landscape_pdf_with_the_names(client, awarded, 
     text = reader.pages[0].extract_text()
     for word in words:
         assert word in text.replace("\xa0", " ")
-
-
-def test_demo_awards_give_the_archived_fair_a_ceremony(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo_votes", verbosity=0)
-    call_command("seed_demo_awards", verbosity=0)
-    call_command("seed_demo_awards", verbosity=0)  # a second run adds nothing
-
-    ceremony = Ceremony.objects.get(fair__slug="demo-2025")
-    assert ceremony.photos.count() == 3
-    assert ceremony.awards.filter(kind=AwardKind.JURY_PRIZE, place=1).count() == 3
-    assert ceremony.awards.filter(kind=AwardKind.PEOPLES_CHOICE).count() == 3
-    assert Vote.objects.exists()
-
-    call_command("seed_demo_awards", "--delete", verbosity=0)
-    call_command("seed_demo_votes", "--delete", verbosity=0)
-    call_command("seed_demo", "--reset", verbosity=0)
-    assert not Award.objects.exists()
 
 
 def test_the_archive_lists_fairs_by_year_with_their_winners(client, awarded, django_assert_max_num_queries):

@@ -19,9 +19,9 @@ from pypdf import PdfReader
 from fairportal.mail import render_mail
 from fairportal.text import money, quoted
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
 from tests.awards.test_awards import finalist, give
-from tests.projects.factories import FairFactory, MembershipFactory, OrganisationFactory, ProjectFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import FairFactory, MembershipFactory, OrganisationFactory, ProjectFactory
 
 NBSP = "\xa0"
 

@@ -18,7 +18,6 @@ from jury import services
 from jury.models import ProtocolPublic, Review, Score
 from projects.models import ProjectState
 from tests.factories.jury import JurorFactory, score
-from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
 from tests.jury.conftest import submitted
 
 pytestmark = pytest.mark.django_db
@@ -254,22 +253,6 @@ def test_the_auditors_command_writes_the_file_the_digest_is_of(shortlisted, tmp_
     assert ",n/a\n" in out.getvalue()
     assert hashlib.sha256(out.getvalue().encode()).hexdigest() == recomputed_digest(review)
     assert recomputed_digest(review) in err.getvalue()
-
-
-def test_the_demo_commission_makes_the_archived_fairs_protocol_public(client):
-    fair = FairFactory(slug="demo-2025", opens=timezone.now() - timedelta(days=200))
-    nomination = NominationFactory(fair=fair)
-    for n, state in enumerate([ProjectState.FINALIST] * 3 + [ProjectState.NOT_SELECTED] * 4):
-        ProjectFactory(fair=fair, nomination=nomination, state=state, title=f"Demo {n}")
-    call_command("seed_demo_jury", verbosity=0)
-    call_command("seed_demo_jury", verbosity=0)  # once only
-    review = Review.objects.get(fair=fair)
-    assert review.jurors.count() == 7
-    assert review.shortlist_scores_sha256 == recomputed_digest(review)
-    text = flat(pdf_text(client.get(protocol_url(review, "ru"))))
-    assert "Гүлнар Әбілқызы" in text
-    assert "Demo 0" in text
-    assert "Demo 5" not in text
 
 
 def test_an_unpublished_fairs_protocol_is_not_public(client, shortlisted):

@@ -237,24 +237,6 @@ def test_mail_to_an_address_is_capped_per_network(finalist, ask):
     )
 
 
-def test_demo_votes_give_the_archived_fair_results(settings):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from projects.models import Fair
-
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo_votes", stdout=StringIO())
-    call_command("seed_demo_votes", stdout=StringIO())  # a second run adds nothing
-
-    past = Fair.objects.get(slug="demo-2025")
-    rows = [row for group in selectors.tally_by_nomination(past) for row in group["rows"]]
-    assert sum(votes for _project, votes, _percent in rows) == Vote.objects.filter(fair=past).count() > 500
-    assert Vote.objects.filter(fair__slug="demo-2026", network="203.0.113.0/24").count() >= 12
-
-
 def test_the_database_itself_refuses_a_second_vote(finalist):
     from django.db import IntegrityError, transaction
 
@@ -358,24 +340,3 @@ def test_an_already_voted_check_uses_up_the_code(finalist, ask):
 
     challenge.refresh_from_db()
     assert challenge.used_at is not None
-
-
-def test_demo_reset_works_after_demo_votes(settings):
-    """`make demo-reset`: votes protect their projects, so they go first, then the fairs."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from projects.models import Fair
-
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo_votes", stdout=StringIO())
-    assert Vote.objects.exists()
-
-    call_command("seed_demo_votes", "--delete", stdout=StringIO())
-    call_command("seed_demo", "--reset", verbosity=0)
-    call_command("seed_demo_votes", stdout=StringIO())
-
-    assert Fair.objects.filter(slug__startswith="demo-").count() == 3
-    assert Vote.objects.filter(fair__slug="demo-2025").count() > 500

@@ -11,15 +11,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
+from demo import data as demo_data
+from demo.fairs import FAIRS, SLUGS
+from demo.portal import BASE_ORGANISATIONS
 from jury import services as jury_services
 from jury.models import Evaluation, Review
-from projects import demo_data, selectors
-from projects.management.commands.seed_demo import (
-    BASE_ORGANISATIONS,
-    CURRENT_FAIR_STATES,
-    PAST_FAIR_STATES,
-    REVIEW_FAIR_STATES,
-)
+from projects import selectors
 from projects.models import (
     Fair,
     LegalForm,
@@ -35,10 +32,13 @@ from projects.permissions import can_edit_project
 from projects.validators import validate_bin, validate_kz_phone
 from tests.factories.accounts import make_organiser
 from tests.factories.jury import JurorFactory
-from tests.factories.projects import OrganisationFactory, ProjectFactory
+from tests.factories.projects import FairFactory, OrganisationFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
+CURRENT_FAIR_STATES = FAIRS["voting"].states
+PAST_FAIR_STATES = FAIRS["archived"].states
+REVIEW_FAIR_STATES = FAIRS["review"].states
 KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 BASE_PROJECTS = (
     sum(CURRENT_FAIR_STATES.values()) + sum(PAST_FAIR_STATES.values()) + sum(REVIEW_FAIR_STATES.values())
@@ -46,9 +46,10 @@ BASE_PROJECTS = (
 REVIEW_FAIR = "demo-astana-2026"
 
 
-def seed(*args) -> str:
+def seed(*args, action: str = "seed") -> str:
+    """The demo's portal step alone (the other steps have their tests in test_steps.py)."""
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("demo", action, "--only", "portal", *args, stdout=out)
     return out.getvalue()
 
 
@@ -101,7 +102,7 @@ def test_builds_a_fair_in_expert_review_whose_finalists_the_jury_has_yet_to_pick
     now = timezone.now()
     fair = Fair.objects.get(slug=REVIEW_FAIR)
     assert fair.slug.startswith("demo-")
-    assert fair.slug in demo_data.DEMO_FAIR_SLUGS
+    assert fair.slug in SLUGS
     assert fair.phase_at(now) == Phase.REVIEW
     assert fair.is_published
     assert timedelta(days=3) < now - fair.submission_closes_at < timedelta(days=5)
@@ -297,13 +298,13 @@ def test_running_again_does_nothing_and_reset_rebuilds_the_same_data(django_capt
     assert snapshot() == first
 
     with django_capture_on_commit_callbacks(execute=True):
-        output = seed("--reset")
+        output = seed(action="reset")
 
     assert f"Reset: deleted {BASE_PROJECTS} projects" in output
     assert snapshot() == first  # the same seed gives the same portal
     assert not first_ids & set(Project.objects.values_list("id", flat=True))
     assert User.objects.filter(email__endswith="@example.kz").count() == 3
-    assert set(Fair.objects.values_list("slug", flat=True)) == set(demo_data.DEMO_FAIR_SLUGS)
+    assert set(Fair.objects.values_list("slug", flat=True)) == set(SLUGS)
     assert not any(default_storage.exists(name) for name in first_files)
 
 
@@ -316,11 +317,11 @@ def test_reset_leaves_other_organisations_alone_and_refuses_to_delete_their_proj
     ProjectFactory(organisation=real, fair=Fair.objects.get(slug=slug))
 
     with pytest.raises(CommandError, match="did not create"):
-        seed("--reset")
+        seed(action="reset")
 
     assert Project.objects.filter(fair__slug=slug).count() == sum(states.values()) + 1
     Project.objects.filter(organisation=real).delete()
-    seed("--reset")
+    seed(action="reset")
     assert Organisation.objects.filter(pk=real.pk).exists()
 
 
@@ -384,7 +385,7 @@ def test_the_fair_in_review_takes_the_jury_workflow_and_reset_removes_it_all(
     assert set(Project.objects.public().filter(fair=fair, state=ProjectState.FINALIST)) == set(finalists)
 
     with django_capture_on_commit_callbacks(execute=True):
-        output = seed("--reset")
+        output = seed(action="reset")
 
     assert f"Reset: deleted {BASE_PROJECTS} projects" in output
     assert not Review.objects.exists()
@@ -439,19 +440,10 @@ def test_demo_texts_are_complete_for_every_language_an_idea_uses():
     assert set(demo_data.IDEA_HINTS) <= titles
 
 
-@pytest.mark.django_db
-def test_if_empty_leaves_a_database_with_real_fairs_alone(settings):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from projects.models import Fair, Project
-    from tests.factories.projects import FairFactory
-
-    settings.DEBUG = True
+def test_if_empty_leaves_a_database_with_real_fairs_alone():
     FairFactory(slug="real-fair")
 
-    call_command("seed_demo", "--if-empty", stdout=StringIO())
+    call_command("demo", "seed", "--if-empty", stdout=StringIO())
 
     assert list(Fair.objects.values_list("slug", flat=True)) == ["real-fair"]
     assert not Project.objects.exists()

@@ -1,17 +1,16 @@
-"""Static texts for `manage.py seed_demo`: fairs, nominations, NGOs and projects in kk/ru/en.
+"""Static texts for `manage.py demo seed`: nominations, NGOs and projects in kk/ru/en (the fairs
+are in `demo.fairs`).
 
-Only data lives here; the command combines it deterministically. Placeholders: ``{city}`` (a city
+Only data lives here; `demo.portal` combines it deterministically. Placeholders: ``{city}`` (a city
 name in the text's language, used only where no grammatical case ending is needed: "{city}
-қаласында", "в городе {city}") and ``{n}``/``{m}`` (numbers the command rounds to tens, so
+қаласында", "в городе {city}") and ``{n}``/``{m}`` (numbers the portal step rounds to tens, so
 Russian nouns after them agree).
 """
 
 from typing import NamedTuple
 
-# Everything seed_demo creates is recognised by these markers: `--reset` deletes nothing else.
-# The "demo-" prefix is the marker `seed_demo --reset` relies on: it deletes only these fairs,
-# so no organiser should give a real fair a slug starting with "demo-".
-DEMO_FAIR_SLUGS = ("demo-2026", "demo-2025", "demo-astana-2026")
+# With the fairs' slugs (demo.fairs), the markers of what the demo created: `manage.py demo delete`
+# deletes nothing else.
 DEMO_DOMAIN = "example.kz"  # demo NGO e-mails are info@<handle>.example.kz
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published on purpose: a demo login
 
@@ -21,84 +20,6 @@ DEMO_USERS = [
     ("ngo2@example.kz", "Ольга Ким", "ru"),
     ("ngo3@example.kz", "Daniyar Abenov", "en"),
 ]
-
-ORGANISER = {
-    "organiser_kk": "Алматы қаласының әкімдігі",
-    "organiser_ru": "Акимат города Алматы",
-    "organiser_en": "Akimat of Almaty",
-}
-
-CURRENT_FAIR = {
-    "slug": "demo-2026",
-    "title_kk": "Әлеуметтік жобалар жәрмеңкесі 2026",
-    "title_ru": "Ярмарка социальных проектов 2026",
-    "title_en": "Social Projects Fair 2026",
-    "description_kk": (
-        "Алматы қаласының әкімдігі үкіметтік емес ұйымдардың әлеуметтік жобаларын көрсету, қолдау "
-        "және марапаттау үшін жыл сайын жәрмеңке өткізеді. Биыл жобалар үш номинация бойынша "
-        "қабылданды. Сарапшылар іріктеген финалистерге кез келген тұрғын дауыс бере алады, ал "
-        "жеңімпаздар марапаттау рәсімінде жарияланады."
-    ),
-    "description_ru": (
-        "Акимат города Алматы ежегодно проводит ярмарку, чтобы показать, поддержать и наградить "
-        "социальные проекты неправительственных организаций. В этом году проекты принимались в трёх "
-        "номинациях. За финалистов, отобранных экспертами, может проголосовать любой житель, а "
-        "победителей объявят на церемонии награждения."
-    ),
-    "description_en": (
-        "Every year the Akimat of Almaty holds a fair to showcase, support and reward the social "
-        "projects of non-governmental organisations. This year projects were accepted in three "
-        "nominations. Any resident can vote for the finalists chosen by the experts, and the winners "
-        "will be announced at the award ceremony."
-    ),
-}
-
-PAST_FAIR = {
-    "slug": "demo-2025",
-    "title_kk": "Әлеуметтік жобалар жәрмеңкесі 2025",
-    "title_ru": "Ярмарка социальных проектов 2025",
-    "title_en": "Social Projects Fair 2025",
-    "description_kk": (
-        "2025 жылғы жәрмеңкеге үш номинация бойынша үкіметтік емес ұйымдардың жобалары қатысты. "
-        "Финалистер мен жеңімпаздар туралы ақпарат мұрағатта сақталады."
-    ),
-    "description_ru": (
-        "В ярмарке 2025 года участвовали проекты неправительственных организаций в трёх номинациях. "
-        "Сведения о финалистах и победителях хранятся в архиве."
-    ),
-    "description_en": (
-        "Projects of non-governmental organisations in three nominations took part in the 2025 fair. "
-        "Its finalists and winners are kept in the archive."
-    ),
-}
-
-# A second current fair, in expert review: submission has closed and the jury has yet to pick the
-# finalists, so a tester can try the whole jury workflow on it.
-REVIEW_FAIR = {
-    "slug": "demo-astana-2026",
-    "title_kk": "Астана әлеуметтік жобалар жәрмеңкесі 2026",
-    "title_ru": "Ярмарка социальных проектов Астаны 2026",
-    "title_en": "Astana Social Projects Fair 2026",
-    "organiser_kk": "Астана қаласының әкімдігі",
-    "organiser_ru": "Акимат города Астаны",
-    "organiser_en": "Akimat of Astana",
-    "description_kk": (
-        "Астана қаласының әкімдігі үкіметтік емес ұйымдардың әлеуметтік жобаларын қолдау үшін "
-        "жәрмеңке өткізеді. Өтінімдерді қабылдау аяқталды: қазір сарапшылар алқасы үш номинация "
-        "бойынша келіп түскен жобаларды бағалап жатыр. Финалистер халықтық дауыс беру басталғанға "
-        "дейін жарияланады."
-    ),
-    "description_ru": (
-        "Акимат города Астаны проводит ярмарку, чтобы поддержать социальные проекты "
-        "неправительственных организаций. Приём заявок завершён: сейчас экспертное жюри оценивает "
-        "поданные проекты в трёх номинациях. Финалистов объявят до начала народного голосования."
-    ),
-    "description_en": (
-        "The Akimat of Astana holds a fair to support the social projects of non-governmental "
-        "organisations. Submissions have closed, and an expert jury is now reviewing the projects "
-        "in three nominations. The finalists will be announced before public voting opens."
-    ),
-}
 
 # The three themes; each nomination, organisation and project belongs to one.
 THEMES = ("disability", "rights", "health")

@@ -1,7 +1,9 @@
-"""`manage.py seed_demo`: a realistic, living portal for demos, manual testing and benchmarks.
+"""The demo's first step: a realistic, living portal for demos, manual testing and benchmarks —
+the three demo fairs (`demo.fairs`), 72 NGOs across all regions, about 320 projects in every state
+with illustrations, and three demo NGO accounts.
 
 Writes through the ORM in bulk, never through `projects.services`: the services e-mail NGO members
-on every state change and check the clock, while this command invents a history (state changes
+on every state change and check the clock, while this step invents a history (state changes
 with timestamps inside each fair's schedule) that no real clock could have produced.
 """
 
@@ -9,29 +11,28 @@ import math
 import os
 import random
 import re
-import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from datetime import time as clock_time
 from functools import cache
 from io import BytesIO
 from itertools import pairwise
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 
-from projects import demo_data as data
+from demo import data
+from demo.fairs import FAIRS, SLUGS, DemoFair
 from projects.media import reencode_image
 from projects.models import (
     Fair,
@@ -39,7 +40,6 @@ from projects.models import (
     Membership,
     Nomination,
     Organisation,
-    Phase,
     Project,
     ProjectImage,
     ProjectState,
@@ -54,41 +54,8 @@ BATCH_SIZE = 500
 
 # Numbers at --scale 1; --scale multiplies all of them.
 BASE_ORGANISATIONS = 72
-CURRENT_FAIR_STATES = {
-    ProjectState.SUBMITTED: 148,
-    ProjectState.FINALIST: 50,
-    ProjectState.NOT_SELECTED: 15,
-    ProjectState.DRAFT: 3,
-    ProjectState.RETURNED: 2,
-    ProjectState.WITHDRAWN: 2,
-}
-PAST_FAIR_STATES = {ProjectState.FINALIST: 24, ProjectState.NOT_SELECTED: 36}
-# The fair in expert review: no finalists yet (the jury picks them), 12 projects per nomination.
-REVIEW_FAIR_STATES = {
-    ProjectState.SUBMITTED: 29,
-    ProjectState.RETURNED: 3,
-    ProjectState.WITHDRAWN: 1,
-    ProjectState.DRAFT: 3,
-}
 # Share of submitted / not selected projects an organiser chose to show on the public site.
 PUBLIC_SHARE = {ProjectState.SUBMITTED: 0.5, ProjectState.NOT_SELECTED: 0.4, ProjectState.FINALIST: 0.5}
-# What the demo users' organisations (the first three) hold, so a tester sees every state.
-DEMO_SLOTS = {
-    "current": [
-        (0, ProjectState.FINALIST),
-        (0, ProjectState.SUBMITTED),
-        (0, ProjectState.DRAFT),
-        (1, ProjectState.FINALIST),
-        (1, ProjectState.SUBMITTED),
-        (1, ProjectState.RETURNED),
-        (2, ProjectState.SUBMITTED),
-        (2, ProjectState.NOT_SELECTED),
-        (2, ProjectState.WITHDRAWN),
-    ],
-    "past": [(0, ProjectState.FINALIST), (1, ProjectState.NOT_SELECTED), (2, ProjectState.FINALIST)],
-    # ngo1 and ngo3 wait for the jury's verdict; ngo2 was asked for changes and may still make them.
-    "review": [(0, ProjectState.SUBMITTED), (1, ProjectState.RETURNED), (2, ProjectState.SUBMITTED)],
-}
 
 IMAGE_SIZE = (1200, 800)
 SUPERSAMPLE = 2
@@ -412,7 +379,7 @@ class PlannedProject:
 class DemoSeeder:
     """Builds the demo data in memory and writes it with bulk inserts. Call `run()` once."""
 
-    def __init__(self, *, now: datetime, scale: int, log) -> None:
+    def __init__(self, *, now: datetime, scale: int, log: Callable[[str, int], None]) -> None:
         self.now = now
         self.scale = scale
         self.log = log
@@ -435,20 +402,21 @@ class DemoSeeder:
         self.region_by_code = {region.code: region for region in self.regions}
 
         users = self._create_users()
-        current, past, review = self._create_fairs()
+        fairs = self._create_fairs()
         organisations = self._create_organisations(users)
-        plans = self._plan_projects(current, organisations, DEMO_SLOTS["current"], CURRENT_FAIR_STATES)
-        plans += self._plan_projects(past, organisations, DEMO_SLOTS["past"], PAST_FAIR_STATES)
-        # A sequence of its own, so the fair added later leaves the others' projects as they were.
-        with self._random(f"{SEED}-{review.slug}"):
-            plans += self._plan_projects_per_nomination(
-                review, organisations, DEMO_SLOTS["review"], REVIEW_FAIR_STATES
+        plans = []
+        for demo_fair in FAIRS.values():
+            plan = self._plan_projects_per_nomination if demo_fair.per_nomination else self._plan_projects
+            sequence = (
+                self._random(f"{SEED}-{demo_fair.slug}") if demo_fair.own_random_sequence else nullcontext()
             )
+            with sequence:
+                plans += plan(fairs[demo_fair.name], organisations, demo_fair)
         self._write_projects(plans)
         image_count = self._write_images(plans)
         return {
             "users": users,
-            "fairs": [current, review, past],
+            "fairs": list(fairs.values()),
             "organisations": len(organisations),
             "projects": len(plans),
             "images": image_count,
@@ -484,65 +452,29 @@ class DemoSeeder:
         self.log(f"Demo users: {len(users)}", 2)
         return users
 
-    def _at(self, days: int, hour: int) -> datetime:
-        """`hour` o'clock `days` after (or before) today, in local time."""
-        day = timezone.localdate(self.now) + timedelta(days=days)
-        return timezone.make_aware(datetime.combine(day, clock_time(hour)))
-
-    def _schedule(self, weeks_back: int) -> dict:
-        """Voting open now, submission closed four weeks ago; `weeks_back` moves it all earlier."""
-
-        def at(days: int, hour: int) -> datetime:
-            return self._at(days - 7 * weeks_back, hour)
-
-        return {
-            "submission_opens_at": at(-84, 9),
-            "submission_closes_at": at(-28, 18),
-            "voting_opens_at": at(-6, 9),
-            "voting_closes_at": at(14, 18),
-            "ceremony_at": at(21, 15),
-            "archived_at": at(21 + 90, 9),
-        }
-
-    def _review_schedule(self) -> dict:
-        """Submission closed four days ago, public voting opens in twelve days: the jury's turn.
-
-        Submission opened 13 weeks ago, a week before the voting fair's, so the home page (which
-        shows the fair that opened last) keeps showing the fair in its voting phase.
-        """
-        return {
-            "submission_opens_at": self._at(-91, 9),
-            "submission_closes_at": self._at(-4, 18),
-            "voting_opens_at": self._at(12, 9),
-            "voting_closes_at": self._at(30, 18),
-            "ceremony_at": self._at(37, 15),
-            "archived_at": self._at(37 + 90, 9),
-        }
-
-    def _create_fairs(self) -> tuple[Fair, Fair, Fair]:
-        current = Fair.objects.create(
-            **data.CURRENT_FAIR, **data.ORGANISER, **self._schedule(0), is_published=True
-        )
-        past = Fair.objects.create(
-            **data.PAST_FAIR, **data.ORGANISER, **self._schedule(52), is_published=True
-        )
-        review = Fair.objects.create(**data.REVIEW_FAIR, **self._review_schedule(), is_published=True)
-        for fair in (current, past, review):
+    def _create_fairs(self) -> dict[str, Fair]:
+        """The demo fairs by name, each with the three nominations."""
+        fairs = {}
+        for demo_fair in FAIRS.values():
+            fair = Fair.objects.create(
+                slug=demo_fair.slug, **demo_fair.texts, **demo_fair.dates(self.now), is_published=True
+            )
+            if fair.phase_at(self.now) != demo_fair.phase:
+                raise CommandError(
+                    f"The demo schedule does not put {fair.slug} in its {demo_fair.name} phase."
+                )
             self.nominations[fair.pk] = {
                 theme: Nomination.objects.create(fair=fair, position=position, **data.NOMINATIONS[theme])
                 for position, theme in enumerate(data.THEMES)
             }
-        expected = {current: Phase.VOTING, review: Phase.REVIEW, past: Phase.ARCHIVED}
-        if any(fair.phase_at(self.now) != phase for fair, phase in expected.items()):
-            raise CommandError(
-                "The demo schedule does not put the fairs in voting, review and archive phases."
-            )
+            fairs[demo_fair.name] = fair
         self.log(
-            f"Fairs: {current.slug} (voting), {review.slug} (review), {past.slug} (archived), "
-            "3 nominations each",
+            "Fairs: "
+            + ", ".join(f"{fair.slug} ({name})" for name, fair in fairs.items())
+            + ", 3 nominations each",
             2,
         )
-        return current, past, review
+        return fairs
 
     # ------------------------------------------------------------ organisations
 
@@ -652,8 +584,9 @@ class DemoSeeder:
     # ------------------------------------------------------------ projects
 
     def _plan_projects(
-        self, fair: Fair, organisations: list[DemoOrganisation], demo_slots: list, base_states: dict
+        self, fair: Fair, organisations: list[DemoOrganisation], demo_fair: DemoFair
     ) -> list[PlannedProject]:
+        demo_slots, base_states = demo_fair.demo_slots, demo_fair.states
         states = [state for state, count in base_states.items() for _ in range(count * self.scale)]
         base_total = sum(base_states.values())
         assignments = []
@@ -671,11 +604,12 @@ class DemoSeeder:
         ]
 
     def _plan_projects_per_nomination(
-        self, fair: Fair, organisations: list[DemoOrganisation], demo_slots: list, base_states: dict
+        self, fair: Fair, organisations: list[DemoOrganisation], demo_fair: DemoFair
     ) -> list[PlannedProject]:
         """Like `_plan_projects`, but each nomination gets the same number of projects, all from
         organisations working on its theme, with the states other than submitted spread evenly, so
         every nomination has about as much for its jurors to score."""
+        demo_slots, base_states = demo_fair.demo_slots, demo_fair.states
         states = [state for state, count in base_states.items() for _ in range(count * self.scale)]
         size, extra = divmod(len(states), len(data.THEMES))
         sizes = {theme: size + (i < extra) for i, theme in enumerate(data.THEMES)}
@@ -937,155 +871,74 @@ class DemoSeeder:
         return len(images)
 
 
-# ---------------------------------------------------------------- the command
+# ---------------------------------------------------------------- existing data, deletion, report
 
 
-class Command(BaseCommand):
-    help = (
-        "Fill the portal with demo data: a current fair in its voting phase, a second one in expert "
-        "review (no finalists yet, for trying the jury) and an archived past fair (kk/ru/en, three "
-        "nominations each), 72 NGOs across all regions, about 320 projects in every state with "
-        "illustrations, and three demo NGO accounts. Does nothing if the demo data exists; "
-        "--reset rebuilds it, --scale multiplies organisations and projects for benchmarks."
+def remove_files(names) -> None:
+    storage = ProjectImage._meta.get_field("image").storage
+    for name in set(names):
+        storage.delete(name)
+
+
+def existing() -> str:
+    """What of the portal step is already there (fairs, demo users), or "" if nothing."""
+    fairs = sorted(Fair.objects.filter(slug__in=SLUGS).values_list("slug", flat=True))
+    users = sorted(
+        get_user_model().objects.filter(email__in=demo_user_emails()).values_list("email", flat=True)
+    )
+    return ", ".join(fairs + users)
+
+
+def delete() -> str:
+    """Delete the demo fairs with their projects, the demo NGOs that have no other projects, and
+    the demo users; the image files go once the deletion is committed. Refuses if a demo fair
+    holds a project of an organisation the demo did not create. Run inside a transaction, after
+    the other steps' deletions (votes and awards protect their projects)."""
+    projects = Project.objects.filter(fair__slug__in=SLUGS)
+    foreign = [
+        project
+        for project in projects.select_related("organisation").only("organisation__email")
+        if not is_demo_email(project.organisation.email)
+    ]
+    if foreign:
+        raise CommandError(
+            f"The fairs {', '.join(SLUGS)} hold {len(foreign)} project(s) of organisations "
+            "the demo did not create; refusing to delete them."
+        )
+    files = set()
+    for image, thumbnail in ProjectImage.objects.filter(project__in=projects).values_list(
+        "image", "thumbnail"
+    ):
+        files.update(name for name in (image, thumbnail) if name)
+    deleted_projects = projects.delete()[1].get(Project._meta.label, 0)
+    Fair.objects.filter(slug__in=SLUGS).delete()
+    organisations = Organisation.objects.filter(
+        email__iendswith="." + data.DEMO_DOMAIN, projects__isnull=True
+    )
+    deleted_organisations = organisations.delete()[1].get(Organisation._meta.label, 0)
+    get_user_model().objects.filter(email__in=demo_user_emails()).delete()
+    transaction.on_commit(lambda: remove_files(files))
+    return (
+        f"Reset: deleted {deleted_projects} projects, {deleted_organisations} organisations and "
+        f"{len(files)} image files of the demo."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--reset",
-            action="store_true",
-            help=f"Delete what seed_demo created (the fairs {', '.join(data.DEMO_FAIR_SLUGS)} with their "
-            "projects and image files, organisations with e-mails on .example.kz and no other projects, and "
-            "the ngoN@example.kz users), then build it again.",
-        )
-        parser.add_argument(
-            "--scale",
-            type=int,
-            default=1,
-            metavar="N",
-            help="Multiply the number of organisations and projects by N (default 1, about 320 projects; "
-            "20 gives about 6 300). Copies beyond the first get one shared image each.",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Build everything, report, then roll it all back."
-        )
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="Only seed a database that has no fair at all (what `make run` uses), so real data "
-            "is never mixed with demo data.",
-        )
-        parser.add_argument(
-            "--allow-without-debug",
-            action="store_true",
-            help="Run even though DJANGO_DEBUG is false (staging, benchmarks). Never on the real portal: "
-            "the demo accounts' password is published.",
-        )
 
-    def handle(self, *args, **options) -> None:
-        self.verbosity = options["verbosity"]
-        scale = options["scale"]
-        if scale < 1:
-            raise CommandError("--scale must be 1 or more.")
-        if not settings.DEBUG and not options["allow_without_debug"]:
-            raise CommandError(
-                "Refusing to create demo accounts with a published password while DJANGO_DEBUG is false; "
-                "pass --allow-without-debug on a staging or benchmark server."
-            )
-        if options["if_empty"] and Fair.objects.exists():
-            self.log("The database already has fairs; no demo data added.", 1)
-            return
-        started = time.monotonic()
-        seeder = DemoSeeder(now=timezone.now(), scale=scale, log=self.log)
-        try:
-            with transaction.atomic():
-                if options["reset"]:
-                    self.delete_demo_data()
-                elif existing := self.existing_demo_data():
-                    self.log(
-                        f"Demo data already exists ({existing}); nothing to do. Use --reset to rebuild it.", 1
-                    )
-                    return
-                summary = seeder.run()
-                if options["dry_run"]:
-                    transaction.set_rollback(True)
-        except BaseException:
-            self.remove_files(seeder.saved_files)
-            raise
-        if options["dry_run"]:
-            self.remove_files(seeder.saved_files)
-            self.log(f"Dry run: built {summary['projects']} projects, then rolled everything back.", 1)
-            return
-        self.report(summary, time.monotonic() - started)
-
-    # ------------------------------------------------------------ helpers
-
-    def log(self, message: str, level: int = 1) -> None:
-        if self.verbosity >= level:
-            self.stdout.write(message)
-
-    @staticmethod
-    def remove_files(names) -> None:
-        storage = ProjectImage._meta.get_field("image").storage
-        for name in set(names):
-            storage.delete(name)
-
-    def existing_demo_data(self) -> str:
-        fairs = sorted(Fair.objects.filter(slug__in=data.DEMO_FAIR_SLUGS).values_list("slug", flat=True))
-        users = sorted(
-            get_user_model().objects.filter(email__in=demo_user_emails()).values_list("email", flat=True)
-        )
-        return ", ".join(fairs + users)
-
-    def delete_demo_data(self) -> None:
-        """Delete the demo fairs with their projects, the demo NGOs that have no other projects, and
-        the demo users. Refuses if a demo fair holds a project of an organisation we did not create."""
-        projects = Project.objects.filter(fair__slug__in=data.DEMO_FAIR_SLUGS)
-        foreign = [
-            project
-            for project in projects.select_related("organisation").only("organisation__email")
-            if not is_demo_email(project.organisation.email)
-        ]
-        if foreign:
-            raise CommandError(
-                f"The fairs {', '.join(data.DEMO_FAIR_SLUGS)} hold {len(foreign)} project(s) of organisations "
-                "seed_demo did not create; refusing to delete them."
-            )
-        files = set()
-        for image, thumbnail in ProjectImage.objects.filter(project__in=projects).values_list(
-            "image", "thumbnail"
-        ):
-            files.update(name for name in (image, thumbnail) if name)
-        deleted_projects = projects.delete()[1].get(Project._meta.label, 0)
-        Fair.objects.filter(slug__in=data.DEMO_FAIR_SLUGS).delete()
-        organisations = Organisation.objects.filter(
-            email__iendswith="." + data.DEMO_DOMAIN, projects__isnull=True
-        )
-        deleted_organisations = organisations.delete()[1].get(Organisation._meta.label, 0)
-        get_user_model().objects.filter(email__in=demo_user_emails()).delete()
-        # Files go only once the deletion is committed.
-        transaction.on_commit(lambda: self.remove_files(files))
-        self.log(
-            f"Reset: deleted {deleted_projects} projects, {deleted_organisations} organisations and "
-            f"{len(files)} image files of the demo.",
-            1,
-        )
-
-    def report(self, summary: dict, seconds: float) -> None:
-        if self.verbosity < 1:
-            return
-        self.stdout.write(self.style.SUCCESS(f"Demo portal ready in {seconds:.1f} s."))
-        now = timezone.now()
-        for fair in summary["fairs"]:
-            states = dict(fair.projects.values_list("state").annotate(n=Count("id")).order_by())
-            listed = ", ".join(f"{state} {states[state]}" for state in ProjectState.values if state in states)
-            self.stdout.write(f"  {fair.slug} ({fair.phase_at(now).value}): {listed}")
-        self.stdout.write(
-            f"  {summary['organisations']} organisations, {summary['projects']} projects, "
-            f"{summary['images']} images"
-        )
-        with translation.override("kk"):
-            login = reverse("accounts:login")
-        self.stdout.write(f"Demo NGO accounts (log in at {login}, password {data.DEMO_PASSWORD}):")
-        for user in summary["users"]:
-            organisation = user.organisations.first()
-            self.stdout.write(f"  {user.email}  [{user.language}]  owner of {organisation.name}")
+def report(summary: dict, seconds: float) -> list[str]:
+    """What the portal step made, and how to log in as a demo NGO."""
+    lines = [f"Demo portal ready in {seconds:.1f} s."]
+    now = timezone.now()
+    for fair in summary["fairs"]:
+        states = dict(fair.projects.values_list("state").annotate(n=Count("id")).order_by())
+        listed = ", ".join(f"{state} {states[state]}" for state in ProjectState.values if state in states)
+        lines.append(f"  {fair.slug} ({fair.phase_at(now).value}): {listed}")
+    lines.append(
+        f"  {summary['organisations']} organisations, {summary['projects']} projects, {summary['images']} images"
+    )
+    with translation.override("kk"):
+        login = reverse("accounts:login")
+    lines.append(f"Demo NGO accounts (log in at {login}, password {data.DEMO_PASSWORD}):")
+    for user in summary["users"]:
+        organisation = user.organisations.first()
+        lines.append(f"  {user.email}  [{user.language}]  owner of {organisation.name}")
+    return lines
