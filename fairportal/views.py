@@ -15,10 +15,14 @@ class HomeView(TemplateView):
         from projects import selectors
 
         now = timezone.now()
-        fair = selectors.current_fair(now)
+        fairs = selectors.home_fairs(now=now)
+        fair = fairs[0][0] if fairs else None
         return super().get_context_data(
+            # Every fair a visitor can act on, a fair in voting first; the first one leads with
+            # its timeline and nominations, the others with their phase and call to action.
+            fairs=fairs,
             fair=fair,
-            phase=fair.phase_at(now) if fair else None,
+            phase=fairs[0][1] if fairs else None,
             nominations=selectors.nominations_with_public_counts(fair) if fair else [],
             past_fairs=selectors.public_fairs().filter(archived_at__lte=now)[:6],
             **kwargs,

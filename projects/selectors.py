@@ -9,6 +9,7 @@ from projects.models import (
     Invitation,
     Nomination,
     Organisation,
+    Phase,
     Project,
     ProjectImage,
     ProjectState,
@@ -39,10 +40,34 @@ def organisers_to_notify():
 
 
 def current_fair(now: datetime) -> Fair | None:
-    """The published fair the home page is about: the latest one not yet archived."""
-    return (
-        Fair.objects.filter(is_published=True, archived_at__gt=now).order_by("-submission_opens_at").first()
-    )
+    """The fair the home page is most about: the first of `home_fairs` (a fair in voting first)."""
+    fairs = home_fairs(now=now)
+    return fairs[0][0] if fairs else None
+
+
+# The order fairs take on the home page: what a visitor can do today first. A fair in voting leads,
+# so announcing next year's fair (in submission, or not yet open) never pushes the vote away.
+HOME_PHASE_ORDER = (
+    Phase.VOTING,
+    Phase.SUBMISSION,
+    Phase.RESULTS,
+    Phase.CEREMONY,
+    Phase.REVIEW,
+    Phase.DRAFT,
+)
+
+
+def home_fairs(*, now: datetime, limit: int = 6) -> list[tuple[Fair, str]]:
+    """Every published fair not yet archived, with its phase, ordered by `HOME_PHASE_ORDER` and
+    then newest first: one query, whatever the number of fairs."""
+    fairs = [
+        (fair, fair.phase_at(now))
+        for fair in Fair.objects.filter(is_published=True, archived_at__gt=now).order_by(
+            "-submission_opens_at"
+        )[: limit * 2]
+    ]
+    fairs.sort(key=lambda pair: HOME_PHASE_ORDER.index(pair[1]) if pair[1] in HOME_PHASE_ORDER else 99)
+    return fairs[:limit]
 
 
 # What a card or a list row never shows: loading them made the catalogue's page query four times
@@ -202,6 +227,45 @@ def nominations_with_public_counts(fair: Fair) -> list[Nomination]:
     return nominations
 
 
+# Kazakh case endings (dative, genitive, accusative, locative, ablative, instrumental) in every
+# variant of vowel harmony and consonant assimilation; longest first. PostgreSQL has no Kazakh
+# dictionary and PyPI no maintained Kazakh stemmer, so a query word loses one such ending and is
+# then matched as a prefix: "жастарға" → "жастар:*", which finds жастар, жастарға, жастардың.
+# Only one ending goes, never the plural or the stem, so "жастар" never widens to "жас" (жасыл).
+KAZAKH_CASE_ENDINGS = tuple(
+    sorted(
+        (
+            "ға", "ге", "қа", "ке", "на", "не",
+            "ның", "нің", "дың", "дің", "тың", "тің",
+            "ны", "ні", "ды", "ді", "ты", "ті",
+            "да", "де", "та", "те", "нда", "нде",
+            "дан", "ден", "тан", "тен", "нан", "нен", "ндан", "нден",
+            "мен", "бен", "пен", "менен", "бенен", "пенен",
+        ),
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+KAZAKH_LETTERS = set("әғқңөұүһі")
+KAZAKH_PLURALS = ("лар", "лер", "дар", "дер", "тар", "тер")
+SHORTEST_STEM = 4
+
+
+def kazakh_search_stem(word: str) -> str:
+    """`word` without its Kazakh case ending, for prefix search; other words unchanged.
+
+    Endings like -да or -не end Russian words too ("стране"): they are dropped only from a word
+    that is Kazakh by its letters, or whose remainder ends in a Kazakh plural (жастар-дан).
+    """
+    for ending in KAZAKH_CASE_ENDINGS:
+        stem = word[: -len(ending)]
+        if not word.endswith(ending) or len(stem) < SHORTEST_STEM:
+            continue
+        if KAZAKH_LETTERS & set(word) or stem.endswith(KAZAKH_PLURALS):
+            return stem
+    return word
+
+
 def search_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]:
     """Full-text search: Russian stems, plus word prefixes for Kazakh (and any language).
 
@@ -211,7 +275,9 @@ def search_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]
     if not words:
         return projects
     stemmed = SearchQuery(text, config="russian", search_type="websearch")
-    prefixes = SearchQuery(" & ".join(f"{word}:*" for word in words), config="simple", search_type="raw")
+    prefixes = SearchQuery(
+        " & ".join(f"{kazakh_search_stem(word)}:*" for word in words), config="simple", search_type="raw"
+    )
     return projects.annotate(
         rank=SearchRank(F("search_vector"), stemmed) + SearchRank(F("search_vector"), prefixes)
     ).filter(Q(search_vector=stemmed) | Q(search_vector=prefixes))

@@ -145,7 +145,14 @@ class CodeForm(forms.Form):
         label=_("Six-digit code"),
         max_length=30,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "code-input"}
+            # The code is the one thing this page asks for: the cursor waits there on arrival
+            # and again when a wrong code brings the page back.
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "code-input",
+                "autofocus": True,
+            }
         ),
     )
 
