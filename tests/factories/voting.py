@@ -81,7 +81,10 @@ class CardBatchFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CardBatch
 
-    fair = factory.SubFactory("tests.factories.projects.FairFactory")
+    # A fair in voting that takes cards besides e-mail; a fair passed in must take them too.
+    fair = factory.SubFactory(
+        "tests.factories.projects.FairFactory", in_voting=True, voting_channels=[Channel.EMAIL, Channel.CARD]
+    )
     label = factory.Sequence(lambda n: f"Стенд {n}")
     size = 3
 
