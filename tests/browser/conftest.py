@@ -50,11 +50,13 @@ def pytest_runtest_logreport(report):
         _timings[outcome] += 1
 
 
-def pytest_terminal_summary(terminalreporter):
+def pytest_terminal_summary(terminalreporter, config):
     if any(_timings[k] for k in ("passed", "failed", "skipped")):
+        pages = getattr(config, "axe_pages_checked", 0)
         terminalreporter.write_line(
             f"browser tests: {_timings['passed']} passed, {_timings['failed']} failed, "
-            f"{_timings['skipped']} skipped in {_timings['seconds']:.1f} s"
+            f"{_timings['skipped']} skipped in {_timings['seconds']:.1f} s; "
+            f"axe-core checked {pages} page states"
         )
 
 
