@@ -161,7 +161,8 @@ def axe_violations(page, label: str = "") -> list[str]:
 
 def assert_no_axe_violations(page, label: str = ""):
     lines = axe_violations(page, label)
-    assert not lines, "axe-core violations:\n" + "\n".join(lines)
+    if lines:
+        pytest.fail("axe-core violations:\n" + "\n".join(lines), pytrace=False)
 
 
 @pytest.fixture
