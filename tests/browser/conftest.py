@@ -128,7 +128,7 @@ def url(name: str, lang: str = "kk", *args, **kwargs) -> str:
         return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
-PASSWORD = "correct horse battery staple"  # tests.accounts.factories.UserFactory's
+PASSWORD = "correct horse battery staple"  # tests.factories.accounts.UserFactory's
 
 
 def log_in(page, user, lang: str = "kk", password: str = PASSWORD):

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from awards.models import Ceremony
 from projects.models import ProjectState
-from tests.accounts.factories import UserFactory
 from tests.awards.test_awards import give
 from tests.browser.conftest import LANGUAGES, axe_violations, log_in, url
-from tests.projects.factories import FairFactory, MembershipFactory, ProjectFactory
-from tests.voting.factories import VoteFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.projects import FairFactory, MembershipFactory, ProjectFactory
+from tests.factories.voting import VoteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -9,7 +9,7 @@ from django.core import mail
 from jury.models import Evaluation
 from projects.models import Organisation, Project, ProjectState, Region, Sphere
 from tests.browser.conftest import log_in, url
-from tests.projects.factories import FairFactory, NominationFactory, jpeg_upload, valid_bin
+from tests.factories.projects import FairFactory, NominationFactory, jpeg_upload, valid_bin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
