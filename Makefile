@@ -102,9 +102,10 @@ stack-status: ## Tell what `make stack` runs
 
 # ------------------------------------------------------------------ quality
 .PHONY: lint format test
-lint: install-dev db-start ## ruff check, ruff format --check, makemigrations --check
+lint: install-dev db-start ## ruff check, ruff format --check, djLint over the templates, makemigrations --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
 
 format: install-dev ## Fix what ruff can fix and format the code
