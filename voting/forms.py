@@ -182,3 +182,19 @@ class CodeForm(forms.Form):
         if not (len(code) == 6 and code.isdigit()):
             raise forms.ValidationError(_("The code has 6 digits."), code="invalid")
         return code
+
+
+class ResendForm(forms.Form):
+    """The code page's "send the code again": the address once more, since it is never kept."""
+
+    address = forms.CharField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+
+    def __init__(self, *args, sms: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sms:
+            self.fields["address"].label = _("Your mobile number")
+            self.fields["address"].widget = forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"})

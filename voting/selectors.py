@@ -118,6 +118,13 @@ def open_alerts(user):
     )
 
 
+def session_code(code_id: int | None) -> VoteCode | None:
+    """The code the visitor's session asked for, for the code page (never its secret's use)."""
+    if not code_id:
+        return None
+    return VoteCode.objects.filter(pk=code_id).only("pk", "channel", "created_at", "last_sent_at").first()
+
+
 def code_delivery_failed(code_id: int | None) -> bool:
     """Whether the SMS carrying this code could not be sent or the gateway reported it undelivered."""
     if not code_id:

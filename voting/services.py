@@ -203,6 +203,47 @@ def vote_request_code(
     return challenge
 
 
+def vote_resend_code(
+    *, code_id: int, project: Project, address: str, ip: str, language: str, now: datetime | None = None
+) -> VoteCode:
+    """Send the session's code again from the code page, through `vote_request_code`'s gates.
+
+    The clear address is never kept, so the visitor types it again; it must be the identity the
+    code was made for (a session that passed the vote form's checks once cannot use this page to
+    mail codes to other addresses). Earlier than `RESEND_AFTER`, or past `MAX_SENDS_PER_CODE`, the
+    visitor is told so instead of the silence `vote_request_code` keeps for strangers.
+    """
+    now = now or timezone.now()
+    code = VoteCode.objects.filter(pk=code_id, project=project).first()
+    _channel, voter = channels.identify(project.fair, address)
+    if code is None or (voter.digest != code.voter_digest and voter.legacy_digest not in code.legacy_digests):
+        raise VotingError(
+            _("This is not the address the code was sent to. To use another one, start the vote again."),
+            code="other_address",
+        )
+    if _is_live(code, now):
+        wait = resend_wait_seconds(code, now=now)
+        if wait:
+            raise VotingError(
+                _("The code was sent less than a minute ago. You can ask for it again in %(seconds)s s."),
+                code="too_soon",
+                params={"seconds": wait},
+            )
+        if code.sends >= MAX_SENDS_PER_CODE:
+            raise VotingError(
+                _("This code was already sent %(count)s times. Check the spam folder, or start again later."),
+                code="sent_enough",
+                params={"count": code.sends},
+            )
+    return vote_request_code(project=project, address=address, ip=ip, language=language, now=now)
+
+
+def resend_wait_seconds(code: VoteCode, *, now: datetime) -> int:
+    """Seconds until this code may be sent again (0: now)."""
+    ready_at = (code.last_sent_at or code.created_at) + RESEND_AFTER
+    return max(0, int((ready_at - now).total_seconds() + 0.999))
+
+
 def _spent_by_its_own_network(challenge: VoteCode, network: str, now: datetime) -> bool:
     """Whoever asked for the code first mistyped it too often: they may get a fresh one.
 

@@ -7,6 +7,7 @@ app_name = "voting"
 urlpatterns = [
     path("projects/<int:pk>/vote/", views.vote_start, name="start"),
     path("vote/code/", views.vote_verify, name="verify"),
+    path("vote/code/again/", views.vote_resend, name="resend"),
     path("vote/thank-you/", views.vote_done, name="done"),
     path("vote/receipt/", views.receipt_check, name="receipt_check"),
     path("vote/rules/", views.rules, name="rules"),

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from fairportal.page_cache import cached_public_page
 from fairportal.ratelimit import client_ip, network_of, ratelimit
 from projects import selectors as project_selectors
 from voting import abuse, proof, protocol, selectors, services
-from voting.forms import CodeForm, VoteRequestForm, note_browser_check_shown, spend_stamp
+from voting.forms import CodeForm, ResendForm, VoteRequestForm, note_browser_check_shown, spend_stamp
 from voting.models import LedgerCommitment, ResultsProtocol
 from voting.protocol_pdf import protocol_pdf
 
@@ -158,16 +158,65 @@ def vote_verify(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error)
         else:
             return _counted(request, vote)
+    return _code_page(request, project=project, code_id=code_id, form=form)
+
+
+def _code_page(request, *, project, code_id, form, resend_form=None) -> HttpResponse:
+    code = selectors.session_code(code_id)
     return render(
         request,
         "voting/vote_verify.html",
         {
             "project": project,
             "form": form,
+            "resend_form": resend_form or ResendForm(sms=bool(code and code.channel == "sms")),
+            "resend_wait": services.resend_wait_seconds(code, now=timezone.now()) if code else 0,
             "masked": request.session.get(SESSION_MASKED, ""),
             "delivery_failed": selectors.code_delivery_failed(code_id),
         },
     )
+
+
+@never_cache
+@require_POST
+# The same limits as the vote form's: this page sends mail too.
+@ratelimit(group="voting.request", key="ip", rate="100/h")
+@ratelimit(group="voting.request", key=client_network, rate="300/h")
+def vote_resend(request: HttpRequest) -> HttpResponse:
+    """ "Send the code again", in place on the code page; what the visitor typed there stays."""
+    code_id = request.session.get(SESSION_CODE)
+    project_id = request.session.get(SESSION_PROJECT)
+    if not code_id or not project_id:
+        messages.info(request, _("Choose a project to vote for first."))
+        return redirect("catalogue:fair_list")
+    project = _public_project(project_id)
+    code = selectors.session_code(code_id)
+    resend_form = ResendForm(request.POST, sms=bool(code and code.channel == "sms"))
+    if resend_form.is_valid():
+        try:
+            sent = services.vote_resend_code(
+                code_id=code_id,
+                project=project,
+                address=resend_form.cleaned_data["address"],
+                ip=client_ip(request),
+                language=get_language(),
+            )
+        except (services.VotingError, services.ValidationError) as error:
+            resend_form.add_error("address", error)
+        else:
+            request.session[SESSION_CODE] = sent.pk
+            request.session[SESSION_MASKED] = sent.voter_masked
+            messages.success(
+                request,
+                _("We sent the code again to %(masked)s. It may take a minute to arrive.")
+                % {"masked": sent.voter_masked},
+            )
+            return redirect("voting:verify")
+    form = CodeForm(project_id=project.pk)
+    # The cursor goes where the problem is: the address just refused, not the code field.
+    form.fields["code"].widget.attrs.pop("autofocus", None)
+    resend_form.fields["address"].widget.attrs["autofocus"] = True
+    return _code_page(request, project=project, code_id=code_id, form=form, resend_form=resend_form)
 
 
 @never_cache
