@@ -241,6 +241,7 @@ KAZAKH_CASE_ENDINGS = tuple(
             "да", "де", "та", "те", "нда", "нде",
             "дан", "ден", "тан", "тен", "нан", "нен", "ндан", "нден",
             "мен", "бен", "пен", "менен", "бенен", "пенен",
+            "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі",
         ),
         key=len,
         reverse=True,
@@ -248,6 +249,7 @@ KAZAKH_CASE_ENDINGS = tuple(
 )  # fmt: skip
 KAZAKH_LETTERS = set("әғқңөұүһі")
 KAZAKH_PLURALS = ("лар", "лер", "дар", "дер", "тар", "тер")
+KAZAKH_POSSESSIVES = ("ымыз", "іміз", "ыңыз", "іңіз", "ың", "ің", "ым", "ім", "ы", "і")
 SHORTEST_STEM = 4
 
 
@@ -262,6 +264,13 @@ def kazakh_search_stem(word: str) -> str:
         if not word.endswith(ending) or len(stem) < SHORTEST_STEM:
             continue
         if KAZAKH_LETTERS & set(word) or stem.endswith(KAZAKH_PLURALS):
+            word = stem
+            break
+    # A possessive between the plural and the case ending (оқушылар-ы-на, жастар-ымыз-ға) goes
+    # too, but only where a plural is left: a bare -ы or -і ends too many stems to cut elsewhere.
+    for ending in KAZAKH_POSSESSIVES:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= SHORTEST_STEM and stem.endswith(KAZAKH_PLURALS):
             return stem
     return word
 

@@ -134,16 +134,23 @@ def _voting_unavailable_message(project, now) -> str:
     return ""
 
 
+def _session_vote(request: HttpRequest):
+    """(code id, project) of the vote this session started on the vote form, or (None, None)."""
+    code_id = request.session.get(SESSION_CODE)
+    project_id = request.session.get(SESSION_PROJECT)
+    if not code_id or not project_id:
+        return None, None
+    return code_id, _public_project(project_id)
+
+
 @never_cache
 @ratelimit(group="voting.verify", key="ip", rate="60/10m")
 @ratelimit(group="voting.verify", key=client_network, rate="600/10m")
 def vote_verify(request: HttpRequest) -> HttpResponse:
-    code_id = request.session.get(SESSION_CODE)
-    project_id = request.session.get(SESSION_PROJECT)
-    if not code_id or not project_id:
+    code_id, project = _session_vote(request)
+    if project is None:
         messages.info(request, _("Choose a project to vote for first."))
         return redirect("catalogue:fair_list")
-    project = _public_project(project_id)
     form = CodeForm(request.POST or None, project_id=project.pk)
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,12 +191,10 @@ def _code_page(request, *, project, code_id, form, resend_form=None) -> HttpResp
 @ratelimit(group="voting.request", key=client_network, rate="300/h")
 def vote_resend(request: HttpRequest) -> HttpResponse:
     """ "Send the code again", in place on the code page; what the visitor typed there stays."""
-    code_id = request.session.get(SESSION_CODE)
-    project_id = request.session.get(SESSION_PROJECT)
-    if not code_id or not project_id:
+    code_id, project = _session_vote(request)
+    if project is None:
         messages.info(request, _("Choose a project to vote for first."))
         return redirect("catalogue:fair_list")
-    project = _public_project(project_id)
     code = selectors.session_code(code_id)
     resend_form = ResendForm(request.POST, sms=bool(code and code.channel == "sms"))
     if resend_form.is_valid():
