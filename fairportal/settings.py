@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "voting",
     "jury",
     "awards",
+    "presentations",
     "reports",
     # `manage.py demo`: no models or pages; refuses to run while DEBUG is off unless forced.
     "demo",
