@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", include("projects.public_urls")),
     path("", include("voting.urls")),
     path("", include("awards.urls")),
+    path("", include("presentations.urls")),
     path("", include("reports.urls")),
     # The admin's own log-in page gets the same limits as the portal's (it guards the most
     # powerful accounts); this pattern comes first, so it answers for admin/login/.
