@@ -272,6 +272,18 @@ class Walk:
         page.wait_for_load_state()
         self.outline("vote form")
         self.check("vote form")
+        self.figures["vote form browser check"] = (
+            page.locator("#vote-proof [data-status]").inner_text()
+            if page.locator("#vote-proof").count()
+            else "not asked"
+        )
+        # Sent empty: the error state.
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        self.figures["vote form sent empty"] = (
+            f"errors={page.locator('.invalid-feedback').all_inner_texts()} focus={self.focused()}"
+        )
+        self.check("vote form errors")
         page.fill("#id_email", address)
         page.check("#id_consent")
         page.wait_for_timeout(3300)  # the form's minimum fill time
@@ -292,6 +304,16 @@ class Walk:
         self.figures["resend-wait"] = wait.text_content().strip() if wait.count() else None
         if not wait.count():
             self.defect("code page: no #resend-wait cooldown shown")
+
+        # A wrong code.
+        page.fill("#id_code", "000000" if first_code != "000000" else "111111")
+        page.locator("main form:not([action*='again']) button[type=submit]").click()
+        page.wait_for_load_state()
+        self.figures["wrong code"] = (
+            f"errors={page.locator('main form:not([action*=again]) .invalid-feedback').all_inner_texts()} "
+            f"focus={self.focused()}"
+        )
+        self.check("code page wrong code")
 
         # Too early: a translated refusal, the address kept.
         page.fill("#id_code", "12")  # typed in the code field; a resend need not keep it
@@ -315,6 +337,14 @@ class Walk:
         if not error.count():
             self.defect("too-early resend: no error message at the address field")
         self.check("code page too-early resend")
+        # The page now sits at /vote/code/again/: the code form must still post to /vote/code/.
+        target = page.evaluate("document.querySelector(\"main form:not([action*='again'])\").action")
+        self.figures["code form posts to, after a refused resend"] = target
+        if "/again/" in target:
+            self.defect(
+                f"after a refused resend the code form (no action attribute) posts to {target}: "
+                "the code typed there goes to the resend view, which answers 'required' at the address"
+            )
 
         # Wrong address.
         page.fill("form[action*='again'] input[name=address]", other)
@@ -333,6 +363,10 @@ class Walk:
         remaining = 61.5 - (time.time() - sent_at)
         if remaining > 0:
             time.sleep(remaining)
+        wait = page.locator("#resend-wait")
+        self.figures["resend-wait once the cooldown is over (no reload)"] = (
+            wait.text_content().strip() if wait.count() else None
+        )
         page.fill("form[action*='again'] input[name=address]", address)
         page.locator("form[action*='again'] button[type=submit]").click()
         page.wait_for_load_state()
@@ -356,6 +390,15 @@ class Walk:
         self.figures["receipt page"] = receipt[:400].replace("\n", " / ")
         self.outline("receipt")
         self.check("receipt")
+        done_url = page.url
+        page.locator("main a[href*='/vote/receipt/']").first.click()
+        page.wait_for_load_state()
+        self.figures["receipt check"] = (
+            f"{page.url.split('/', 3)[3]}: {page.inner_text('main')[:200]}".replace("\n", " / ")
+        )
+        self.outline("receipt check")
+        self.check("receipt check")
+        page.goto(done_url)
 
         # The same voter again, for the same project: the code page, then "you have already voted".
         page.goto(self.figures["project vote link"].split(" -> ")[1])
