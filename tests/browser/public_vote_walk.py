@@ -10,8 +10,9 @@ whose console e-mail goes to a log file the script can read (the code is taken f
         --log /tmp/walk15/server.log --shots /tmp/walk15
 
 Without DJANGO_RATELIMIT_ENABLED=false the per-address limits of the vote pages (100 an hour,
-GETs included) answer 429 after three or four walks from 127.0.0.1; the service's own limits
-per voter stay on either way.
+GETs included, counted in PostgreSQL so a restart keeps them) answer 429 after three or four
+walks from 127.0.0.1. The setting also turns off fairportal.ratelimit's counters: no browser
+check, and "Attempts left" after a wrong code stays at 5. For those, run once with the limits on.
 
 Each (language, device) pair runs in its own process, at the same time: each waits out the
 code page's one-minute resend cooldown. Per pair it checks the home page (fairs, their order,
