@@ -41,6 +41,27 @@ def test_announcing_next_years_fair_leaves_the_fair_in_voting_first_with_its_vot
     assert 'href="/en/fairs/fair-2026/projects/?finalists=on#projects-found"' in html
 
 
+def test_on_a_phone_the_vote_button_is_in_the_first_screen_while_a_fair_is_in_voting(client):
+    """The phone walk found the fair card's vote button at y = 873 of an 844 px screen, below the
+    hero: while a fair is in voting, the hero itself leads to its finalists."""
+    FairFactory(in_voting=True, slug="fair-2026")
+    FairFactory(slug="fair-sub", opens=timezone.now() - timedelta(days=1))
+
+    html = client.get("/kk/").content.decode()
+    hero = re.search(r'<section class="hero.*?</section>', html, re.S).group(0)
+
+    assert re.search(r'class="btn btn-primary btn-lg" href="/kk/fairs/fair-2026/projects/\?finalists=on#projects-found"', hero)
+
+
+def test_without_a_fair_in_voting_the_hero_explains_the_fair(client):
+    FairFactory(slug="fair-sub", opens=timezone.now() - timedelta(days=1))
+
+    hero = re.search(r'<section class="hero.*?</section>', client.get("/ru/").content.decode(), re.S).group(0)
+
+    assert "finalists=on" not in hero
+    assert 'class="btn btn-primary btn-lg" href="/ru/about/"' in hero
+
+
 def test_more_fairs_cost_no_more_queries(client, django_assert_max_num_queries):
     FairFactory(in_voting=True)
     client.get("/en/")

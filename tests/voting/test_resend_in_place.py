@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.voting.test_views import ask_for_code, url
-from voting.models import VoteCode
+from tests.voting.test_views import ask_for_code, last_code, url
+from voting.models import Vote, VoteCode
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,9 @@ def test_the_code_page_shows_the_cooldown_on_arrival(client, finalist, django_ca
 
     html = client.get(url("voting:verify", "en")).content.decode()
 
-    assert re.search(r'id="resend-wait">You can ask for it again in (\d+) s\.', html)
+    assert re.search(r'id="resend-wait"[^>]*>You can ask for it again in (\d+) s\.', html)
+    # site.js swaps the count for this once the wait is over, so "in 55 s" never stands stale.
+    assert re.search(r'id="resend-wait" data-wait-seconds="\d+" data-ready-text="You can ask for it again now\."', html)
     assert re.search(r'<input[^>]*name="code"[^>]*autofocus', html)
 
 
@@ -83,3 +85,21 @@ def test_without_a_code_in_the_session_the_visitor_is_sent_to_choose_a_project(c
 
     assert page.status_code == 302
     assert not mail.outbox
+
+
+def test_after_a_refused_resend_the_code_typed_is_still_checked_and_counted(
+    client, finalist, django_capture_on_commit_callbacks
+):
+    """A refused resend leaves the browser at the resend address; a code form posting "here"
+    sent the voter's code to the resend view, which threw it away (found by the phone walk)."""
+    ask_for_code(client, finalist, "voter@mail.kz", django_capture_on_commit_callbacks)
+    refused = resend(client, "voter@mail.kz", django_capture_on_commit_callbacks, lang="ru")
+    html = refused.content.decode()
+    code_form = next(
+        form for form in re.findall(r"<form[^>]*>.*?</form>", html, re.S) if 'name="code"' in form
+    )
+    action = re.search(r'action="([^"]*)"', code_form)
+
+    assert action is not None and action.group(1) == url("voting:verify", "ru")
+    client.post(action.group(1), {"code": last_code("voter@mail.kz")})
+    assert Vote.objects.filter(project=finalist, invalidated_at__isnull=True).count() == 1
