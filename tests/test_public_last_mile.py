@@ -50,7 +50,10 @@ def test_on_a_phone_the_vote_button_is_in_the_first_screen_while_a_fair_is_in_vo
     html = client.get("/kk/").content.decode()
     hero = re.search(r'<section class="hero.*?</section>', html, re.S).group(0)
 
-    assert re.search(r'class="btn btn-primary btn-lg" href="/kk/fairs/fair-2026/projects/\?finalists=on#projects-found"', hero)
+    assert re.search(
+        r'class="btn btn-primary btn-lg" href="/kk/fairs/fair-2026/projects/\?finalists=on#projects-found"',
+        hero,
+    )
 
 
 def test_without_a_fair_in_voting_the_hero_explains_the_fair(client):

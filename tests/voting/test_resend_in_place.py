@@ -64,7 +64,9 @@ def test_the_code_page_shows_the_cooldown_on_arrival(client, finalist, django_ca
 
     assert re.search(r'id="resend-wait"[^>]*>You can ask for it again in (\d+) s\.', html)
     # site.js swaps the count for this once the wait is over, so "in 55 s" never stands stale.
-    assert re.search(r'id="resend-wait" data-wait-seconds="\d+" data-ready-text="You can ask for it again now\."', html)
+    assert re.search(
+        r'id="resend-wait" data-wait-seconds="\d+" data-ready-text="You can ask for it again now\."', html
+    )
     assert re.search(r'<input[^>]*name="code"[^>]*autofocus', html)
 
 
@@ -100,6 +102,7 @@ def test_after_a_refused_resend_the_code_typed_is_still_checked_and_counted(
     )
     action = re.search(r'action="([^"]*)"', code_form)
 
-    assert action is not None and action.group(1) == url("voting:verify", "ru")
+    assert action is not None
+    assert action.group(1) == url("voting:verify", "ru")
     client.post(action.group(1), {"code": last_code("voter@mail.kz")})
     assert Vote.objects.filter(project=finalist, invalidated_at__isnull=True).count() == 1
