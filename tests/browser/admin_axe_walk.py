@@ -1,7 +1,7 @@
 """Run axe-core over the admin pages, in each language, and print the violations per page.
 
-A plain script, not collected by pytest. It needs Playwright (`.venv/bin/pip install
-playwright==<version of /work/main/.venv>`), Debian's chromium and axe-core's axe.min.js, and a
+A plain script, not collected by pytest. It needs the dev requirements (Playwright and
+axe-playwright-python, whose axe.min.js it injects), Debian's chromium, and a
 running server with demo data (`make demo-reset`, the seed commands of `make run`, then
 `manage.py runserver`). It logs in through the admin's log-in form (a staff account without a
 second factor: STAFF_REQUIRE_2FA is off under DEBUG), then follows the admin's own links from
@@ -22,10 +22,12 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
 
+import axe_playwright_python
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-AXE = Path("/work/walk-axe/node_modules/axe-core/axe.min.js")
+# The axe-core the browser tests use (tests/browser/conftest.py), not a copy of our own.
+AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 CHROMIUM = "/usr/bin/chromium"
 # Links not to follow: they leave, log out, delete, download, or only re-sort/filter a list.
 SKIP = re.compile(
