@@ -95,8 +95,8 @@ class ProgrammeDay:
 
 
 def programme(juror: Juror, round: PresentationRound, *, now: datetime) -> list[ProgrammeDay]:
-    """Every presentation the juror hears, by day (in the site's time zone) and time; four
-    queries whatever the number of slots."""
+    """Every presentation the juror hears, by day (in the site's time zone) and time; five
+    queries whatever the number of slots (four with the seat's nominations prefetched)."""
     criteria_count = round.criteria.count()
     slots = heard_slots(juror, round).select_related(
         "project__organisation", "project__nomination"
