@@ -144,7 +144,10 @@ def slot_score(request: HttpRequest, fair_slug: str, slot_id: int) -> HttpRespon
 @login_required
 def slot_recuse(request: HttpRequest, fair_slug: str, slot_id: int) -> HttpResponse:
     juror, round, slot = _seat_slot(request, fair_slug, slot_id)
-    if juror.recusals.filter(project_id=slot.project_id).exists() or timezone.now() >= round.scoring_closes_at:
+    if (
+        juror.recusals.filter(project_id=slot.project_id).exists()
+        or timezone.now() >= round.scoring_closes_at
+    ):
         # Nothing to declare any more: the presentation's page says where things stand.
         return redirect("presentations:jury_slot", fair_slug=fair_slug, slot_id=slot.pk)
     form = PresentationRecusalForm(request.POST or None)

@@ -115,7 +115,9 @@ def presentation_evaluation_save(
 
 
 @transaction.atomic
-def presentation_recusal_declare(*, juror: Juror, slot: Slot, reason: str, now: datetime | None = None) -> Recusal:
+def presentation_recusal_declare(
+    *, juror: Juror, slot: Slot, reason: str, now: datetime | None = None
+) -> Recusal:
     """Step back from a finalist for a conflict of interest, until the round's scoring closes.
 
     Creates the jury's `Recusal` for the project and removes the juror's presentation scores of

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from jury import selectors as jury_selectors
@@ -98,9 +98,11 @@ def programme(juror: Juror, round: PresentationRound, *, now: datetime) -> list[
     """Every presentation the juror hears, by day (in the site's time zone) and time; five
     queries whatever the number of slots (four with the seat's nominations prefetched)."""
     criteria_count = round.criteria.count()
-    slots = heard_slots(juror, round).select_related(
-        "project__organisation", "project__nomination"
-    ).order_by("starts_at", "id")
+    slots = (
+        heard_slots(juror, round)
+        .select_related("project__organisation", "project__nomination")
+        .order_by("starts_at", "id")
+    )
     evaluations = {
         evaluation.slot_id: evaluation
         for evaluation in PresentationEvaluation.objects.filter(juror=juror, slot__round=round).annotate(
