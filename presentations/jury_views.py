@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from fairportal.locks import RETRY_AFTER_SECONDS, Busy
@@ -54,6 +54,16 @@ def _programme_url(fair_slug: str, slot: Slot) -> str:
     return f"{reverse('presentations:jury_programme', args=[fair_slug])}?day={day.isoformat()}"
 
 
+def _refusal_message(refusal: str | None, slot: Slot) -> str | None:
+    if refusal is None:
+        return None
+    message = str(scoring.REFUSALS[refusal])
+    if refusal == "not_started":
+        start = formats.time_format(timezone.localtime(slot.starts_at), "H:i")
+        message += " " + _("It starts at %(start)s.") % {"start": start}
+    return message
+
+
 @login_required
 def programme(request: HttpRequest, fair_slug: str) -> HttpResponse:
     """The day's presentations in order; today first when there are some, the others a tap away."""
@@ -86,9 +96,16 @@ def slot_score(request: HttpRequest, fair_slug: str, slot_id: int) -> HttpRespon
     juror, round, slot = _seat_slot(request, fair_slug, slot_id)
     now = timezone.now()
     recusal = juror.recusals.filter(project_id=slot.project_id).first()
+    if recusal is not None:
+        # Nothing of the project: the juror declared they cannot judge it.
+        return render(
+            request,
+            "presentations/jury/slot_recused.html",
+            {"recusal": recusal, "programme_url": _programme_url(fair_slug, slot)},
+        )
     refusal = permissions.scoring_refusal(round, slot, now)
-    can_score = recusal is None and refusal is None
-    evaluation = selectors.own_presentation_evaluation(juror, slot) if recusal is None else None
+    can_score = refusal is None
+    evaluation = selectors.own_presentation_evaluation(juror, slot)
     criteria = selectors.criteria_of(round)
     form = PresentationScoringForm(
         request.POST if request.method == "POST" and can_score else None,
@@ -126,12 +143,11 @@ def slot_score(request: HttpRequest, fair_slug: str, slot_id: int) -> HttpRespon
             "criteria": criteria,
             "can_score": can_score,
             "refusal": refusal,
-            "refusal_message": scoring.REFUSALS.get(refusal) if refusal else None,
-            "recusal": recusal,
+            "refusal_message": _refusal_message(refusal, slot),
             "evaluation": evaluation,
             "room": slot.room or round.room,
             "video_link": slot.video_link or round.video_link,
-            "can_recuse": recusal is None and now < round.scoring_closes_at,
+            "can_recuse": now < round.scoring_closes_at,
             "programme_url": _programme_url(fair_slug, slot),
         },
         status=503 if busy else 200,

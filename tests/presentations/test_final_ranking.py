@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -101,7 +102,7 @@ def fair():
 def test_both_rounds_on_0_to_100_weighed_40_60(fair):
     rows = rows_by_title(final_ranking(fair.round))
 
-    x, y, z = rows["X"], rows["Y"], rows["Z"]
+    x, y = rows["X"], rows["Y"]
     assert (x.reading, x.presentation, x.presentation_jurors) == (Fraction(250, 3), Fraction(175, 3), 2)
     assert x.combined == Fraction(205, 3)
     assert (y.reading, y.presentation, y.presentation_jurors) == (Fraction(100, 3), Fraction(625, 9), 1)
@@ -113,8 +114,10 @@ def test_a_finalist_who_did_not_present_is_ranked_after_those_who_did_and_flagge
     z = rows_by_title(final_ranking(fair.round))["Z"]
 
     assert z.reading == 100  # the best reading score of the three
-    assert z.presentation is None and z.combined is None
-    assert z.rank == 3 and not z.complete
+    assert z.presentation is None
+    assert z.combined is None
+    assert z.rank == 3
+    assert not z.complete
     assert z.missing == [Missing.ABSENT]
 
 
@@ -125,7 +128,9 @@ def test_presentations_scored_before_the_finalist_was_marked_absent_do_not_count
 
     x = rows_by_title(final_ranking(fair.round))["X"]
 
-    assert x.presentation is None and x.missing == [Missing.ABSENT] and x.rank == 3
+    assert x.presentation is None
+    assert x.missing == [Missing.ABSENT]
+    assert x.rank == 3
 
 
 def test_weights_100_0_rank_by_reading_alone_and_nobody_is_placed_after(fair):
@@ -134,9 +139,13 @@ def test_weights_100_0_rank_by_reading_alone_and_nobody_is_placed_after(fair):
 
     rows = rows_by_title(final_ranking(fair.round))
 
-    assert rows["Z"].combined == 100 and rows["Z"].complete and rows["Z"].rank == 1
-    assert rows["X"].combined == Fraction(250, 3) and rows["X"].rank == 2
-    assert rows["Y"].combined == Fraction(100, 3) and rows["Y"].rank == 3
+    assert rows["Z"].combined == 100
+    assert rows["Z"].complete
+    assert rows["Z"].rank == 1
+    assert rows["X"].combined == Fraction(250, 3)
+    assert rows["X"].rank == 2
+    assert rows["Y"].combined == Fraction(100, 3)
+    assert rows["Y"].rank == 3
 
 
 def test_weights_0_100_rank_by_presentation_alone(fair):
@@ -145,9 +154,12 @@ def test_weights_0_100_rank_by_presentation_alone(fair):
 
     rows = rows_by_title(final_ranking(fair.round))
 
-    assert rows["Y"].combined == Fraction(625, 9) and rows["Y"].rank == 1
-    assert rows["X"].combined == Fraction(175, 3) and rows["X"].rank == 2
-    assert rows["Z"].rank == 3 and rows["Z"].combined is None
+    assert rows["Y"].combined == Fraction(625, 9)
+    assert rows["Y"].rank == 1
+    assert rows["X"].combined == Fraction(175, 3)
+    assert rows["X"].rank == 2
+    assert rows["Z"].rank == 3
+    assert rows["Z"].combined is None
 
 
 def test_the_mean_is_over_the_jurors_who_scored_a_recused_juror_does_not_count(fair):
@@ -165,7 +177,9 @@ def test_a_seat_narrowed_to_another_nomination_no_longer_counts(fair):
 
     y = rows_by_title(final_ranking(fair.round))["Y"]
 
-    assert y.presentation is None and y.missing == [Missing.NOT_SCORED] and y.rank == 3
+    assert y.presentation is None
+    assert y.missing == [Missing.NOT_SCORED]
+    assert y.rank == 3
 
 
 def test_ties_share_a_rank_and_the_next_rank_is_skipped():
@@ -247,15 +261,16 @@ def test_the_organisers_page_explains_the_weights_and_shows_each_round(organiser
     text = page.content.decode()
     assert page.status_code == 200
     assert "40 % reading + 60 % presentation; each round on a 0–100 scale." in text
-    assert "68.33" in text and "55.00" in text and "58.33 (2 jurors)" in text and "69.44 (1 juror)" in text
+    assert "68.33" in text
+    assert "55.00" in text
+    assert "58.33 (2 jurors)" in text
+    assert "69.44 (1 juror)" in text
     assert "did not present" in text
 
 
 def test_the_final_ranking_page_needs_the_ranking_permission(client, ceremony):
     staff = make_organiser("helper@fair.kz")
     staff.groups.clear()
-    from django.contrib.auth.models import Permission
-
     staff.user_permissions.add(Permission.objects.get(codename="view_ceremony"))
     client.force_login(staff)
 
@@ -305,9 +320,13 @@ def test_a_tie_at_a_place_is_not_proposed_and_the_others_are_given(organiser):
     disability, health = proposal.groups
     first, second, third = disability.places
 
-    assert first.tied and [row.project.title for row in first.rows] == ["A", "B"] and not first.proposable
-    assert second.rows == [] and not second.proposable  # the tie at 1st takes up 2nd
-    assert third.proposable and third.rows[0].project.title == "C"
+    assert first.tied
+    assert [row.project.title for row in first.rows] == ["A", "B"]
+    assert not first.proposable
+    assert second.rows == []
+    assert not second.proposable
+    assert third.proposable
+    assert third.rows[0].project.title == "C"
     assert disability.ties == [first]
     assert [place.proposable for place in health.places] == [True, False, False]
 
@@ -315,10 +334,12 @@ def test_a_tie_at_a_place_is_not_proposed_and_the_others_are_given(organiser):
 
     assert sorted((award.project.title, award.place) for award in given) == [("C", 3), ("D", 1)]
     award = Award.objects.get(project__title="D")
-    assert award.kind == AwardKind.JURY_PRIZE and award.nomination == fair.nominations[1]
+    assert award.kind == AwardKind.JURY_PRIZE
+    assert award.nomination == fair.nominations[1]
     assert award.title_ru == "Приз жюри, 1-е место"
     again = award_services.jury_prizes_proposal(ceremony=ceremony)
-    assert again.proposable == [] and again.groups[1].places[0].awarded.project.title == "D"
+    assert again.proposable == []
+    assert again.groups[1].places[0].awarded.project.title == "D"
 
 
 def test_prizes_are_not_given_when_the_proposal_changed_since_it_was_reviewed(organiser):

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from jury.models import Evaluation, Recusal
+from jury.selectors import ranking
 from presentations import permissions, selectors
 from presentations.models import PresentationEvaluation, PresentationScore, SlotOutcome
-from presentations.scoring import presentation_recusal_declare
+from presentations.scoring import presentation_evaluation_save, presentation_recusal_declare
 from projects.models import ProjectState
 from tests.factories.jury import CriterionFactory, JurorFactory, score
 from tests.factories.presentations_scoring import (
@@ -118,8 +119,6 @@ def test_every_criterion_needs_a_score_within_its_scale(seat, slot, criteria):
     with pytest.raises(ValidationError, match="run from 1 to 5"):
         score_presentation(seat, slot, 7, 6)
     with pytest.raises(ValidationError, match="every criterion"):
-        from presentations.scoring import presentation_evaluation_save
-
         presentation_evaluation_save(juror=seat, slot=slot, answers={criteria[0].pk: 7}, comment="")
 
 
@@ -183,8 +182,6 @@ def test_a_recusal_from_the_presentation_removes_its_scores_and_the_reading_mark
     assert not PresentationEvaluation.objects.exists()
     # The reading evaluation stays stored, but the jury's ranking leaves the recused pair out.
     assert Evaluation.objects.filter(juror=seat, project=slot.project).exists()
-    from jury.selectors import ranking
-
     assert ranking(round_.review)[0].jurors_scored == 0
     with pytest.raises(ValidationError, match="You declared a conflict"):
         presentation_recusal_declare(juror=seat, slot=slot, reason="Тағы")
@@ -223,23 +220,31 @@ def test_the_programme_shows_the_days_presentations_in_order_with_the_jurors_sta
     fair = round_.review.fair
     first = SlotFactory(
         round=round_,
-        project=ProjectFactory(fair=fair, nomination=nominations[0], state=ProjectState.FINALIST, title="Бірінші"),
+        project=ProjectFactory(
+            fair=fair, nomination=nominations[0], state=ProjectState.FINALIST, title="Бірінші"
+        ),
         starts_at=now - timedelta(minutes=40),
         room="Үлкен зал",
     )
-    later = SlotFactory(
+    SlotFactory(
         round=round_,
-        project=ProjectFactory(fair=fair, nomination=nominations[1], state=ProjectState.FINALIST, title="Кейінгі"),
+        project=ProjectFactory(
+            fair=fair, nomination=nominations[1], state=ProjectState.FINALIST, title="Кейінгі"
+        ),
         starts_at=now + timedelta(minutes=1),
     )
     tomorrow = SlotFactory(
         round=round_,
-        project=ProjectFactory(fair=fair, nomination=nominations[1], state=ProjectState.FINALIST, title="Ертең"),
+        project=ProjectFactory(
+            fair=fair, nomination=nominations[1], state=ProjectState.FINALIST, title="Ертең"
+        ),
         starts_at=now + timedelta(days=1),
     )
     own = SlotFactory(
         round=round_,
-        project=ProjectFactory(fair=fair, nomination=nominations[0], state=ProjectState.FINALIST, title="Өз ҮЕҰ"),
+        project=ProjectFactory(
+            fair=fair, nomination=nominations[0], state=ProjectState.FINALIST, title="Өз ҮЕҰ"
+        ),
     )
     MembershipFactory(organisation=own.project.organisation, user=seat.user)
     score_presentation(seat, first, 7, 4)
@@ -248,13 +253,17 @@ def test_the_programme_shows_the_days_presentations_in_order_with_the_jurors_sta
     page = client.get(url("presentations:jury_programme", fair.slug)).content.decode()
 
     assert page.index("Бірінші") < page.index("Кейінгі")
-    assert "Ертең" not in page and "Өз ҮЕҰ" not in page
+    assert "Ертең" not in page
+    assert "Өз ҮЕҰ" not in page
     assert timezone.localtime(first.starts_at).strftime("%H:%M") in page
-    assert "Үлкен зал" in page and "Scored" in page and "Not begun" in page
+    assert "Үлкен зал" in page
+    assert "Scored" in page
+    assert "Not begun" in page
     day = timezone.localtime(tomorrow.starts_at).date().isoformat()
     assert f"?day={day}" in page
     other_day = client.get(url("presentations:jury_programme", fair.slug) + f"?day={day}").content.decode()
-    assert "Ертең" in other_day and "Бірінші" not in other_day
+    assert "Ертең" in other_day
+    assert "Бірінші" not in other_day
 
 
 def test_the_dashboard_links_to_the_programme_when_the_review_has_a_round(client, round_, seat):
@@ -278,7 +287,9 @@ def test_the_scoring_page_saves_and_returns_to_the_day(client, seat, slot, crite
     shown = client.get(page).content.decode()
     response = client.post(page, {f"criterion_{criteria[0].pk}": "8", f"criterion_{criteria[1].pk}": "5"})
 
-    assert "Ашық есік" in shown and slot.project.summary in shown and "Clarity" in shown
+    assert "Ашық есік" in shown
+    assert slot.project.summary in shown
+    assert "Clarity" in shown
     assert response.status_code == 302
     assert "?day=" in response["Location"]
     assert sorted(PresentationScore.objects.values_list("value", flat=True)) == [5, 8]
@@ -294,7 +305,8 @@ def test_the_scoring_page_says_why_it_cannot_be_scored_yet(client, seat, slot, c
     shown = client.get(page).content.decode()
     client.post(page, {f"criterion_{criteria[0].pk}": "8", f"criterion_{criteria[1].pk}": "5"})
 
-    assert "has not begun yet" in shown and "<form method=\"post\"" not in shown.split("scores-title")[1]
+    assert "has not begun yet" in shown
+    assert '<form method="post"' not in shown.split("scores-title")[1]
     assert not PresentationEvaluation.objects.exists()
 
 
@@ -314,7 +326,8 @@ def test_a_recused_juror_sees_that_they_recused_and_nothing_of_the_project(clien
     shown = client.get(url("presentations:jury_slot", slot.round.review.fair.slug, slot.pk)).content.decode()
 
     assert "You declared a conflict of interest" in shown
-    assert "Ашық есік" not in shown and slot.project.summary not in shown
+    assert "Ашық есік" not in shown
+    assert slot.project.summary not in shown
 
 
 def test_a_juror_declares_a_conflict_from_the_presentation_page(client, seat, slot, criteria):
@@ -353,7 +366,9 @@ def test_the_programme_reads_a_constant_number_of_queries(
     for index in range(12):
         SlotFactory(
             round=round_,
-            project=ProjectFactory(fair=round_.review.fair, nomination=nominations[index % 2], state=ProjectState.FINALIST),
+            project=ProjectFactory(
+                fair=round_.review.fair, nomination=nominations[index % 2], state=ProjectState.FINALIST
+            ),
             starts_at=timezone.now() - timedelta(minutes=20 * index),
         )
     with django_assert_max_num_queries(5):
