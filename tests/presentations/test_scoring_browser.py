@@ -32,7 +32,7 @@ def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_a_juror_scores_a_presentation_on_a_phone(phone):
+def test_a_juror_scores_a_presentation_on_a_phone(phone):  # noqa: F811 - the imported fixture
     round_ = PresentationRoundFactory(video_link="https://meet.example.kz/fair-presentations")
     criteria = [
         PresentationCriterionFactory(round=round_, title_en="Clarity", position=1),
@@ -63,7 +63,8 @@ def test_a_juror_scores_a_presentation_on_a_phone(phone):
     assert_no_axe_violations(phone, "scoring")
     choice = phone.locator(f"label[for=id_criterion_{criteria[0].pk}_6]")  # radios count from 0: "7"
     box = choice.bounding_box()
-    assert box["height"] >= 44 and box["width"] >= 44
+    assert box["height"] >= 44
+    assert box["width"] >= 44
     choice.click()
     phone.locator(f"label[for=id_criterion_{criteria[1].pk}_2]").click()
     phone.locator("main form button[type=submit]").click()
