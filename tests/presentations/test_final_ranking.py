@@ -370,3 +370,19 @@ def test_the_jury_prizes_page_shows_the_tie_and_gives_the_rest(organiser_client)
     assert "Give 2 jury prizes" in page
     assert response.status_code == 302
     assert Award.objects.filter(kind=AwardKind.JURY_PRIZE).count() == 2
+
+
+@pytest.mark.parametrize("finalists", [2, 10])
+def test_the_final_ranking_page_reads_a_constant_number_of_queries(
+    finalists, organiser_client, django_assert_max_num_queries
+):
+    fair = Fair()
+    for index in range(finalists):
+        _project, slot = fair.finalist(f"P{index}", nomination=index % 2, reading=(index % 10 + 1, 6))
+        fair.present(slot, (index % 10 + 1, 3))
+    ceremony = CeremonyFactory(fair=fair.fair)
+
+    # Session, user, permissions, ceremony, round, the ranking (ten), the admin's own.
+    with django_assert_max_num_queries(16):
+        page = organiser_client.get(reverse("admin:awards_ceremony_final_ranking", args=[ceremony.pk]))
+    assert page.content.decode().count("(1 juror)") == finalists
