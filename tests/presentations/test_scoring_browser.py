@@ -1,5 +1,11 @@
 """The juror's presentation pages on a 390 px phone: nothing scrolls sideways, targets are big
-enough to tap, axe-core finds nothing, and a presentation is scored with taps alone."""
+enough to tap, axe-core finds nothing, and a presentation is scored with taps alone.
+
+Marked `browser`: like tests/browser it runs in a pytest session of its own
+(`pytest -m browser tests/presentations/test_scoring_browser.py`, see the Makefile's `test`),
+since a live-server test leaves pytest-django unable to restore the migrations' rows for the
+transactional tests after it. `make test` runs only tests/browser in that session: list this
+file there too (or move it into tests/browser) when merging."""
 
 from datetime import timedelta
 
