@@ -19,6 +19,9 @@ from fairportal import audit, page_cache
 from fairportal.locks import row_lock
 from fairportal.mail import queue_to_users
 from fairportal.text import quoted
+from presentations import permissions as presentation_permissions
+from presentations import selectors as presentation_selectors
+from presentations.models import PresentationRound
 from projects.media import ProcessedImage, reencode_image
 from projects.models import Fair, Project, ProjectState
 from projects.services import project_mark_awarded, project_mark_finalist
@@ -461,3 +464,152 @@ def peoples_choice_confirm(
         actor=actor,
         **PEOPLES_CHOICE_TITLES,
     )
+
+
+# ---------------------------------------------------------------- jury prizes from the final ranking
+
+JURY_PRIZE_TITLES = {
+    1: {
+        "title_kk": "Қазылар алқасының жүлдесі, I орын",
+        "title_ru": "Приз жюри, 1-е место",
+        "title_en": "Jury prize, 1st place",
+    },
+    2: {
+        "title_kk": "Қазылар алқасының жүлдесі, II орын",
+        "title_ru": "Приз жюри, 2-е место",
+        "title_en": "Jury prize, 2nd place",
+    },
+    3: {
+        "title_kk": "Қазылар алқасының жүлдесі, III орын",
+        "title_ru": "Приз жюри, 3-е место",
+        "title_en": "Jury prize, 3rd place",
+    },
+}
+JURY_PLACES = (1, 2, 3)
+
+
+@dataclass
+class ProposedPlace:
+    """One place of a nomination: the finalist(s) the final ranking puts there, or what took it."""
+
+    place: int
+    rows: list  # presentations.selectors.FinalRow at this rank: one, several (a tie) or none
+    awarded: Award | None  # a jury prize already given at this place
+
+    @property
+    def tied(self) -> bool:
+        return len(self.rows) > 1
+
+    @property
+    def proposable(self) -> bool:
+        """One finalist alone at this place, and the place still free: the proposal gives it."""
+        return self.awarded is None and len(self.rows) == 1
+
+    @property
+    def key(self) -> str:
+        """What the confirmation sends back: nomination, place and project, to compare on apply."""
+        nomination_id = self.rows[0].project.nomination_id if self.rows else None
+        return f"{nomination_id or 0}:{self.place}:{self.rows[0].project.pk if self.rows else 0}"
+
+
+@dataclass
+class JuryPrizeGroup:
+    nomination: object  # projects.models.Nomination or None (projects without one)
+    places: list[ProposedPlace]
+
+    @property
+    def ties(self) -> list[ProposedPlace]:
+        return [place for place in self.places if place.tied and place.awarded is None]
+
+
+@dataclass
+class JuryPrizeProposal:
+    ranking: object  # presentations.selectors.FinalRanking
+    groups: list[JuryPrizeGroup]
+
+    @property
+    def proposable(self) -> list[ProposedPlace]:
+        return [place for group in self.groups for place in group.places if place.proposable]
+
+    @property
+    def keys(self) -> list[str]:
+        return sorted(place.key for place in self.proposable)
+
+
+def _presentation_round(fair: Fair):
+    round = PresentationRound.objects.select_related("review__fair").filter(review__fair=fair).first()
+    if round is None:
+        raise ValidationError(_("This fair has no presentation round."), code="no_round")
+    return round
+
+
+def jury_prizes_proposal(*, ceremony: Ceremony, now: datetime | None = None) -> JuryPrizeProposal:
+    """Places 1–3 of each nomination from the final ranking (`presentations.selectors`), once
+    the presentations' scoring has closed, so the proposal no longer moves under the organisers.
+
+    Only finalists ranked with both rounds are proposed. A place shared by a tie is not
+    proposed: its finalists are listed for the organisers to decide, and the places the tie
+    takes up stay empty (two tied at 1st leave no 2nd place), as in the ranking.
+    """
+    now = now or timezone.now()
+    round = _presentation_round(ceremony.fair)
+    if now < round.scoring_closes_at:
+        raise ValidationError(
+            _("Scoring of the presentations is still open: the ranking can change until it closes."),
+            code="scoring_open",
+        )
+    ranking = presentation_selectors.final_ranking(round)
+    given = {
+        (award.nomination_id, award.place): award
+        for award in Award.objects.filter(
+            ceremony=ceremony, kind=AwardKind.JURY_PRIZE, place__isnull=False
+        ).select_related("project")
+    }
+    groups = []
+    for group in ranking.groups:
+        nomination_id = group.nomination.pk if group.nomination else None
+        places = [
+            ProposedPlace(
+                place,
+                [row for row in group.ranked if row.rank == place],
+                given.get((nomination_id, place)),
+            )
+            for place in JURY_PLACES
+        ]
+        groups.append(JuryPrizeGroup(group.nomination, places))
+    return JuryPrizeProposal(ranking, groups)
+
+
+@transaction.atomic
+def jury_prizes_give(
+    *, ceremony: Ceremony, expected: list[str], actor, now: datetime | None = None
+) -> list[Award]:
+    """Give the proposed jury prizes (`jury_prizes_proposal`) through `award_give`, all or none.
+
+    `expected` are the keys of the places the organiser reviewed; if the proposal has changed
+    since (a score, an outcome, a prize given by hand), nothing is given and the organiser
+    looks again, as with the jury's shortlist.
+    """
+    if not presentation_permissions.can_view_final_ranking(actor):
+        raise PermissionDenied
+    proposal = jury_prizes_proposal(ceremony=ceremony, now=now)
+    if proposal.keys != sorted(expected):
+        raise ValidationError(
+            _("The final ranking or the awards have changed since you looked. Check the new proposal."),
+            code="changed",
+        )
+    awards = []
+    for place in proposal.proposable:
+        row = place.rows[0]
+        awards.append(
+            award_give(
+                ceremony=ceremony,
+                project=row.project,
+                kind=AwardKind.JURY_PRIZE,
+                nomination=row.project.nomination,
+                place=place.place,
+                actor=actor,
+                **JURY_PRIZE_TITLES[place.place],
+            )
+        )
+    return awards

@@ -46,7 +46,9 @@ def ceremony_finalists(request, queryset):
 
 restrict_autocomplete("awards", "award", "project", ceremony_finalists)
 
-audit.register_actions({"export.winners": _("Winners exported")})
+audit.register_actions(
+    {"export.winners": _("Winners exported"), "export.final_protocol": _("Final protocol downloaded")}
+)
 
 
 def _record_winners_export(request, queryset, fmt: str) -> None:
@@ -122,6 +124,9 @@ class CeremonyAdmin(ChosenFilesNotice, OrganiserPages, admin.ModelAdmin):
     organiser_pages = (
         ("<int:pk>/peoples-choice/", pages.peoples_choice, "peoples_choice"),
         ("<int:pk>/participants/", pages.participants, "participants"),
+        ("<int:pk>/final-ranking/", pages.final_ranking, "final_ranking"),
+        ("<int:pk>/final-ranking/protocol.pdf", pages.final_protocol_pdf, "final_protocol"),
+        ("<int:pk>/jury-prizes/", pages.jury_prizes, "jury_prizes"),
     )
     fieldsets = (
         (None, {"fields": ("fair", "held_at", "is_published", "video_url")}),

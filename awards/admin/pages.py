@@ -1,17 +1,27 @@
 """The ceremony's own pages in the admin (`fairportal.admin_pages`): the people's choice and
-the participant awards, both for `awards.add_award`."""
+the participant awards, both for `awards.add_award`; the final ranking of the two jury rounds
+(for `presentations.view_final_ranking` or the jury's `view_ranking`), its protocol, and the
+jury prizes proposed from it (for both that and `awards.add_award`).
+
+The final ranking is shown here, on the ceremony, because it is what the jury's prizes are
+given from; `presentations` knows nothing of awards, awards reads its selectors."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from awards import services
 from awards.models import Award, AwardKind, Ceremony
+from fairportal import audit
 from fairportal.text import quoted
+from presentations import final_protocol
+from presentations import permissions as presentation_permissions
+from presentations import selectors as presentation_selectors
+from presentations.models import PresentationRound
 from projects.models import Project
 
 CEREMONIES = Ceremony.objects.select_related("fair")
@@ -91,3 +101,89 @@ def participants(model_admin, request, pk):
         count = services.award_participants(ceremony=ceremony, actor=request.user)
         messages.success(request, participants_given_message(count))
     return HttpResponseRedirect(reverse("admin:awards_ceremony_change", args=[ceremony.pk]))
+
+
+# ---------------------------------------------------------------- the final ranking and jury prizes
+
+
+def _round_of(ceremony: Ceremony) -> PresentationRound | None:
+    return (
+        PresentationRound.objects.select_related("review__fair")
+        .filter(review__fair_id=ceremony.fair_id)
+        .first()
+    )
+
+
+def final_ranking(model_admin, request, pk):
+    ceremony = model_admin.page_object(
+        CEREMONIES, pk, allowed=presentation_permissions.can_view_final_ranking(request.user)
+    )
+    round = _round_of(ceremony)
+    ranking = presentation_selectors.final_ranking(round) if round is not None else None
+    return model_admin.render_page(
+        request,
+        "admin/awards/ceremony/final_ranking.html",
+        title=gettext("Final ranking"),
+        obj=ceremony,
+        subtitle=str(ceremony.fair),
+        round=round,
+        ranking=ranking,
+        can_propose=request.user.has_perm("awards.add_award"),
+        scoring_open=round is not None and timezone.now() < round.scoring_closes_at,
+    )
+
+
+def final_protocol_pdf(model_admin, request, pk):
+    ceremony = model_admin.page_object(
+        CEREMONIES, pk, allowed=presentation_permissions.can_view_final_ranking(request.user)
+    )
+    round = _round_of(ceremony)
+    if round is None:
+        raise Http404
+    pdf = final_protocol.final_protocol_pdf(presentation_selectors.final_ranking(round))
+    audit.record(actor=request.user, action="export.final_protocol", fair_id=ceremony.fair_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    language = translation.get_language() or "kk"
+    response["Content-Disposition"] = f'inline; filename="final-protocol-{ceremony.fair.slug}-{language}.pdf"'
+    return response
+
+
+def jury_prizes(model_admin, request, pk):
+    """The proposal for review (GET), then the prizes given as reviewed (POST)."""
+    ceremony = model_admin.page_object(
+        CEREMONIES,
+        pk,
+        allowed=request.user.has_perm("awards.add_award")
+        and presentation_permissions.can_view_final_ranking(request.user),
+    )
+    if request.method == "POST":
+        try:
+            given = services.jury_prizes_give(
+                ceremony=ceremony, expected=request.POST.getlist("place"), actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(request.get_full_path())
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d jury prize given from the final ranking.",
+                "%(count)d jury prizes given from the final ranking.",
+                len(given),
+            )
+            % {"count": len(given)},
+        )
+        return HttpResponseRedirect(reverse("admin:awards_ceremony_change", args=[ceremony.pk]))
+    try:
+        proposal, error = services.jury_prizes_proposal(ceremony=ceremony), None
+    except ValidationError as exc:
+        proposal, error = None, " ".join(exc.messages)
+    return model_admin.render_page(
+        request,
+        "admin/awards/ceremony/jury_prizes.html",
+        title=gettext("Jury prizes from the final ranking"),
+        obj=ceremony,
+        subtitle=str(ceremony.fair),
+        proposal=proposal,
+        error=error,
+    )

@@ -1,0 +1,87 @@
+"""Who may do what in the presentation round, as predicates taking the clock where time matters.
+
+The jurors' pages ask them to decide what to show; `presentations.scoring` asks them again,
+under a lock, before writing.
+
+A presentation is scored by every juror whose seat covers the finalist's nomination (a seat
+without nominations covers the whole fair), never by a member of the finalist's own NGO. This
+is deliberately not `jury.permissions.seat_covers`: in the reading round a seat may be narrowed
+to the projects assigned to the juror, while the presentations are heard by the whole seat.
+"""
+
+from datetime import datetime
+
+from jury.models import Juror
+from jury.permissions import can_act_as_juror, can_view_ranking
+from presentations.models import PresentationRound, Slot, SlotOutcome
+from projects.models import Membership, ProjectState
+
+# A finalist's presentation is scored while it is one; a withdrawn project is not.
+PRESENTING_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
+
+__all__ = [
+    "PRESENTING_STATES",
+    "can_act_as_juror",
+    "can_hear",
+    "can_score_slot",
+    "can_view_final_ranking",
+    "scoring_refusal",
+    "seat_hears",
+]
+
+
+def seat_hears(juror: Juror, slot: Slot) -> bool:
+    """The slot belongs to the juror's review, its project is a finalist in one of the seat's
+    nominations (or the seat covers the whole fair), and not a project of the juror's own NGO.
+
+    Uses `juror.nominations.all()`, so prefetch it when asking for many slots; the NGO check is
+    one query (`own_organisation_ids` answers it for a whole programme at once).
+    """
+    project = slot.project
+    if slot.round.review_id != juror.review_id or project.fair_id != juror.review.fair_id:
+        return False
+    if project.state not in PRESENTING_STATES:
+        return False
+    nomination_ids = {nomination.pk for nomination in juror.nominations.all()}
+    if nomination_ids and project.nomination_id not in nomination_ids:
+        return False
+    return not Membership.objects.filter(
+        user_id=juror.user_id, organisation_id=project.organisation_id
+    ).exists()
+
+
+def can_hear(user, juror: Juror, slot: Slot) -> bool:
+    """The user may open the slot's page as this juror (recused or not: the page then says so)."""
+    return can_act_as_juror(user) and juror.user_id == user.pk and seat_hears(juror, slot)
+
+
+def scoring_refusal(round: PresentationRound, slot: Slot, now: datetime) -> str | None:
+    """Why scores for this slot cannot be saved now, as a code; None when they can.
+
+    - "not_started": nobody scores a presentation before it has begun;
+    - "absent": the finalist did not present (set by the organisers on the day);
+    - "closed": the round's scoring has closed.
+    """
+    if slot.outcome == SlotOutcome.ABSENT:
+        return "absent"
+    if now >= round.scoring_closes_at:
+        return "closed"
+    if now < slot.starts_at:
+        return "not_started"
+    return None
+
+
+def can_score_slot(juror: Juror, slot: Slot, now: datetime, *, recused: bool) -> bool:
+    return (
+        can_act_as_juror(juror.user)
+        and not recused
+        and seat_hears(juror, slot)
+        and scoring_refusal(slot.round, slot, now) is None
+    )
+
+
+def can_view_final_ranking(user) -> bool:
+    """Organisers who see the jury's ranking, or who were given the final ranking alone."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.has_perm("presentations.view_final_ranking") or can_view_ranking(user)
