@@ -26,7 +26,7 @@ def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_a_juror_scores_a_presentation_on_a_phone(phone):  # noqa: F811 - the imported fixture
+def test_a_juror_scores_a_presentation_on_a_phone(phone):
     round_ = PresentationRoundFactory(video_link="https://meet.example.kz/fair-presentations")
     criteria = [
         PresentationCriterionFactory(round=round_, title_en="Clarity", position=1),
