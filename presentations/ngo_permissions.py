@@ -3,8 +3,8 @@
 (Named apart from the jurors' predicates, which live beside their own pages.)
 """
 
-from projects.permissions import is_member
 from projects.models import Project
+from projects.permissions import is_member
 
 
 def can_see_slot(user, project: Project) -> bool:

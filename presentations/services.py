@@ -47,6 +47,7 @@ NOTE_MAX_LENGTH = 1000
 audit.register_actions(
     {
         "presentations.round_opened": _("Presentation round opened"),
+        "presentations.round_changed": _("Presentation round's settings changed"),
         "presentations.schedule_applied": _("Presentation schedule applied"),
         "presentations.slot_moved": _("Presentation slot moved"),
         "presentations.slots_swapped": _("Presentation slots swapped"),
@@ -171,6 +172,50 @@ def round_open(
     return presentation_round
 
 
+ROUND_SETTINGS = (
+    "first_day",
+    "days",
+    "day_starts_at",
+    "day_ends_at",
+    "slot_minutes",
+    "gap_minutes",
+    "room",
+    "video_link",
+    "reading_weight",
+    "presentation_weight",
+    "scoring_closes_at",
+    "programme_public",
+)
+
+
+@transaction.atomic
+def round_update(*, round: PresentationRound, actor) -> PresentationRound:
+    """Save the round's settings as the admin's form changed them (recorded old → new).
+
+    The days and hours are the defaults the schedule is proposed from: slots already made keep
+    their times (they change only by `slot_move` / `slot_swap`, which tell the NGO).
+    """
+    presentation_round = round
+    _require(actor.has_perm("presentations.change_presentationround"))
+    before = (
+        PresentationRound.objects.select_for_update(of=("self",))
+        .filter(pk=presentation_round.pk)
+        .values(*ROUND_SETTINGS)
+        .first()
+    )
+    presentation_round.full_clean(exclude=["review", "opened_by"], validate_unique=False)
+    presentation_round.save()
+    audit.record_change(
+        actor=actor,
+        action="presentations.round_changed",
+        instance=presentation_round,
+        fields=ROUND_SETTINGS,
+        before=before,
+        fair_id=presentation_round.review.fair_id,
+    )
+    return presentation_round
+
+
 # ---------------------------------------------------------------- the schedule
 
 
@@ -236,7 +281,7 @@ def _does_not_fit_message(presentation_round: PresentationRound, count: int, cap
     )
 
 
-def schedule_propose(*, round: PresentationRound) -> ScheduleProposal:  # noqa: A002 - the brief's name
+def schedule_propose(*, round: PresentationRound) -> ScheduleProposal:
     """The finalists laid out over the round's days, each day from `day_starts_at` to
     `day_ends_at` (Almaty), `slot_minutes` each with `gap_minutes` between; nothing is saved.
     Raises `ScheduleDoesNotFit` with the arithmetic when they do not fit."""
@@ -275,7 +320,7 @@ def _locked_round(presentation_round: PresentationRound) -> PresentationRound:
 @transaction.atomic
 def schedule_apply(
     *,
-    round: PresentationRound,  # noqa: A002 - the brief's name
+    round: PresentationRound,
     actor,
     expected_project_ids: list[int] | None = None,
     now: datetime | None = None,
