@@ -244,12 +244,35 @@ class ScheduleChanged(ValidationError):
     pass
 
 
-def finalists(presentation_round: PresentationRound):
+# The Kazakh alphabet; Russian's is the same order without the Kazakh letters, so one key sorts
+# titles in either language as a reader expects (the database's C collation puts Ә after Я).
+KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(KAZAKH_ALPHABET)}
+
+
+def title_key(title: str) -> tuple:
+    """Digits and Latin letters by code point, then Cyrillic in the Kazakh alphabet's order."""
+    return tuple(
+        (1, _LETTER_RANK[char]) if char in _LETTER_RANK else (0, ord(char)) for char in title.strip().casefold()
+    )
+
+
+def finalists(presentation_round: PresentationRound) -> list[Project]:
     """The fair's finalists in the programme's order: by nomination (its position), then title."""
-    return (
+    projects = (
         Project.objects.filter(fair_id=presentation_round.review.fair_id, state__in=FINALIST_STATES)
         .select_related("organisation", "nomination")
-        .order_by(F("nomination__position").asc(nulls_last=True), "nomination_id", "title", "pk")
+        .order_by(F("nomination__position").asc(nulls_last=True), "nomination_id", "pk")
+    )
+    return sorted(
+        projects,
+        key=lambda project: (
+            project.nomination is None,
+            project.nomination.position if project.nomination else 0,
+            project.nomination_id or 0,
+            title_key(project.title),
+            project.pk,
+        ),
     )
 
 
@@ -286,7 +309,7 @@ def schedule_propose(*, round: PresentationRound) -> ScheduleProposal:
     `day_ends_at` (Almaty), `slot_minutes` each with `gap_minutes` between; nothing is saved.
     Raises `ScheduleDoesNotFit` with the arithmetic when they do not fit."""
     presentation_round = round
-    projects = list(finalists(presentation_round))
+    projects = finalists(presentation_round)
     if not projects:
         raise ValidationError(_("The fair has no finalists to schedule."), code="no_finalists")
     per_day = day_capacity(presentation_round)

@@ -85,6 +85,13 @@ class RoundOpenForm(Form):
 
 
 class RoundForm(ModelForm):
+    video_link = URLField(
+        label=_("Video-call link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For finalists who present online."),
+    )
+
     class Meta:
         model = PresentationRound
         fields = (
