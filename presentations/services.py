@@ -253,7 +253,8 @@ _LETTER_RANK = {letter: rank for rank, letter in enumerate(KAZAKH_ALPHABET)}
 def title_key(title: str) -> tuple:
     """Digits and Latin letters by code point, then Cyrillic in the Kazakh alphabet's order."""
     return tuple(
-        (1, _LETTER_RANK[char]) if char in _LETTER_RANK else (0, ord(char)) for char in title.strip().casefold()
+        (1, _LETTER_RANK[char]) if char in _LETTER_RANK else (0, ord(char))
+        for char in title.strip().casefold()
     )
 
 

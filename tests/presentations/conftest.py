@@ -14,6 +14,10 @@ def presentation_round(organiser):
 def nominations(presentation_round):
     fair = presentation_round.review.fair
     return [
-        NominationFactory(fair=fair, title_en="Health", title_kk="Денсаулық", title_ru="Здоровье", position=2),
-        NominationFactory(fair=fair, title_en="Disability", title_kk="Мүгедектік", title_ru="Инвалидность", position=1),
+        NominationFactory(
+            fair=fair, title_en="Health", title_kk="Денсаулық", title_ru="Здоровье", position=2
+        ),
+        NominationFactory(
+            fair=fair, title_en="Disability", title_kk="Мүгедектік", title_ru="Инвалидность", position=1
+        ),
     ]

@@ -50,14 +50,17 @@ def test_only_organisers_open_a_round():
 
 def test_the_reading_rounds_criteria_are_copied_unless_the_organisers_choose_their_own(organiser):
     review = shortlisted_review()
-    CriterionFactory(review=review, title_en="Significance", title_kk="Маңыздылық", weight=Decimal("2"), position=1)
+    CriterionFactory(
+        review=review, title_en="Significance", title_kk="Маңыздылық", weight=Decimal("2"), position=1
+    )
     CriterionFactory(review=review, title_en="Openness", scale_max=5, guidance_ru="1 — закрыто", position=2)
 
     copied = open_round(review, actor=organiser)
     own = open_round(shortlisted_review(), actor=organiser, copy_reading_criteria=False)
 
     assert [
-        (c.title_en, c.title_kk, c.weight, c.scale_max, c.guidance_ru, c.position) for c in copied.criteria.all()
+        (c.title_en, c.title_kk, c.weight, c.scale_max, c.guidance_ru, c.position)
+        for c in copied.criteria.all()
     ] == [
         ("Significance", "Маңыздылық", Decimal("2.00"), 10, "", 1),
         ("Openness", review.criteria.get(position=2).title_kk, Decimal("1.00"), 5, "1 — закрыто", 2),
@@ -126,7 +129,9 @@ def test_too_many_finalists_for_the_days_are_refused_with_the_arithmetic(present
     assert refused.value.messages[0].startswith("52 finalists need 17 h 20 min; 2 days of 8 h hold 48.")
     with translation.override("ru"), pytest.raises(services.ScheduleDoesNotFit) as in_russian:
         services.schedule_propose(round=presentation_round)
-    assert in_russian.value.messages[0].startswith("52 финалистам нужно 17 ч 20 мин; 2 дня по 8 ч вмещают 48.")
+    assert in_russian.value.messages[0].startswith(
+        "52 финалистам нужно 17 ч 20 мин; 2 дня по 8 ч вмещают 48."
+    )
 
 
 # ---------------------------------------------------------------- applying
@@ -152,12 +157,11 @@ def test_applying_makes_the_slots_and_mails_every_member_their_slot_with_a_calen
     assert sorted(message.to[0] for message in mail.outbox) == ["aigerim@ngo.kz", "bob@ngo.kz", "olga@ngo.kz"]
     slot = Slot.objects.get(project=first)
     by_address = {message.to[0]: message for message in mail.outbox}
-    for address, words in (
-        ("aigerim@ngo.kz", ("Таңдау", "жюри")),
-        ("olga@ngo.kz", ("Презентация", "Алматы")),
-    ):
+    for address, word in (("aigerim@ngo.kz", "қазыларға"), ("olga@ngo.kz", "жюри")):
         message = by_address[address]
-        assert "10:00" in message.body and "Hall A" in message.body and "https://meet.example.kz/jury" in message.body
+        assert "10:00" in message.body
+        assert "Hall A" in message.body
+        assert "https://meet.example.kz/jury" in message.body
         assert f"/ngo/projects/{first.pk}/presentation/" in message.body
         ((name, content, mimetype),) = message.attachments
         assert (name, mimetype) == (f"presentation-{slot.pk}.ics", "text/calendar")
@@ -172,10 +176,10 @@ def test_applying_makes_the_slots_and_mails_every_member_their_slot_with_a_calen
         assert "Hall A" in str(event["LOCATION"])
         assert str(event["URL"]).endswith(f"/ngo/projects/{first.pk}/presentation/")
         assert "Инклюзивті шеберхана" in str(event["SUMMARY"])
-        assert words[1] in message.body or words[1] in str(event["DESCRIPTION"])
-    assert str(Calendar.from_ical(by_address["olga@ngo.kz"].attachments[0][1]).walk("VEVENT")[0]["SUMMARY"]).startswith(
-        "Презентация"
-    )
+        assert word in message.body  # in the member's own language
+    assert str(
+        Calendar.from_ical(by_address["olga@ngo.kz"].attachments[0][1]).walk("VEVENT")[0]["SUMMARY"]
+    ).startswith("Презентация")
     assert AuditEvent.objects.filter(action="presentations.schedule_applied").count() == 1
 
 
@@ -185,7 +189,9 @@ def test_the_schedule_is_applied_once_and_only_as_previewed(presentation_round, 
     finalist(presentation_round, nomination=nominations[0], title="B")  # a late finalist
 
     with pytest.raises(services.ScheduleChanged):
-        services.schedule_apply(round=presentation_round, actor=organiser, expected_project_ids=preview.project_ids)
+        services.schedule_apply(
+            round=presentation_round, actor=organiser, expected_project_ids=preview.project_ids
+        )
     assert not Slot.objects.exists()
 
     services.schedule_apply(round=presentation_round, actor=organiser)

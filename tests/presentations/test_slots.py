@@ -32,7 +32,9 @@ def slots(presentation_round):
     """Three slots tomorrow in Hall A: 10:00, 10:20, 10:40; each NGO with one member."""
     made = []
     for number, minute in enumerate((0, 20, 40)):
-        project = finalist(presentation_round, title=f"Project {number}", members=[(f"ngo{number}@ngo.kz", "en")])
+        project = finalist(
+            presentation_round, title=f"Project {number}", members=[(f"ngo{number}@ngo.kz", "en")]
+        )
         made.append(SlotFactory(round=presentation_round, project=project, starts_at=at(1, 10, minute)))
     return made
 
@@ -53,12 +55,16 @@ def test_a_move_keeps_the_length_asks_the_ngo_again_and_sends_the_newer_calendar
     assert (timezone.localtime(slot.starts_at, ALMATY).time(), slot.duration_minutes) == (time(11, 0), 15)
     assert (slot.sequence, slot.answer, slot.reminded_at) == (1, SlotAnswer.NONE, None)
     (message,) = mail.outbox
-    assert message.to == ["ngo0@ngo.kz"] and "11:00" in message.subject
+    assert message.to == ["ngo0@ngo.kz"]
+    assert "11:00" in message.subject
     (event,) = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 1
     assert event["DTSTART"].dt.astimezone(ALMATY).time() == time(11, 0)
     assert str(event["UID"]) == f"presentation-slot-{slot.pk}@127.0.0.1"
-    assert AuditEvent.objects.filter(action="presentations.slot_moved").get().details["before"]["answer"] == "confirmed"
+    assert (
+        AuditEvent.objects.filter(action="presentations.slot_moved").get().details["before"]["answer"]
+        == "confirmed"
+    )
 
 
 def test_a_move_onto_another_slot_in_the_same_place_is_refused(slots, organiser):
@@ -68,7 +74,9 @@ def test_a_move_onto_another_slot_in_the_same_place_is_refused(slots, organiser)
     services.slot_move(slot=slots[0], starts_at=at(1, 10, 25), room="Hall B", actor=organiser)
     # Back-to-back is not an overlap.
     services.slot_move(slot=slots[2], starts_at=at(1, 10, 35), actor=organiser)
-    assert not OutgoingMail.objects.filter(template="presentations/email/slot_changed", recipient="ngo1@ngo.kz")
+    assert not OutgoingMail.objects.filter(
+        template="presentations/email/slot_changed", recipient="ngo1@ngo.kz"
+    )
 
 
 def test_a_slot_is_not_moved_into_the_past_nor_after_it_happened(slots, organiser):
@@ -86,7 +94,10 @@ def test_a_swap_exchanges_times_and_tells_both_ngos(slots, organiser, django_cap
 
     a.refresh_from_db()
     b.refresh_from_db()
-    assert (timezone.localtime(a.starts_at).time(), timezone.localtime(b.starts_at).time()) == (time(10, 40), time(10, 0))
+    assert (timezone.localtime(a.starts_at).time(), timezone.localtime(b.starts_at).time()) == (
+        time(10, 40),
+        time(10, 0),
+    )
     assert (a.sequence, b.sequence) == (1, 1)
     assert sorted(message.to[0] for message in mail.outbox) == ["ngo0@ngo.kz", "ngo2@ngo.kz"]
 
@@ -110,7 +121,8 @@ def test_two_organisers_moving_two_slots_into_one_free_time_at_once_leave_one_th
     )
 
     errors = raised(outcomes)
-    assert len(errors) == 1 and isinstance(errors[0], services.SlotOverlap)
+    assert len(errors) == 1
+    assert isinstance(errors[0], services.SlotOverlap)
     assert Slot.objects.filter(starts_at=target).count() == 1
 
 
