@@ -109,7 +109,8 @@ def test_the_schedule_is_previewed_then_applied(
     assert Slot.objects.count() == 2
     assert [message.to for message in mail.outbox] == [["a@ngo.kz"]]
     slots = organiser_client.get(response["Location"]).content.decode()
-    assert "Бірге" in slots and "Әлем" in slots
+    assert "Бірге" in slots
+    assert "Әлем" in slots
 
 
 def test_the_schedule_page_says_why_the_finalists_do_not_fit(organiser_client, presentation_round):
@@ -140,9 +141,11 @@ def test_the_slots_list_shows_answers_filters_by_them_and_records_outcomes(
     changelist = admin_url("slot_changelist", lang="kk")
 
     page = organiser_client.get(changelist).content.decode()
-    assert "После обеда, пожалуйста" in page and "басқа уақыт сұрады" in page
+    assert "После обеда, пожалуйста" in page
+    assert "басқа уақыт сұрады" in page
     filtered = organiser_client.get(changelist, {"answer__exact": "swap"}).content.decode()
-    assert swap.project.title in filtered and confirmed.project.title not in filtered
+    assert swap.project.title in filtered
+    assert confirmed.project.title not in filtered
 
     organiser_client.post(
         changelist, {"action": "mark_presented", "_selected_action": [confirmed.pk, swap.pk]}, follow=True
