@@ -33,6 +33,7 @@ from fairportal.text import quoted
 from jury.models import Review
 from presentations import ngo_permissions as permissions
 from presentations.models import PresentationCriterion, PresentationRound, Slot, SlotAnswer, SlotOutcome
+from projects import selectors as project_selectors
 from projects.models import Membership, Project, ProjectState
 
 logger = logging.getLogger(__name__)
@@ -603,7 +604,7 @@ def slot_answer(
 
     Members of the project's NGO only, until the slot starts. With `sequence` (what the page
     showed), an answer to a time the organisers have since changed is refused, not applied to
-    the new one. Locks the slot's row.
+    the new one. A request for another time is e-mailed to the organisers. Locks the slot's row.
     """
     now = now or timezone.now()
     if not permissions.can_answer_slot(user, slot.project):
@@ -642,6 +643,13 @@ def slot_answer(
         fair_id=locked.round.review.fair_id,
         details={"answer": [before, answer]},
     )
+    if answer == SlotAnswer.SWAP:
+        # The organisers rearrange the programme: they hear of the request now, not on the day.
+        queue_to_users(
+            template_prefix="presentations/email/swap_requested",
+            context={"slot": locked},
+            users=project_selectors.organisers_to_notify(),
+        )
     return locked
 
 

@@ -196,3 +196,19 @@ def test_the_reminder_command_is_safe_to_run_every_hour(presentation_round):
     call_command("send_presentation_reminders", verbosity=0)
 
     assert OutgoingMail.objects.filter(template="presentations/email/slot_reminder").count() <= 1
+
+
+def test_the_organisers_hear_of_a_request_for_another_time(
+    slots, organiser, django_capture_on_commit_callbacks
+):
+    slot = slots[0]
+    member = slot.project.organisation.memberships.get().user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.slot_answer(slot=slot, user=member, answer="confirmed")
+        services.slot_answer(slot=slot, user=member, answer="swap", note="После обеда, пожалуйста")
+
+    (message,) = mail.outbox
+    assert message.to == [organiser.email]
+    assert "После обеда, пожалуйста" in message.body
+    assert f"/admin/presentations/slot/{slot.pk}/move/" in message.body
