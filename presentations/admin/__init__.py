@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from fairportal.admin_inlines import ServiceInline
 from fairportal.admin_pages import OrganiserPages
 from fairportal.locks import Busy
 from presentations import ngo_permissions as permissions
@@ -26,7 +27,10 @@ from presentations.admin.forms import RoundForm
 from presentations.models import PresentationCriterion, PresentationRound, Slot, SlotOutcome
 
 
-class PresentationCriterionInline(admin.StackedInline):
+class PresentationCriterionInline(ServiceInline, admin.StackedInline):
+    """Edited in place; a criterion jurors have scored is refused on its row in our words (the
+    scores' RESTRICT would otherwise end the page in an error)."""
+
     model = PresentationCriterion
     extra = 0
     fields = (
@@ -34,6 +38,14 @@ class PresentationCriterionInline(admin.StackedInline):
         ("guidance_kk", "guidance_ru", "guidance_en"),
         ("weight", "scale_max", "position"),
     )
+
+    def delete_error(self, instance):
+        if instance.scores.exists():
+            return ValidationError(
+                _("Jurors have already scored presentations on this criterion; it cannot be deleted."),
+                code="scored",
+            )
+        return None
 
 
 @admin.register(PresentationRound)

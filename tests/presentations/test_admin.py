@@ -10,8 +10,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from presentations import services
-from presentations.models import PresentationRound, Slot, SlotAnswer, SlotOutcome
-from tests.factories.jury import CriterionFactory
+from presentations.models import (
+    PresentationEvaluation,
+    PresentationRound,
+    PresentationScore,
+    Slot,
+    SlotAnswer,
+    SlotOutcome,
+)
+from tests.factories.jury import CriterionFactory, JurorFactory
 from tests.factories.presentations import SlotFactory, finalist, shortlisted_review
 from tests.test_admin_translations import unlabelled_inputs
 
@@ -194,3 +201,44 @@ def test_people_without_the_organisers_rights_get_no_pages(client, presentation_
         admin_url("presentationround_schedule", presentation_round.pk),
     ):
         assert client.get(url).status_code in (302, 403)
+
+
+def test_a_criterion_jurors_scored_is_not_deleted_from_the_rounds_page(organiser_client, presentation_round):
+    criterion = presentation_round.criteria.create(title_kk="Өлшем", title_ru="Критерий", position=1)
+    slot = SlotFactory(round=presentation_round)
+    evaluation = PresentationEvaluation.objects.create(
+        juror=JurorFactory(review=presentation_round.review), slot=slot
+    )
+    PresentationScore.objects.create(evaluation=evaluation, criterion=criterion, value=7)
+    page_url = admin_url("presentationround_change", presentation_round.pk, lang="ru")
+    form = {
+        "first_day": presentation_round.first_day.isoformat(),
+        "days": presentation_round.days,
+        "day_starts_at": "10:00",
+        "day_ends_at": "18:00",
+        "slot_minutes": presentation_round.slot_minutes,
+        "gap_minutes": presentation_round.gap_minutes,
+        "room": presentation_round.room,
+        "video_link": presentation_round.video_link,
+        "reading_weight": 40,
+        "presentation_weight": 60,
+        "scoring_closes_at": timezone.localtime(presentation_round.scoring_closes_at).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "criteria-TOTAL_FORMS": 1,
+        "criteria-INITIAL_FORMS": 1,
+        "criteria-0-id": criterion.pk,
+        "criteria-0-round": presentation_round.pk,
+        "criteria-0-title_kk": "Өлшем",
+        "criteria-0-title_ru": "Критерий",
+        "criteria-0-weight": "1",
+        "criteria-0-scale_max": "10",
+        "criteria-0-position": "1",
+        "criteria-0-DELETE": "on",
+    }
+
+    response = organiser_client.post(page_url, form)
+
+    assert response.status_code == 200
+    assert "нельзя удалить" in response.content.decode()
+    assert presentation_round.criteria.filter(pk=criterion.pk).exists()
