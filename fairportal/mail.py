@@ -72,7 +72,32 @@ class Derived:
     of: models.Model
 
 
-def queue_to_addresses(*, template_prefix: str, context: dict, recipients: Iterable[tuple[str, str]]) -> list:
+@dataclass(frozen=True)
+class Attachment:
+    """A file the task makes at sending time, inside the recipient's language:
+    ``import_string(maker)(of)`` returns ``(filename, content, mimetype)``.
+
+    Like `Derived`, the row holds the recipe, so the file says what is true when it is sent
+    (a calendar entry for a slot moved meanwhile carries the new time) and nothing large or
+    private rests in the database.
+    """
+
+    maker: str
+    of: models.Model
+
+
+def make_attachments(stored: list) -> list[tuple[str, bytes | str, str]]:
+    """The files of a row's `attachments`, made now (call it inside the recipient's language)."""
+    return [import_string(item["maker"])(restore_context(item["of"])) for item in stored]
+
+
+def queue_to_addresses(
+    *,
+    template_prefix: str,
+    context: dict,
+    recipients: Iterable[tuple[str, str]],
+    attachments: Iterable[Attachment] = (),
+) -> list:
     """Record one queued message per (address, language) and send each by a task after commit.
 
     Call it inside the action's transaction: the rows are part of it, and the tasks are only
@@ -81,12 +106,14 @@ def queue_to_addresses(*, template_prefix: str, context: dict, recipients: Itera
     from fairportal.models import OutgoingMail
 
     stored = serialise_context(context)
+    files = [{"maker": item.maker, "of": serialise_context(item.of)} for item in attachments]
     rows = OutgoingMail.objects.bulk_create(
         OutgoingMail(
             template=template_prefix,
             recipient=address,
             language=language or settings.LANGUAGE_CODE,
             context=stored,
+            attachments=files,
         )
         for address, language in recipients
         if address
@@ -97,12 +124,15 @@ def queue_to_addresses(*, template_prefix: str, context: dict, recipients: Itera
     return rows
 
 
-def queue_to_users(*, template_prefix: str, context: dict, users: Iterable) -> list:
+def queue_to_users(
+    *, template_prefix: str, context: dict, users: Iterable, attachments: Iterable[Attachment] = ()
+) -> list:
     """`queue_to_addresses` for accounts, each in the user's own language; inactive ones get none."""
     return queue_to_addresses(
         template_prefix=template_prefix,
         context=context,
         recipients=[(user.email, user.language) for user in users if user.is_active],
+        attachments=attachments,
     )
 
 

@@ -107,6 +107,9 @@ class OutgoingMail(models.Model):
     language = models.CharField(_("language"), max_length=10)
     # References and plain values only (`fairportal.mail.serialise_context`): never a token.
     context = models.JSONField(_("context"), default=dict, blank=True)
+    # Files made by the task at sending time, in the recipient's language: [{"maker": dotted
+    # path, "of": reference}] (`fairportal.mail.Attachment`), never the file itself.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

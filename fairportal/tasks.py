@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task, task_backends
 
-from fairportal.mail import ContextGone, render_mail, restore_context
+from fairportal.mail import ContextGone, make_attachments, render_mail, restore_context
 from fairportal.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,8 @@ def send_outgoing_mail(mail_id: int, attempt: int = 1) -> None:
         return  # sent or given up already (a task run twice sends once)
     try:
         subject, body = render_mail(mail.template, restore_context(mail.context), mail.language)
+        with translation.override(mail.language):
+            files = make_attachments(mail.attachments)
     except ContextGone as error:
         # What the message was about is gone: nothing sensible to send, now or later.
         OutgoingMail.objects.filter(pk=mail_id).update(
@@ -51,7 +53,7 @@ def send_outgoing_mail(mail_id: int, attempt: int = 1) -> None:
         raise
     try:
         get_connection().send_messages(
-            [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [mail.recipient])]
+            [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [mail.recipient], attachments=files)]
         )
     except (smtplib.SMTPException, OSError) as error:
         logger.warning("Sending e-mail %s failed (attempt %s)", mail_id, attempt, exc_info=True)

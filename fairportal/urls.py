@@ -10,11 +10,18 @@ from accounts.views import rate_limited_login
 from awards.sitemaps import WinnersSitemap
 from fairportal import protected_media, views
 from fairportal.page_cache import cached_public_page
+from presentations.sitemaps import ProgrammeSitemap
 from projects.sitemaps import SITEMAPS as PROJECT_SITEMAPS
 from voting.sitemaps import ResultsSitemap
 
-# projects knows nothing of awards or voting: their sections join here, where the URLs are wired.
-SITEMAPS = {**PROJECT_SITEMAPS, "winners": WinnersSitemap, "results": ResultsSitemap}
+# projects knows nothing of awards, voting or presentations: their sections join here, where the
+# URLs are wired.
+SITEMAPS = {
+    **PROJECT_SITEMAPS,
+    "winners": WinnersSitemap,
+    "results": ResultsSitemap,
+    "programmes": ProgrammeSitemap,
+}
 
 # Language-neutral URLs: machines ask for these without a language prefix.
 urlpatterns = [

@@ -8,3 +8,10 @@ class PresentationsConfig(AppConfig):
 
     name = "presentations"
     verbose_name = _("Presentation round")
+
+    def ready(self) -> None:
+        from fairportal import page_cache
+        from presentations import models
+
+        # The public programme (and the fair page's link to it) shows the round and its slots.
+        page_cache.invalidate_when_changed(models.PresentationRound, models.Slot)

@@ -1,10 +1,12 @@
-"""The juror's forms for a presentation: scores with a comment, and a conflict of interest."""
+"""The presentation round's public-facing forms: the juror's scores with a comment and a conflict of
+interest; the NGO's answer to its slot."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fairportal.forms import MultilineTextField
-from presentations.models import PresentationCriterion, PresentationEvaluation
+from presentations.models import PresentationCriterion, PresentationEvaluation, SlotAnswer
+from presentations.services import NOTE_MAX_LENGTH
 
 
 class PresentationScoringForm(forms.Form):
@@ -76,3 +78,25 @@ class PresentationRecusalForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to confirm.")},
     )
+
+
+class SlotAnswerForm(forms.Form):
+    """The NGO's answer: two forms on the page (confirm; ask for another time with a note), one
+    form class; the service decides what a valid answer is."""
+
+    answer = forms.ChoiceField(
+        choices=[
+            (SlotAnswer.CONFIRMED, SlotAnswer.CONFIRMED.label),
+            (SlotAnswer.SWAP, SlotAnswer.SWAP.label),
+        ],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label=_("Which days and times would suit you?"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The organisers read this when they rearrange the programme."),
+    )
+    # The slot's revision the page showed: an answer to a time changed meanwhile is refused.
+    sequence = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

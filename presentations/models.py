@@ -195,6 +195,10 @@ class Slot(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=SlotOutcome.choices, default=SlotOutcome.SCHEDULED
     )
+    # Bumped by every move or swap: the .ics SEQUENCE, so calendars replace the event they hold
+    # (RFC 5545 §3.8.7.4), and the NGO's answer form carries it, so an answer given to the old
+    # time never confirms the new one.
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     # Set when the NGO was told of the slot (and of every later change) and reminded the day
     # before; the reminder command sends each slot's reminder once.
     notified_at = models.DateTimeField(_("NGO told"), null=True, blank=True)
@@ -215,6 +219,10 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} — {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
 class PresentationEvaluation(models.Model):

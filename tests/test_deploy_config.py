@@ -262,6 +262,7 @@ def test_nginx_accepts_the_rendered_site(site, tmp_path):
 SCHEDULED = {
     "poll_sms_status": "minutely",
     "send_jury_reminders": "hourly",
+    "send_presentation_reminders": "hourly",
     "purge_rate_limits": "daily",
     "clearsessions": "daily",
     "prune_db_task_results": "daily",

@@ -11,6 +11,8 @@
 - voting: `VoteFactory`, `VoteCodeFactory` (rows written directly), `CardBatchFactory` (through
   `card_batch_create`).
 - awards: `CeremonyFactory`, `AwardFactory` (through `award_give`).
+- presentations: `shortlisted_review()`, `open_round()` (through `round_open`), `finalist()` (with
+  its NGO's members), `SlotFactory` (written directly, no e-mail).
 
 The reports app has no models of its own: its tests build fairs, votes and awards with these.
 Factories whose model has rules go through the app's service, so a factory never makes what the

@@ -647,6 +647,15 @@ ORGANISER_PERMISSIONS = {
     "projects.view_fairschedulechange",
     # fairportal's migration 0003: which e-mails were sent and which failed, to read only.
     "fairportal.view_outgoingmail",
+    # presentations' migration 0003: they open the round, set its criteria, make and change the
+    # schedule and record who presented; they read the jurors' presentation scores.
+    *(f"presentations.{action}_presentationround" for action in ("view", "add", "change")),
+    *(f"presentations.{action}_presentationcriterion" for action in ("view", "add", "change", "delete")),
+    "presentations.view_slot",
+    "presentations.change_slot",
+    "presentations.view_presentationevaluation",
+    "presentations.view_presentationscore",
+    "presentations.view_final_ranking",
 }
 
 
@@ -659,8 +668,15 @@ def group_permissions() -> set[str]:
 
 def test_the_organisers_group_has_exactly_what_they_need():
     assert group_permissions() == ORGANISER_PERMISSIONS
-    # Records are never deleted; only the jury's set-up can be undone.
-    assert not any(".delete_" in p for p in group_permissions() if not p.startswith(("jury.", "awards.")))
+    # Records are never deleted; only the jury's set-up (and the presentation round's criteria) can be undone.
+    assert not any(
+        ".delete_" in p
+        for p in group_permissions()
+        if not p.startswith(("jury.", "awards.", "presentations."))
+    )
+    assert {p for p in group_permissions() if p.startswith("presentations.delete_")} == {
+        "presentations.delete_presentationcriterion"
+    }
     assert "jury.delete_evaluation" not in group_permissions()
     assert "jury.change_score" not in group_permissions()
 
@@ -677,7 +693,7 @@ def test_the_group_migration_is_idempotent_and_reversible():
     assert group_permissions() == {
         p
         for p in ORGANISER_PERMISSIONS
-        if not p.startswith(("voting.", "jury.", "awards.", "fairportal."))
+        if not p.startswith(("voting.", "jury.", "awards.", "fairportal.", "presentations."))
         and p != "projects.view_fairschedulechange"
     }
 

@@ -12,19 +12,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from demo import awards, cards, jury, portal, votes
+from demo import awards, cards, jury, portal, presentations, votes
 from demo.fairs import SLUGS, MissingFair
 from projects.models import Fair
 
 # In the order they are seeded; deleted in the reverse order.
-STEPS = ("portal", "jury", "votes", "awards", "tallies", "cards")
+STEPS = ("portal", "jury", "presentations", "votes", "awards", "tallies", "cards")
 
 
 class Command(BaseCommand):
     help = (
         "Demo data. `seed`: the three demo fairs (one in voting, one in expert review, an archived one, "
         "kk/ru/en), 72 NGOs across all regions, about 320 projects in every state with illustrations, "
-        "three demo NGO accounts, the archived fair's jury, votes with their codes, ceremony and awards, "
+        "three demo NGO accounts, the archived fair's jury and its finalists' presentation programme, votes with their codes, ceremony and awards, "
         "the frozen tallies, and a batch of voting cards; each step does nothing if its data exists. "
         "`reset`: delete, then seed. `delete`: remove only what the demo made."
     )
@@ -96,7 +96,14 @@ class Command(BaseCommand):
 
     def delete(self) -> None:
         """Each step's data, those that protect others first; files go once this is committed."""
-        for message in (cards.delete(), awards.delete(), votes.delete(), jury.delete(), portal.delete()):
+        for message in (
+            cards.delete(),
+            awards.delete(),
+            votes.delete(),
+            presentations.delete(),
+            jury.delete(),
+            portal.delete(),
+        ):
             self.log(message)
 
     def seed(self, steps: list[str], *, scale: int, if_empty: bool, saved_files: list[str]) -> None:
@@ -117,6 +124,7 @@ class Command(BaseCommand):
                     self.log(line)
         seeders = {
             "jury": jury.seed,
+            "presentations": presentations.seed,
             "votes": lambda: votes.seed(now=now),
             "awards": lambda: awards.seed(saved_files=saved_files),
             "tallies": lambda: votes.freeze(now=now),

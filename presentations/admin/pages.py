@@ -1,0 +1,167 @@
+"""The presentation round's own pages in the admin (`fairportal.admin_pages`): opening a round,
+the proposed schedule and applying it, moving and swapping a slot. Each calls a service and
+checks its own permission."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+
+from fairportal.admin_pages import require
+from fairportal.locks import Busy
+from presentations import ngo_permissions as permissions
+from presentations import services
+from presentations.admin.forms import RoundOpenForm, SlotMoveForm, SlotSwapForm
+from presentations.models import PresentationRound, Slot
+
+ROUNDS = PresentationRound.objects.select_related("review__fair")
+SLOTS = Slot.objects.select_related("round__review__fair", "project__organisation", "project__nomination")
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def round_open(model_admin, request):
+    require(permissions.can_open_round(request.user))
+    form = RoundOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            presentation_round = services.round_open(
+                actor=request.user,
+                review=data["review"],
+                first_day=data["first_day"],
+                days=data["days"],
+                day_starts_at=data["day_starts_at"],
+                day_ends_at=data["day_ends_at"],
+                slot_minutes=data["slot_minutes"],
+                gap_minutes=data["gap_minutes"],
+                room=data["room"],
+                video_link=data["video_link"],
+                reading_weight=data["reading_weight"],
+                scoring_closes_at=data["scoring_closes_at"],
+                copy_reading_criteria=data["copy_reading_criteria"],
+            )
+        except (ValidationError, Busy) as error:
+            if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, _error_text(error) if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, gettext("The presentation round is open. Now propose its schedule."))
+            return HttpResponseRedirect(
+                reverse("admin:presentations_presentationround_schedule", args=[presentation_round.pk])
+            )
+    return model_admin.render_page(
+        request,
+        "admin/presentations/presentationround/open.html",
+        title=gettext("Open a presentation round"),
+        form=form,
+    )
+
+
+def schedule(model_admin, request, pk):
+    presentation_round = model_admin.page_object(
+        ROUNDS, pk, allowed=permissions.can_manage_slots(request.user)
+    )
+    slots_url = reverse("admin:presentations_slot_changelist") + f"?round__id__exact={presentation_round.pk}"
+    if request.method == "POST" and "apply" in request.POST:
+        expected = [int(part) for part in request.POST.get("expected", "").split(",") if part.isdecimal()]
+        try:
+            slots = services.schedule_apply(
+                round=presentation_round, actor=request.user, expected_project_ids=expected
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        except Busy as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d slot made; each finalist NGO is told by e-mail.",
+                    "%(count)d slots made; each finalist NGO is told by e-mail.",
+                    len(slots),
+                )
+                % {"count": len(slots)},
+            )
+            return HttpResponseRedirect(slots_url)
+    proposal = problem = None
+    has_slots = presentation_round.slots.exists()
+    if not has_slots:
+        try:
+            proposal = services.schedule_propose(round=presentation_round)
+        except ValidationError as error:
+            problem = _error_text(error)
+    return model_admin.render_page(
+        request,
+        "admin/presentations/presentationround/schedule.html",
+        title=gettext("Schedule of the presentations"),
+        obj=presentation_round,
+        presentation_round=presentation_round,
+        proposal=proposal,
+        problem=problem,
+        has_slots=has_slots,
+        slots_url=slots_url,
+        expected=",".join(str(pk) for pk in proposal.project_ids) if proposal else "",
+    )
+
+
+def _back_to_slots(slot: Slot) -> HttpResponseRedirect:
+    return HttpResponseRedirect(
+        reverse("admin:presentations_slot_changelist") + f"?round__id__exact={slot.round_id}"
+    )
+
+
+def slot_move(model_admin, request, pk):
+    slot = model_admin.page_object(SLOTS, pk, allowed=permissions.can_manage_slots(request.user))
+    form = SlotMoveForm(request.POST or None, slot=slot)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.slot_move(
+                slot=slot,
+                starts_at=form.cleaned_data["starts_at"],
+                room=form.cleaned_data["room"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        except Busy as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, gettext("The slot is moved; its NGO is told by e-mail."))
+            return _back_to_slots(slot)
+    return model_admin.render_page(
+        request,
+        "admin/presentations/slot/move.html",
+        title=gettext("Move a presentation"),
+        obj=slot,
+        slot=slot,
+        form=form,
+    )
+
+
+def slot_swap(model_admin, request, pk):
+    slot = model_admin.page_object(SLOTS, pk, allowed=permissions.can_manage_slots(request.user))
+    form = SlotSwapForm(request.POST or None, slot=slot)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.slot_swap(a=slot, b=form.cleaned_data["other"], actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        except Busy as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, gettext("The two slots are swapped; both NGOs are told by e-mail."))
+            return _back_to_slots(slot)
+    return model_admin.render_page(
+        request,
+        "admin/presentations/slot/swap.html",
+        title=gettext("Swap two presentations"),
+        obj=slot,
+        slot=slot,
+        form=form,
+    )
