@@ -25,3 +25,20 @@ class JuryConfig(AppConfig):
             fields=("opens_at", "closes_at", "protocol_public", "normalisation"),
             fair_of=lambda review: review.fair_id,
         )
+
+        from django.db import transaction
+        from django.db.models.signals import post_save
+
+        from projects.models import ProjectStateChange
+
+        # A project submitted late, withdrawn or returned changes who must read what: the
+        # projects app knows nothing of the jury, so its state history tells us, and the readings
+        # are re-balanced once the change is committed (`services.rebalance_after_state_change`).
+        def rebalance_readings(sender, instance, created, **kwargs):
+            if created:
+                from jury.services import rebalance_after_state_change
+
+                project_id = instance.project_id
+                transaction.on_commit(lambda: rebalance_after_state_change(project_id))
+
+        post_save.connect(rebalance_readings, sender=ProjectStateChange, dispatch_uid="jury.rebalance_readings")

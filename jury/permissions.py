@@ -5,7 +5,7 @@ Views ask them to decide what to show; `jury.services` asks them again before wr
 
 from datetime import datetime
 
-from jury.models import REVIEWED_STATES, ExportJob, Juror, ProtocolPublic, Review
+from jury.models import REVIEWED_STATES, ExportJob, Juror, ProtocolPublic, ReadingAssignment, Recusal, Review
 from projects.models import Membership, Project
 
 
@@ -16,7 +16,9 @@ def can_act_as_juror(user) -> bool:
 
 def seat_covers(juror: Juror, project: Project) -> bool:
     """The project is under review in the juror's fair and, if they have some, nominations,
-    and is not one of their own organisations'.
+    and is neither one of their own organisations' nor of an NGO they declared a conflict with;
+    with assigned reading (`Review.reading`), it is also one of theirs to read (or one they
+    recused from, so they still see their declaration).
 
     Uses `juror.nominations.all()`, so prefetch it when asking for many projects.
     """
@@ -26,9 +28,18 @@ def seat_covers(juror: Juror, project: Project) -> bool:
     if nomination_ids and project.nomination_id not in nomination_ids:
         return False
     # Nobody judges their own NGO's project: members never see it as jurors.
-    return not Membership.objects.filter(
-        user_id=juror.user_id, organisation_id=project.organisation_id
-    ).exists()
+    if Membership.objects.filter(user_id=juror.user_id, organisation_id=project.organisation_id).exists():
+        return False
+    if juror.conflict_organisations.through.objects.filter(
+        juror_id=juror.pk, organisation_id=project.organisation_id
+    ).exists():
+        return False
+    if not juror.review.assigned_reading:
+        return True
+    return (
+        ReadingAssignment.objects.filter(juror_id=juror.pk, project_id=project.pk).exists()
+        or Recusal.objects.filter(juror_id=juror.pk, project_id=project.pk).exists()
+    )
 
 
 def can_review(user, project: Project) -> bool:
