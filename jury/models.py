@@ -302,6 +302,11 @@ class Juror(models.Model):
     def __str__(self) -> str:
         return self.user.get_full_name()
 
+    @property
+    def languages_display(self) -> str:
+        labels = dict(Project.ContentLanguage.choices)
+        return ", ".join(str(labels[code]) for code in self.languages or () if code in labels)
+
 
 class Recusal(models.Model):
     """A declared conflict of interest. The juror cannot take it back; only organisers can."""

@@ -204,6 +204,8 @@ class RankedProject:
     normalised_score: float | None = None
     normalised_rank: int | None = None
     normalised_tied: bool = False
+    # With assigned reading, how many jurors are to read it (`readers_by_project`); None otherwise.
+    readers: int | None = None
 
     @cached_property
     def score(self) -> Fraction | None:
@@ -791,7 +793,17 @@ def reading_input(review: Review) -> ReadingInput:
         memberships.setdefault(user_id, set()).add(organisation_id)
     projects = list(
         Project.objects.filter(fair_id=review.fair_id, state__in=REVIEWED_STATES)
-        .only("id", "title", "nomination_id", "organisation_id", "content_language", "fair_id", "state")
+        .select_related("nomination")
+        .only(
+            "id",
+            "title",
+            "nomination_id",
+            "organisation_id",
+            "content_language",
+            "fair_id",
+            "state",
+            *(f"nomination__{name}" for name in ("id", "title_kk", "title_ru", "title_en", "position")),
+        )
         .order_by("title", "pk")
     )
     recusals = set(Recusal.objects.filter(juror__review=review).values_list("juror_id", "project_id"))
