@@ -1067,7 +1067,7 @@ def reading_assignment_apply(*, review: Review, actor, digest: str, now: datetim
         )
     proposal = _proposal(reading, full=True)
     if not proposal.complete:
-        raise ValidationError([problem.message for problem in proposal.problems], code="impossible")
+        raise ValidationError([ValidationError(problem.message, code="impossible") for problem in proposal.problems])
     wanted = {(juror_id, project_id) for project_id, jurors in proposal.readers.items() for juror_id in jurors}
     stale = [
         row.pk for pair, row in reading.assignments.items() if pair not in wanted and pair not in reading.scored
