@@ -22,7 +22,7 @@ class JuryConfig(AppConfig):
         audit.track_changes(
             models.Review,
             action="review.changed",
-            fields=("opens_at", "closes_at", "protocol_public", "normalisation"),
+            fields=("opens_at", "closes_at", "protocol_public", "normalisation", "reading", "readers_per_project"),
             fair_of=lambda review: review.fair_id,
         )
 

@@ -189,9 +189,11 @@ def review_update(*, review: Review, actor) -> Review:
     with row_lock():
         before = (
             Review.objects.select_for_update()
-            .values("opens_at", "closes_at", "normalisation", "shortlist_applied_at")
+            .values("opens_at", "closes_at", "normalisation", "shortlist_applied_at", "reading_assigned_at")
             .get(pk=review.pk)
         )
+    # Not the form's to change, and maybe applied since the form was loaded.
+    review.reading_assigned_at = before["reading_assigned_at"]
     if error := normalisation_change_error(
         applied=before["shortlist_applied_at"] is not None,
         stored=before["normalisation"],
@@ -204,6 +206,9 @@ def review_update(*, review: Review, actor) -> Review:
         _tell_jurors_the_window_moved(
             review, old_opens_at=before["opens_at"], old_closes_at=before["closes_at"]
         )
+    # More readers per project asked for (or assigned reading chosen again): the missing
+    # readings are given; fewer asked for takes none away, as a re-balance never does.
+    _rebalance(review, actor=actor, cause="review_changed")
     return review
 
 
