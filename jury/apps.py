@@ -22,7 +22,14 @@ class JuryConfig(AppConfig):
         audit.track_changes(
             models.Review,
             action="review.changed",
-            fields=("opens_at", "closes_at", "protocol_public", "normalisation", "reading", "readers_per_project"),
+            fields=(
+                "opens_at",
+                "closes_at",
+                "protocol_public",
+                "normalisation",
+                "reading",
+                "readers_per_project",
+            ),
             fair_of=lambda review: review.fair_id,
         )
 
@@ -41,4 +48,6 @@ class JuryConfig(AppConfig):
                 project_id = instance.project_id
                 transaction.on_commit(lambda: rebalance_after_state_change(project_id))
 
-        post_save.connect(rebalance_readings, sender=ProjectStateChange, dispatch_uid="jury.rebalance_readings")
+        post_save.connect(
+            rebalance_readings, sender=ProjectStateChange, dispatch_uid="jury.rebalance_readings"
+        )

@@ -159,14 +159,18 @@ def propose(
                         "(the others are outside its nomination, its NGO's members, in conflict or recused).",
                         len(readers[project.id]) + len(able),
                     )
-                    % {"project": quoted(project.title), "n": n, "count": len(readers[project.id]) + len(able)},
+                    % {
+                        "project": quoted(project.title),
+                        "n": n,
+                        "count": len(readers[project.id]) + len(able),
+                    },
                     project_id=project.id,
                 )
             )
         needs[project.id] = min(wanted, len(able))
         candidates[project.id] = able
     held = {juror.id: 0 for juror in jurors}
-    for project_id, juror_ids in readers.items():
+    for juror_ids in readers.values():
         for juror_id in juror_ids:
             held[juror_id] += 1
     new = _flow(jurors, by_project, needs, candidates, held)

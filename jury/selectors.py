@@ -773,9 +773,7 @@ class ReadingInput:
     def eligible(self, juror_id: int, project_id: int) -> bool:
         juror, project = self.data_by_juror.get(juror_id), self.data_by_project.get(project_id)
         return (
-            juror is not None
-            and project is not None
-            and assignment.eligible(juror, project, self.recusals)
+            juror is not None and project is not None and assignment.eligible(juror, project, self.recusals)
         )
 
 

@@ -378,7 +378,11 @@ def juror_update(
             juror.conflict_organisations.set(conflict_organisations)
     if changes:
         audit.record(
-            actor=actor, action="juror.changed", target=juror, fair_id=review.fair_id, details={"changes": changes}
+            actor=actor,
+            action="juror.changed",
+            target=juror,
+            fair_id=review.fair_id,
+            details={"changes": changes},
         )
     return _rebalance(review, actor=actor, cause="juror_changed")
 
@@ -411,7 +415,9 @@ def _locked_juror(juror: Juror, *, review_for_update: bool = False) -> Juror:
     (`_locked_review`); asked for at once, since two recusals upgrading a shared lock would deadlock."""
     with row_lock():
         locked = (
-            Juror.objects.select_for_update(no_key=True).select_related("review__fair", "user").get(pk=juror.pk)
+            Juror.objects.select_for_update(no_key=True)
+            .select_related("review__fair", "user")
+            .get(pk=juror.pk)
         )
         mode = "FOR NO KEY UPDATE" if review_for_update else "FOR SHARE"
         statement = f"SELECT 1 FROM {Review._meta.db_table} WHERE id = %s {mode}"  # noqa: S608
@@ -995,7 +1001,9 @@ class ReadingPreview:
         """(project, [(reader, reads its language)]), in the projects' order."""
         result = []
         for project in self.input.projects:
-            readers = [self.input.juror_by_id[juror_id] for juror_id in self.proposal.readers.get(project.pk, [])]
+            readers = [
+                self.input.juror_by_id[juror_id] for juror_id in self.proposal.readers.get(project.pk, [])
+            ]
             result.append(
                 (project, [(juror, project.content_language in (juror.languages or ())) for juror in readers])
             )
@@ -1042,7 +1050,11 @@ def _locked_review(review: Review) -> Review:
     being saved. Not FOR UPDATE: inserting an assignment takes a key-share lock on the juror's
     row, which a juror's own save holds FOR NO KEY UPDATE; the two are compatible."""
     with row_lock():
-        return Review.objects.select_for_update(no_key=True, of=("self",)).select_related("fair").get(pk=review.pk)
+        return (
+            Review.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("fair")
+            .get(pk=review.pk)
+        )
 
 
 def _may_assign(actor) -> None:
@@ -1067,15 +1079,23 @@ def reading_assignment_apply(*, review: Review, actor, digest: str, now: datetim
     reading = selectors.reading_input(review)
     if reading.digest != digest:
         raise ReadingAssignmentChanged(
-            _("Jurors, projects or recusals have changed since you looked. Check the new proposal and apply again."),
+            _(
+                "Jurors, projects or recusals have changed since you looked. Check the new proposal and apply again."
+            ),
             code="changed",
         )
     proposal = _proposal(reading, full=True)
     if not proposal.complete:
-        raise ValidationError([ValidationError(problem.message, code="impossible") for problem in proposal.problems])
-    wanted = {(juror_id, project_id) for project_id, jurors in proposal.readers.items() for juror_id in jurors}
+        raise ValidationError(
+            [ValidationError(problem.message, code="impossible") for problem in proposal.problems]
+        )
+    wanted = {
+        (juror_id, project_id) for project_id, jurors in proposal.readers.items() for juror_id in jurors
+    }
     stale = [
-        row.pk for pair, row in reading.assignments.items() if pair not in wanted and pair not in reading.scored
+        row.pk
+        for pair, row in reading.assignments.items()
+        if pair not in wanted and pair not in reading.scored
     ]
     ReadingAssignment.objects.filter(pk__in=stale).delete()
     created = ReadingAssignment.objects.bulk_create(
@@ -1113,12 +1133,14 @@ def reading_move_error(
         return ValidationError(_("Choose a juror of this review."), code="wrong_review")
     if (assignment_row.juror_id, assignment_row.project_id) in reading.scored:
         return ValidationError(
-            _("%(project)s is already scored by its reader; a scored reading is not moved.") % {"project": title},
+            _("%(project)s is already scored by its reader; a scored reading is not moved.")
+            % {"project": title},
             code="scored",
         )
     if (to_juror.pk, assignment_row.project_id) in reading.assignments:
         return ValidationError(
-            _("%(juror)s already reads %(project)s.") % {"juror": name, "project": title}, code="already_reads"
+            _("%(juror)s already reads %(project)s.") % {"juror": name, "project": title},
+            code="already_reads",
         )
     data = reading.data_by_juror.get(to_juror.pk)
     if project is None or not reading.eligible(to_juror.pk, project.pk) or data is None:
@@ -1167,7 +1189,10 @@ def reading_assignment_move(*, assignment: ReadingAssignment, to_juror: Juror, a
     except IntegrityError as exc:  # the same juror given the same project by a move in between
         raise ValidationError(
             _("%(juror)s already reads %(project)s.")
-            % {"juror": to_juror.user.get_full_name(), "project": quoted(reading.project_by_id[row.project_id].title)},
+            % {
+                "juror": to_juror.user.get_full_name(),
+                "project": quoted(reading.project_by_id[row.project_id].title),
+            },
             code="already_reads",
         ) from exc
     audit.record(
@@ -1258,4 +1283,6 @@ def rebalance_after_state_change(project_id: int) -> None:
     try:
         reading_rebalance(review=review, actor=None, cause="project_state")
     except Busy:
-        logger.warning("Reading assignment of review %s busy; not re-balanced after project %s", review.pk, project_id)
+        logger.warning(
+            "Reading assignment of review %s busy; not re-balanced after project %s", review.pk, project_id
+        )

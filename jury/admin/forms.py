@@ -149,9 +149,11 @@ class JurorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["nominations"].queryset = Nomination.objects.filter(fair_id=self.instance.review.fair_id)
         # Only the NGOs with a project in this fair: the list a conflict could concern.
-        self.fields["conflict_organisations"].queryset = Organisation.objects.filter(
-            projects__fair_id=self.instance.review.fair_id
-        ).distinct().order_by("name")
+        self.fields["conflict_organisations"].queryset = (
+            Organisation.objects.filter(projects__fair_id=self.instance.review.fair_id)
+            .distinct()
+            .order_by("name")
+        )
 
 
 class ReadingMoveForm(forms.Form):

@@ -276,7 +276,7 @@ def _current(reading: selectors.ReadingInput) -> list[tuple[Project, list[Reader
     """Each project under review with its readers, and for every unscored reading the jurors
     it may move to (eligible, free to take it, not reading it yet)."""
     readers: dict[int, list[ReadingAssignment]] = {}
-    for (juror_id, project_id), row in sorted(reading.assignments.items()):
+    for (_juror_id, project_id), row in sorted(reading.assignments.items()):
         readers.setdefault(project_id, []).append(row)
     available = [juror for juror in reading.jurors if reading.data_by_juror[juror.pk].available]
     result = []
@@ -339,7 +339,9 @@ def reading(model_admin, request, pk):
             elif action == "rebalance":
                 report_rebalance(request, services.reading_rebalance(review=review, actor=request.user))
         except (ValidationError, Busy) as error:
-            messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+            messages.error(
+                request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            )
             if action == "apply":
                 return HttpResponseRedirect(f"{here}?propose=1")
         return HttpResponseRedirect(here)
@@ -366,7 +368,9 @@ def _move(request, review: Review) -> None:
         juror__review=review,
     ).first()
     if row is None:
-        raise ValidationError(gettext("This reading has just been changed by someone else. Look at the assignment again."))
+        raise ValidationError(
+            gettext("This reading has just been changed by someone else. Look at the assignment again.")
+        )
     prefix = f"move-{row.pk}"
     to_juror_id = request.POST.get(f"{prefix}-to_juror", "")
     to_juror = (

@@ -21,7 +21,6 @@ from tests.factories.jury import CriterionFactory, JurorFactory, ReviewFactory, 
 from tests.factories.projects import (
     MembershipFactory,
     NominationFactory,
-    OrganisationFactory,
     ProjectFactory,
     ProjectImageFactory,
     make_ngo_member,
@@ -45,7 +44,11 @@ def juror(pk, *, nominations=(), languages=("kk", "ru"), organisations=(), confl
 
 def project(pk, *, nomination=1, organisation=None, language="kk"):
     return ProjectData(
-        id=pk, title=f"Project {pk}", nomination_id=nomination, organisation_id=organisation or 1000 + pk, language=language
+        id=pk,
+        title=f"Project {pk}",
+        nomination_id=nomination,
+        organisation_id=organisation or 1000 + pk,
+        language=language,
     )
 
 
@@ -53,7 +56,9 @@ def readers_count(proposal):
     return Counter(len(jurors) for jurors in proposal.readers.values())
 
 
-@pytest.mark.parametrize(("jurors", "projects", "n"), [(9, 221, 2), (6, 40, 2), (5, 17, 3), (3, 4, 3), (7, 10, 1)])
+@pytest.mark.parametrize(
+    ("jurors", "projects", "n"), [(9, 221, 2), (6, 40, 2), (5, 17, 3), (3, 4, 3), (7, 10, 1)]
+)
 def test_every_project_gets_exactly_n_readers_and_loads_are_within_one(jurors, projects, n):
     proposal = propose(
         jurors=[juror(pk) for pk in range(1, jurors + 1)],
@@ -101,7 +106,12 @@ def test_nominations_are_respected_and_a_feasible_assignment_is_found_where_gree
 
 
 def test_the_projects_language_is_preferred_but_never_beats_balance():
-    jurors = [juror(1, languages=["kk"]), juror(2, languages=["kk"]), juror(3, languages=["ru"]), juror(4, languages=["ru"])]
+    jurors = [
+        juror(1, languages=["kk"]),
+        juror(2, languages=["kk"]),
+        juror(3, languages=["ru"]),
+        juror(4, languages=["ru"]),
+    ]
     projects = [project(pk, language="kk" if pk % 2 else "ru") for pk in range(1, 13)]
 
     proposal = propose(jurors=jurors, projects=projects, readers_per_project=2)
@@ -120,12 +130,16 @@ def test_the_projects_language_is_preferred_but_never_beats_balance():
 
 
 def test_same_input_same_output_whatever_the_order():
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - a repeatable test input
     jurors = [juror(pk, languages=rng.sample(["kk", "ru", "en"], 2)) for pk in range(1, 8)]
-    projects = [project(pk, nomination=pk % 4, language=rng.choice(["kk", "ru", "en"])) for pk in range(1, 60)]
+    projects = [
+        project(pk, nomination=pk % 4, language=rng.choice(["kk", "ru", "en"])) for pk in range(1, 60)
+    ]
 
     first = propose(jurors=jurors, projects=projects, readers_per_project=2)
-    again = propose(jurors=list(reversed(jurors)), projects=rng.sample(projects, len(projects)), readers_per_project=2)
+    again = propose(
+        jurors=list(reversed(jurors)), projects=rng.sample(projects, len(projects)), readers_per_project=2
+    )
 
     assert first.readers == again.readers
     assert first.new == again.new
@@ -137,7 +151,9 @@ def test_kept_readings_stay_and_count():
 
     proposal = propose(jurors=jurors, projects=projects, readers_per_project=2, kept={(1, 1), (1, 2), (1, 3)})
 
-    assert {1} <= set(proposal.readers[1]) and 1 in proposal.readers[2] and 1 in proposal.readers[3]
+    assert {1} <= set(proposal.readers[1])
+    assert 1 in proposal.readers[2]
+    assert 1 in proposal.readers[3]
     assert (1, 1) not in proposal.new
     assert sum(proposal.loads.values()) == 8
     assert proposal.loads[1] == 3  # already above the even share (2): nothing taken away, nothing added
@@ -148,7 +164,13 @@ def test_kept_readings_stay_and_count():
     [
         ([], [project(1)], 2, "no_jurors", "no jurors"),
         ([juror(1), juror(2)], [project(1)], 3, "too_few_jurors", "only 2 jurors"),
-        ([juror(1), juror(2, organisations=[1001]), juror(3)], [project(1)], 3, "too_few_eligible", "Project 1"),
+        (
+            [juror(1), juror(2, organisations=[1001]), juror(3)],
+            [project(1)],
+            3,
+            "too_few_eligible",
+            "Project 1",
+        ),
     ],
 )
 def test_impossible_cases_say_what_and_which(jurors, projects, n, code, words):
@@ -170,7 +192,8 @@ def test_loads_that_nominations_keep_apart_are_named():
 
     assert readers_count(proposal) == {1: 11}
     uneven = next(problem for problem in proposal.problems if problem.code == "uneven")
-    assert "Juror 3" in uneven.message and "Juror 1" in uneven.message
+    assert "Juror 3" in uneven.message
+    assert "Juror 1" in uneven.message
     assert not proposal.complete
 
 
@@ -220,7 +243,9 @@ def projects(review, nominations):
 @pytest.fixture
 def jurors(review):
     return [
-        JurorFactory(review=review, user__full_name=f"Сарапшы {index}", languages=["kk"] if index % 2 else ["ru"])
+        JurorFactory(
+            review=review, user__full_name=f"Сарапшы {index}", languages=["kk"] if index % 2 else ["ru"]
+        )
         for index in range(4)
     ]
 
@@ -248,7 +273,8 @@ def test_apply_writes_the_previewed_assignment_and_records_it(review, projects, 
     assert Counter(p for _j, p in expected) == dict.fromkeys((p.pk for p in projects), 2)
     assert set(Counter(j for j, _p in expected).values()) == {4}
     event = AuditEvent.objects.get(action="reading.applied")
-    assert event.actor == organiser and event.details["created"] == 16
+    assert event.actor == organiser
+    assert event.details["created"] == 16
     assert Review.objects.get(pk=review.pk).reading_assigned_at is not None
 
 
@@ -333,14 +359,19 @@ def test_a_recusal_moves_only_that_projects_reading(review, projects, jurors, or
     removed, added = before - after, after - before
     assert removed == {(recusing.pk, target.pk)}
     assert len(added) == 1
-    (new_reader, project_id), = added
-    assert project_id == target.pk and new_reader != recusing.pk
-    assert ReadingAssignment.objects.get(juror_id=new_reader, project=target).how == ReadingAssignment.How.REBALANCED
+    ((new_reader, project_id),) = added
+    assert project_id == target.pk
+    assert new_reader != recusing.pk
+    assert (
+        ReadingAssignment.objects.get(juror_id=new_reader, project=target).how
+        == ReadingAssignment.How.REBALANCED
+    )
     # The recusing juror still sees their declaration, but no longer has it to score.
     recusing.refresh_from_db()
     items, progress = selectors.worklist(recusing)
     assert [item.status for item in items if item.project.pk == target.pk] == [selectors.WorkStatus.RECUSED]
-    assert progress.total == 4 and progress.recused == 1  # three still to read, one recused
+    assert progress.total == 4
+    assert progress.recused == 1
 
 
 def test_a_late_project_gets_readers_without_moving_others(
@@ -371,21 +402,27 @@ def test_a_project_sent_back_frees_its_unscored_readings(
     score(scorer, target, list(review.criteria.all()), 6)
 
     with django_capture_on_commit_callbacks(execute=True):
-        project_services.project_return_for_changes(project=target, actor=organiser, message="Бюджетті түзетіңіз")
+        project_services.project_return_for_changes(
+            project=target, actor=organiser, message="Бюджетті түзетіңіз"
+        )
 
     after = pairs(review)
     # The scored reading is never touched; the other one is gone; nobody else moved.
     assert after == {pair for pair in before if pair[1] != target.pk} | {(scorer.pk, target.pk)}
 
 
-def test_a_narrowed_seat_and_a_removed_juror_hand_their_readings_on(review, projects, jurors, organiser, nominations):
+def test_a_narrowed_seat_and_a_removed_juror_hand_their_readings_on(
+    review, projects, jurors, organiser, nominations
+):
     before = apply(review, organiser)
     narrowed, removed = jurors[0], jurors[1]
 
     services.juror_update(juror=narrowed, nominations=[nominations[0]], actor=organiser)
 
     after = pairs(review)
-    assert not {p for j, p in after if j == narrowed.pk} & {p.pk for p in projects if p.nomination == nominations[1]}
+    assert not {p for j, p in after if j == narrowed.pk} & {
+        p.pk for p in projects if p.nomination == nominations[1]
+    }
     assert {pair for pair in before if pair[0] != narrowed.pk} <= after
     assert Counter(p for _j, p in after) == dict.fromkeys((p.pk for p in projects), 2)
 
@@ -461,7 +498,7 @@ def test_reminders_count_only_the_assigned_projects(review, projects, jurors, or
     assert Juror_reminded(jurors[1])
 
 
-def Juror_reminded(juror) -> bool:  # noqa: N802 - reads as a sentence in the assertion
+def Juror_reminded(juror) -> bool:
     juror.refresh_from_db()
     return juror.reminded_at is not None
 
@@ -482,8 +519,10 @@ def test_ranking_means_over_the_readers_and_says_how_many_of_how_many(review, pr
 
     rows = {row.project.pk: row for row in selectors.ranking(review)}
 
-    assert rows[target.pk].jurors_scored == 2 and rows[target.pk].score == 7
-    assert rows[half.pk].jurors_scored == 1 and rows[half.pk].score == 4
+    assert rows[target.pk].jurors_scored == 2
+    assert rows[target.pk].score == 7
+    assert rows[half.pk].jurors_scored == 1
+    assert rows[half.pk].score == 4
     assert selectors.readers_by_project(review)[half.pk] == 2
 
 
@@ -530,12 +569,15 @@ def test_reading_page_proposes_applies_and_moves(client, review, projects, juror
         target = next(iter(choices))
         first = page.context["current"][0][1][0].row
 
-        moved = client.post(url, {"action": "move", "assignment": first.pk, f"move-{first.pk}-to_juror": target})
+        moved = client.post(
+            url, {"action": "move", "assignment": first.pk, f"move-{first.pk}-to_juror": target}
+        )
         assert moved.status_code == 302
         assert ReadingAssignment.objects.get(pk=first.pk).juror_id == target
 
         stale = client.post(url, {"action": "apply", "digest": digest})
-        assert stale.status_code == 302 and "propose=1" in stale["Location"]
+        assert stale.status_code == 302
+        assert "propose=1" in stale["Location"]
 
 
 def test_reading_page_needs_the_review_permission(client, review, jurors):
@@ -552,7 +594,8 @@ def test_two_moves_at_once_of_one_project_to_the_same_juror():
     CriterionFactory(review=review)
     nomination = NominationFactory(fair=review.fair)
     projects = [
-        ProjectFactory(fair=review.fair, nomination=nomination, state=ProjectState.SUBMITTED) for _ in range(3)
+        ProjectFactory(fair=review.fair, nomination=nomination, state=ProjectState.SUBMITTED)
+        for _ in range(3)
     ]
     jurors = [JurorFactory(review=review) for _ in range(3)]
     organiser = make_organiser("racer@fair.kz")
@@ -567,9 +610,11 @@ def test_two_moves_at_once_of_one_project_to_the_same_juror():
     )
 
     errors = raised(outcomes)
-    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert len(errors) == 1
+    assert isinstance(errors[0], ValidationError)
     readers = list(ReadingAssignment.objects.filter(project=target).values_list("juror_id", flat=True))
-    assert len(readers) == 2 and free.pk in readers
+    assert len(readers) == 2
+    assert free.pk in readers
 
 
 def test_recusal_without_assigned_reading_changes_nothing(review, projects, jurors):
