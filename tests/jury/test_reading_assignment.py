@@ -623,3 +623,73 @@ def test_recusal_without_assigned_reading_changes_nothing(review, projects, juro
     services.recusal_declare(juror=jurors[0], project=projects[0], reason="Танысым")
     assert Recusal.objects.count() == 1
     assert not pairs(review)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_both_readers_recusing_at_once_hand_the_project_to_the_two_others():
+    review = ReviewFactory(reading=Reading.ASSIGNED, readers_per_project=2)
+    CriterionFactory(review=review)
+    nomination = NominationFactory(fair=review.fair)
+    projects = [
+        ProjectFactory(fair=review.fair, nomination=nomination, state=ProjectState.SUBMITTED)
+        for _ in range(4)
+    ]
+    jurors = [JurorFactory(review=review) for _ in range(4)]
+    apply(review, make_organiser("racer@fair.kz"))
+    target = projects[0]
+    readers = list(ReadingAssignment.objects.filter(project=target).select_related("juror"))
+
+    outcomes = at_once(
+        lambda juror: services.recusal_declare(juror=juror, project=target, reason="Туысым"),
+        [(row.juror,) for row in readers],
+    )
+
+    assert raised(outcomes) == []  # no deadlock, no refusal: the second waits for the first
+    now_reading = set(ReadingAssignment.objects.filter(project=target).values_list("juror_id", flat=True))
+    assert now_reading == {j.pk for j in jurors} - {row.juror_id for row in readers}
+
+
+def test_normalisation_stays_per_juror_over_their_own_projects(review, nominations, organiser):
+    Review.objects.filter(pk=review.pk).update(readers_per_project=1)
+    review.refresh_from_db()
+    harsh, lenient = JurorFactory(review=review), JurorFactory(review=review)
+    for _index in range(10):
+        ProjectFactory(fair=review.fair, nomination=nominations[0], state=ProjectState.SUBMITTED)
+    apply(review, organiser)
+    criteria = list(review.criteria.all())
+    tops = []
+    for juror, marks in ((harsh, range(2, 7)), (lenient, range(6, 11))):
+        rows = ReadingAssignment.objects.filter(juror=juror).select_related("project").order_by("project_id")
+        assert rows.count() == 5
+        for row, mark in zip(rows, marks, strict=True):
+            score(juror, row.project, criteria, mark)
+        tops.append(row.project.pk)  # the juror's best mark
+
+    rows = {row.project.pk: row for row in selectors.ranking(review, with_normalised=True)}
+
+    assert all(row.jurors_scored == 1 for row in rows.values())
+    # Each juror's best project, 6 from the harsh one and 10 from the lenient one, weighs the same
+    # once each juror's marks are compared with their own five.
+    assert [rows[pk].score for pk in tops] == [6, 10]
+    assert rows[tops[0]].normalised_score == rows[tops[1]].normalised_score
+
+
+def test_the_reading_page_costs_the_same_whatever_the_size(
+    client, review, projects, jurors, django_assert_max_num_queries
+):
+    organiser = make_organiser("counter@fair.kz")
+    apply(review, organiser)
+    client.force_login(organiser)
+    url = reverse("admin:jury_review_reading", args=[review.pk])
+    client.get(url)  # warm the session, permissions and content types
+
+    with django_assert_max_num_queries(20) as small:
+        assert client.get(url).status_code == 200
+    for _index in range(12):
+        ProjectFactory(fair=review.fair, nomination=projects[0].nomination, state=ProjectState.SUBMITTED)
+    JurorFactory(review=review)
+    services.reading_rebalance(review=review, actor=organiser)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url, {"propose": "1"}).status_code == 200
