@@ -693,3 +693,34 @@ def test_the_reading_page_costs_the_same_whatever_the_size(
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url, {"propose": "1"}).status_code == 200
+
+
+def test_the_juror_admin_writes_languages_and_conflicts_through_the_service_and_deletes_through_it(
+    client, review, projects, jurors
+):
+    organiser = make_organiser("seats@fair.kz")
+    before = apply(review, organiser)
+    client.force_login(organiser)
+    juror = jurors[0]
+    conflicted = next(p for p in projects if (juror.pk, p.pk) in before)
+
+    response = client.post(
+        reverse("admin:jury_juror_change", args=[juror.pk]),
+        {"languages": ["kk", "en"], "conflict_organisations": [conflicted.organisation_id]},
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    juror.refresh_from_db()
+    assert sorted(juror.languages) == ["en", "kk"]
+    assert list(juror.conflict_organisations.all()) == [conflicted.organisation]
+    after = pairs(review)
+    assert (juror.pk, conflicted.pk) not in after
+    assert Counter(p for _j, p in after)[conflicted.pk] == 2
+    assert AuditEvent.objects.filter(action="juror.changed").exists()
+
+    response = client.post(reverse("admin:jury_juror_delete", args=[jurors[1].pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not any(j == jurors[1].pk for j, _p in pairs(review))
+    assert Counter(p for _j, p in pairs(review)) == dict.fromkeys((p.pk for p in projects), 2)
+    assert AuditEvent.objects.filter(action="juror.removed").exists()
