@@ -347,7 +347,8 @@ def juror_update(
     readings the change makes invalid go to other jurors (`_rebalance`)."""
     if not actor.has_perm("jury.change_juror"):
         raise PermissionDenied
-    review = _locked_review(juror.review)
+    # The juror's row first, then the review, in the order a juror's own save takes them.
+    review = _locked_juror(juror, review_for_update=True).review
     juror.review = review
     if nominations is not None:
         nominations = _check_nominations(review, nominations)
@@ -393,7 +394,7 @@ def juror_remove(*, juror: Juror, actor) -> "Rebalance":
     did); with assigned reading their readings go to the other jurors."""
     if not actor.has_perm("jury.delete_juror"):
         raise PermissionDenied
-    review = _locked_review(juror.review)
+    review = _locked_juror(juror, review_for_update=True).review
     audit.record(
         actor=actor,
         action="juror.removed",
@@ -412,7 +413,9 @@ def _locked_juror(juror: Juror, *, review_for_update: bool = False) -> Juror:
     The juror's row FOR NO KEY UPDATE: a reading assignment inserted for this juror meanwhile
     (a key-share lock on the row) need not wait. `review_for_update`: the review FOR NO KEY
     UPDATE instead of share, for a recusal, which may re-balance the review's readings
-    (`_locked_review`); asked for at once, since two recusals upgrading a shared lock would deadlock."""
+    (`_locked_review`), or a change of the juror's seat; asked for at once, since two recusals
+    upgrading a shared lock would deadlock, and after the juror's row, as every juror's save
+    takes them."""
     with row_lock():
         locked = (
             Juror.objects.select_for_update(no_key=True)
