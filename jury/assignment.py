@@ -236,6 +236,15 @@ def _min_cost_flow(jurors, by_project, needs, candidates, held, capacity, ceilin
     total = sum(needs.values())
     weight = total + 1  # balance before language: all mismatches together cost less than one step
     by_juror = {juror.id: juror for juror in jurors}
+    # Projects with the same candidates, language and need are interchangeable: one node for
+    # them all, read at most once per project by each juror (capacity: their number). 2,150
+    # projects make a handful of groups, so the simplex pivots over a few dozen edges, not
+    # tens of thousands; `_spread` then hands each juror's readings of a group to distinct projects.
+    groups: dict[tuple, list[int]] = {}
+    for project_id in sorted(needs):
+        if needs[project_id]:
+            key = (tuple(candidates[project_id]), by_project[project_id].language, needs[project_id])
+            groups.setdefault(key, []).append(project_id)
     graph = nx.DiGraph()
     graph.add_node("source", demand=-total)
     graph.add_node("sink", demand=total)
@@ -246,22 +255,32 @@ def _min_cost_flow(jurors, by_project, needs, candidates, held, capacity, ceilin
             # The k-th new reading costs the growth of the juror's squared load.
             graph.add_edge("source", slot, capacity=1, weight=(2 * load - 1) * weight)
             graph.add_edge(slot, ("juror", juror.id), capacity=1, weight=0)
-    for project_id in sorted(needs):
-        if not needs[project_id]:
-            continue
-        project = by_project[project_id]
-        for juror_id in candidates[project_id]:
-            cost = 0 if project.language in by_juror[juror_id].languages else 1
-            graph.add_edge(("juror", juror_id), ("project", project_id), capacity=1, weight=cost)
-        graph.add_edge(("project", project_id), "sink", capacity=needs[project_id], weight=0)
+    keys = sorted(groups)
+    for index, key in enumerate(keys):
+        juror_ids, language, need = key
+        size = len(groups[key])
+        for juror_id in juror_ids:
+            cost = 0 if language in by_juror[juror_id].languages else 1
+            graph.add_edge(("juror", juror_id), ("group", index), capacity=size, weight=cost)
+        graph.add_edge(("group", index), "sink", capacity=need * size, weight=0)
     flow = nx.min_cost_flow(graph)
-    return [
-        (juror_node[1], project_node[1])
-        for juror_node, targets in flow.items()
-        if isinstance(juror_node, tuple) and juror_node[0] == "juror"
-        for project_node, amount in targets.items()
-        if amount
-    ]
+    result = []
+    for index, key in enumerate(keys):
+        taken = [(juror_id, flow[("juror", juror_id)].get(("group", index), 0)) for juror_id in key[0]]
+        result += _spread(groups[key], taken)
+    return result
+
+
+def _spread(project_ids: list[int], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each juror's count of readings in a group of interchangeable projects, as (juror, project)
+    pairs: laid end to end round the projects, so a juror's (at most one per project) land on
+    distinct projects and every project gets the same number."""
+    pairs, position = [], 0
+    for juror_id, count in taken:
+        for _ in range(count):
+            pairs.append((juror_id, project_ids[position % len(project_ids)]))
+            position += 1
+    return pairs
 
 
 def _uneven(proposal: Proposal, by_juror: dict[int, JurorData]) -> Problem:

@@ -1,6 +1,7 @@
 """Assigned reading: each project read by N jurors, balanced; the rules of `jury.assignment`
 alone, then the services, the juror's side, the ranking and the admin page on PostgreSQL."""
 
+import itertools
 import random
 from collections import Counter
 from datetime import timedelta
@@ -143,6 +144,48 @@ def test_same_input_same_output_whatever_the_order():
 
     assert first.readers == again.readers
     assert first.new == again.new
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_proposal_is_as_even_and_as_fluent_as_any_assignment_can_be(seed):
+    """Against every possible assignment of small random reviews: the same most even loads (least
+    sum of squares, so least max − min) and, among those, the most readings in a juror's language."""
+    rng = random.Random(seed)  # noqa: S311 - a repeatable test input
+    jurors = [
+        juror(
+            pk,
+            nominations=rng.choice([(), (1,), (2,)]),
+            languages=rng.sample(["kk", "ru", "en"], rng.randint(0, 2)),
+            organisations=rng.sample([1001, 1002, 1003], rng.randint(0, 1)),
+        )
+        for pk in range(1, 5)
+    ]
+    projects = [
+        project(pk, nomination=rng.choice([1, 2]), language=rng.choice(["kk", "ru"])) for pk in range(1, 6)
+    ]
+    recusals = {(rng.randint(1, 4), rng.randint(1, 5))}
+
+    proposal = propose(jurors=jurors, projects=projects, readers_per_project=2, recusals=recusals)
+
+    options = [
+        [pair for pair in itertools.combinations([j.id for j in jurors if eligible(j, p, recusals)], 2)]
+        or [tuple(j.id for j in jurors if eligible(j, p, recusals))]
+        for p in projects
+    ]
+    best = None
+    for choice in itertools.product(*options):
+        loads = Counter(juror_id for readers in choice for juror_id in readers)
+        squares = sum(loads.get(j.id, 0) ** 2 for j in jurors)
+        fluent = sum(
+            p.language in jurors[juror_id - 1].languages
+            for p, readers in zip(projects, choice, strict=True)
+            for juror_id in readers
+        )
+        best = min(best or (squares, -fluent), (squares, -fluent))
+    got_squares = sum(load**2 for load in proposal.loads.values())
+    assert (got_squares, -sum(proposal.language_matches.values())) == best
+    for p in projects:
+        assert all(eligible(jurors[j - 1], p, recusals) for j in proposal.readers[p.id])
 
 
 def test_kept_readings_stay_and_count():
