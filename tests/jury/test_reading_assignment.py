@@ -168,7 +168,7 @@ def test_the_proposal_is_as_even_and_as_fluent_as_any_assignment_can_be(seed):
     proposal = propose(jurors=jurors, projects=projects, readers_per_project=2, recusals=recusals)
 
     options = [
-        [pair for pair in itertools.combinations([j.id for j in jurors if eligible(j, p, recusals)], 2)]
+        list(itertools.combinations([j.id for j in jurors if eligible(j, p, recusals)], 2))
         or [tuple(j.id for j in jurors if eligible(j, p, recusals))]
         for p in projects
     ]
