@@ -16,7 +16,8 @@ The rules, in order of importance:
    reads (a preference, never a reason to leave a project unread or a load uneven).
 
 It is a minimum-cost flow (networkx's network simplex): source → juror "slots" → juror →
-project → sink. The k-th new reading of a juror already holding F costs (2(F + k) − 1) × M, the
+project → sink, where projects with the same candidates, language and need share one node
+(they are interchangeable) and are dealt their readings afterwards. The k-th new reading of a juror already holding F costs (2(F + k) − 1) × M, the
 growth of the square of their load; minimising the sum of squares of the loads finds the
 most even loads the seats allow (the least-squares load vector of a transportation problem is
 also the one with the smallest maximum and largest minimum, Fujishige 1980). A reading in a
