@@ -42,7 +42,11 @@ class JuryConfig(AppConfig):
         # projects app knows nothing of the jury, so its state history tells us, and the readings
         # are re-balanced once the change is committed (`services.rebalance_after_state_change`).
         def rebalance_readings(sender, instance, created, **kwargs):
-            if created:
+            # Only a change into or out of the review matters: a shortlist making a hundred
+            # finalists (still under review) re-balances nothing.
+            if created and (instance.from_state in models.REVIEWED_STATES) != (
+                instance.to_state in models.REVIEWED_STATES
+            ):
                 from jury.services import rebalance_after_state_change
 
                 project_id = instance.project_id
