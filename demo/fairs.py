@@ -200,12 +200,13 @@ FAIRS: dict[str, DemoFair] = {
                 "ceremony_at": (37, 15),
                 "archived_at": (37 + 90, 9),
             },
-            # No finalists yet (the jury picks them), 12 projects per nomination.
+            # No finalists yet (the jury picks them), 15 projects per nomination; 40 under review, read
+            # by six jurors two per project (the jury step's reading assignment, not yet applied).
             states={
-                ProjectState.SUBMITTED: 29,
-                ProjectState.RETURNED: 3,
+                ProjectState.SUBMITTED: 40,
+                ProjectState.RETURNED: 2,
                 ProjectState.WITHDRAWN: 1,
-                ProjectState.DRAFT: 3,
+                ProjectState.DRAFT: 2,
             },
             # ngo1 and ngo3 wait for the jury's verdict; ngo2 was asked for changes and may still
             # make them.

@@ -2,7 +2,12 @@
 criteria, seven jurors (one seated in a single nomination, one who never finalised), a few
 recusals, scores that rank the fair's finalists above the others, and the shortlist rule that
 picked them, so its commission protocol (/<lang>/fairs/demo-2025/commission-protocol.pdf) has
-something to show. Runs after the portal step."""
+something to show. Runs after the portal step.
+
+The fair in review gets a commission too, with assigned reading: six jurors (languages
+stated, one seated in a single nomination, one with a declared conflict with an NGO), each
+project to be read by two of them. The assignment is left for the organiser to propose and
+apply on the review's "Reading assignment" page; nobody has scored yet."""
 
 import random
 
@@ -11,10 +16,20 @@ from django.contrib.auth.models import Group
 
 from demo.fairs import FAIRS, SLUGS, MissingFair
 from jury import selectors, services
-from jury.models import Evaluation, Juror, Normalisation, Recusal, Review, Score
+from jury.models import Evaluation, Juror, Normalisation, Reading, Recusal, Review, Score
 from projects.models import ProjectState
 
 FAIR = FAIRS["archived"]
+IN_REVIEW = FAIRS["review"]
+# The commission of the fair in review: the same people, with the languages they read.
+READERS = [
+    ("jury1@example.kz", ["kk", "ru"]),
+    ("jury2@example.kz", ["ru", "en"]),
+    ("jury3@example.kz", ["kk"]),
+    ("jury4@example.kz", ["ru"]),
+    ("jury5@example.kz", ["kk", "ru"]),
+    ("jury6@example.kz", ["kk", "en"]),
+]
 JURORS = [
     ("jury1@example.kz", "Гүлнар Әбілқызы"),
     ("jury2@example.kz", "Сергей Ли"),
@@ -42,6 +57,32 @@ def delete() -> str:
 
 
 def seed() -> str:
+    return f"{_seed_archived()} {_seed_in_review()}"
+
+
+def _seed_in_review() -> str:
+    fair = IN_REVIEW.get()
+    if fair is None:  # the archived fair's commission alone still makes sense
+        return f"No {IN_REVIEW.slug}; its commission is left out."
+    if Review.objects.filter(fair=fair).exists():
+        return f"{fair.slug} already has a review; nothing to do."
+    review = services.review_create(fair=fair, **services.review_window_defaults(fair))
+    Review.objects.filter(pk=review.pk).update(reading=Reading.ASSIGNED, readers_per_project=2)
+    jurors = _seat_jurors(review, emails=[email for email, _languages in READERS])
+    for juror, (_email, languages) in zip(jurors, READERS, strict=True):
+        juror.languages = languages
+        juror.save(update_fields=["languages"])
+    first_nomination = fair.nominations.order_by("position", "pk").first()
+    if first_nomination is not None:
+        jurors[2].nominations.set([first_nomination])
+    # A conflict declared with a whole NGO: none of its projects goes to this juror.
+    conflicted = fair.projects.filter(state=ProjectState.SUBMITTED).order_by("pk").first()
+    if conflicted is not None:
+        jurors[1].conflict_organisations.set([conflicted.organisation_id])
+    return f"Created a review with assigned reading and {len(jurors)} jurors for {fair.slug}."
+
+
+def _seed_archived() -> str:
     fair = FAIR.get()
     if fair is None:
         raise MissingFair(FAIR)
@@ -99,11 +140,13 @@ def seed() -> str:
     )
 
 
-def _seat_jurors(review: Review) -> list[Juror]:
+def _seat_jurors(review: Review, emails: list[str] | None = None) -> list[Juror]:
     User = get_user_model()
     group = Group.objects.get(name=services.JURY_GROUP)
     seats = []
     for email, name in JURORS:
+        if emails is not None and email not in emails:
+            continue
         user = User.objects.filter(email=email).first() or User.objects.create_user(
             email=email, password=None, full_name=name, language="kk"
         )

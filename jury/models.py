@@ -15,8 +15,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from fairportal.fields import ChoiceArrayField
 from fairportal.i18n_fields import TranslatedText
-from projects.models import Fair, Nomination, Project, ProjectState
+from projects.models import Fair, Nomination, Organisation, Project, ProjectState
 
 SCALE_MIN = 1
 # What a juror works on: submitted projects, and the same projects after the shortlist.
@@ -42,6 +43,13 @@ class Normalisation(models.TextChoices):
 
     NONE = "none", _("none: the plain mean of the jurors' marks")
     ZSCORE = "zscore", _("z-scores per juror, mapped back to the 1–10 scale")
+
+
+class Reading(models.TextChoices):
+    """Who reads which project (`jury.assignment`, `jury.services.reading_assignment_apply`)."""
+
+    EVERYONE = "everyone", _("every juror reads every project of their seat")
+    ASSIGNED = "assigned", _("each project is read by N jurors, assigned by the organisers")
 
 
 class Review(models.Model):
@@ -78,6 +86,25 @@ class Review(models.Model):
             "with their own average. The shortlist uses the score chosen here; the ranking shows both."
         ),
     )
+    reading = models.CharField(
+        _("who reads which project"),
+        max_length=10,
+        choices=Reading.choices,
+        default=Reading.EVERYONE,
+        help_text=_(
+            "With assigned reading, each juror scores only the projects given to them on the "
+            "“Reading assignment” page, and each project is read by the number of jurors below."
+        ),
+    )
+    readers_per_project = models.PositiveSmallIntegerField(
+        _("jurors per project"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("Used with assigned reading only."),
+    )
+    # When a proposal was first applied: from then on a recusal, a changed seat or a late
+    # project re-balances the readings (`jury.services.reading_rebalance`).
+    reading_assigned_at = models.DateTimeField(_("reading assigned"), null=True, blank=True, editable=False)
     # The rule of the last applied shortlist, which the protocol reports (`jury.services.shortlist_apply`).
     shortlist_applied_at = models.DateTimeField(_("shortlist applied"), null=True, blank=True, editable=False)
     shortlist_top_n = models.PositiveSmallIntegerField(
@@ -109,6 +136,9 @@ class Review(models.Model):
                 name="jury_review_window_in_order",
                 violation_error_message=_("Scoring must open before it closes."),
             ),
+            models.CheckConstraint(
+                condition=Q(readers_per_project__gte=1), name="jury_review_readers_per_project_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,6 +152,10 @@ class Review(models.Model):
 
     def is_open_at(self, now: datetime) -> bool:
         return self.opens_at <= now < self.effective_closes_at
+
+    @property
+    def assigned_reading(self) -> bool:
+        return self.reading == Reading.ASSIGNED
 
 
 class Criterion(models.Model):
@@ -234,6 +268,25 @@ class Juror(models.Model):
         help_text=_("Once final, the juror can no longer change scores."),
     )
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    # Used by the reading assignment to prefer readers of a project's language; a juror who
+    # reads none of them listed still gets projects (language is a preference, not a rule).
+    languages = ChoiceArrayField(
+        models.CharField(max_length=2, choices=Project.ContentLanguage.choices),
+        verbose_name=_("languages the juror reads"),
+        default=list,
+        blank=True,
+        help_text=_("Projects in these languages are given to this juror first."),
+    )
+    conflict_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="+",
+        verbose_name=_("NGOs the juror must not judge"),
+        help_text=_(
+            "A declared conflict of interest with a whole NGO: none of its projects is shown to "
+            "or assigned to this juror."
+        ),
+    )
 
     objects = JurorQuerySet.as_manager()
 
@@ -248,6 +301,11 @@ class Juror(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name()
+
+    @property
+    def languages_display(self) -> str:
+        labels = dict(Project.ContentLanguage.choices)
+        return ", ".join(str(labels[code]) for code in self.languages or () if code in labels)
 
 
 class Recusal(models.Model):
@@ -269,6 +327,48 @@ class Recusal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["juror", "project"], name="jury_recusal_once_per_project"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} — {self.project}"
+
+
+class ReadingAssignment(models.Model):
+    """One juror is to read and score one project (reviews with assigned reading only).
+
+    Written only by `jury.services` (the proposal, a move, a re-balance), under a lock on the review.
+    """
+
+    class How(models.TextChoices):
+        PROPOSED = "proposed", _("from the applied proposal")
+        MOVED = "moved", _("moved by the organisers")
+        REBALANCED = "rebalanced", _("re-balanced after a change")
+
+    juror = models.ForeignKey(
+        Juror, on_delete=models.CASCADE, related_name="reading_assignments", verbose_name=_("juror")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+    )
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    how = models.CharField(_("how"), max_length=10, choices=How.choices, default=How.PROPOSED)
+
+    class Meta:
+        verbose_name = _("reading assignment")
+        verbose_name_plural = _("reading assignments")
+        ordering = ["juror", "project"]
+        default_permissions = ()  # written through the review's page (`jury.change_review`)
+        constraints = [
+            models.UniqueConstraint(fields=["juror", "project"], name="jury_reading_once_per_project"),
+        ]
+        indexes = [models.Index(fields=["project"], name="jury_reading_by_project")]
 
     def __str__(self) -> str:
         return f"{self.juror} — {self.project}"

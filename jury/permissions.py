@@ -5,8 +5,10 @@ Views ask them to decide what to show; `jury.services` asks them again before wr
 
 from datetime import datetime
 
-from jury.models import REVIEWED_STATES, ExportJob, Juror, ProtocolPublic, Review
-from projects.models import Membership, Project
+from django.db.models import Exists, OuterRef
+
+from jury.models import REVIEWED_STATES, ExportJob, Juror, ProtocolPublic, ReadingAssignment, Recusal, Review
+from projects.models import Membership, Organisation, Project
 
 
 def can_act_as_juror(user) -> bool:
@@ -16,7 +18,9 @@ def can_act_as_juror(user) -> bool:
 
 def seat_covers(juror: Juror, project: Project) -> bool:
     """The project is under review in the juror's fair and, if they have some, nominations,
-    and is not one of their own organisations'.
+    and is neither one of their own organisations' nor of an NGO they declared a conflict with;
+    with assigned reading (`Review.reading`), it is also one of theirs to read (or one they
+    recused from, so they still see their declaration).
 
     Uses `juror.nominations.all()`, so prefetch it when asking for many projects.
     """
@@ -25,10 +29,31 @@ def seat_covers(juror: Juror, project: Project) -> bool:
     nomination_ids = {nomination.pk for nomination in juror.nominations.all()}
     if nomination_ids and project.nomination_id not in nomination_ids:
         return False
-    # Nobody judges their own NGO's project: members never see it as jurors.
-    return not Membership.objects.filter(
-        user_id=juror.user_id, organisation_id=project.organisation_id
-    ).exists()
+    # Nobody judges their own NGO's project, nor one of an NGO they declared a conflict with:
+    # they never see it as jurors. One query for both.
+    if (
+        Organisation.objects.filter(pk=project.organisation_id)
+        .filter(
+            Exists(Membership.objects.filter(organisation_id=OuterRef("pk"), user_id=juror.user_id))
+            | Exists(
+                Juror.conflict_organisations.through.objects.filter(
+                    organisation_id=OuterRef("pk"), juror_id=juror.pk
+                )
+            )
+        )
+        .exists()
+    ):
+        return False
+    if not juror.review.assigned_reading:
+        return True
+    return (
+        Project.objects.filter(pk=project.pk)
+        .filter(
+            Exists(ReadingAssignment.objects.filter(project_id=OuterRef("pk"), juror_id=juror.pk))
+            | Exists(Recusal.objects.filter(project_id=OuterRef("pk"), juror_id=juror.pk))
+        )
+        .exists()
+    )
 
 
 def can_review(user, project: Project) -> bool:

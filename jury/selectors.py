@@ -26,10 +26,21 @@ from fractions import Fraction
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from jury.models import REVIEWED_STATES, Criterion, Evaluation, Juror, Normalisation, Recusal, Review, Score
-from projects.models import Nomination, Organisation, Project, ProjectState
+from jury import assignment
+from jury.models import (
+    REVIEWED_STATES,
+    Criterion,
+    Evaluation,
+    Juror,
+    Normalisation,
+    ReadingAssignment,
+    Recusal,
+    Review,
+    Score,
+)
+from projects.models import Membership, Nomination, Organisation, Project, ProjectState
 
 # Returned projects keep the scores they had; they are ranked but cannot be shortlisted.
 RANKED_STATES = (*REVIEWED_STATES, ProjectState.RETURNED)
@@ -57,14 +68,27 @@ def seats_of(user) -> QuerySet[Juror]:
 
 
 def assigned_projects(juror: Juror) -> QuerySet[Project]:
-    projects = Project.objects.filter(
-        fair_id=juror.review.fair_id, state__in=REVIEWED_STATES
-    ).exclude(
-        organisation__memberships__user_id=juror.user_id  # their own NGOs' projects: see permissions.seat_covers
+    """What the juror reviews (`permissions.seat_covers` for one project): their seat's
+    projects, and with assigned reading only those given to them (or recused from)."""
+    projects = (
+        Project.objects.filter(fair_id=juror.review.fair_id, state__in=REVIEWED_STATES)
+        .exclude(
+            organisation__memberships__user_id=juror.user_id  # their own NGOs' projects: see permissions.seat_covers
+        )
+        .exclude(
+            organisation_id__in=Juror.conflict_organisations.through.objects.filter(juror_id=juror.pk).values(
+                "organisation_id"
+            )
+        )
     )
     nomination_ids = [nomination.pk for nomination in juror.nominations.all()]
     if nomination_ids:
         projects = projects.filter(nomination_id__in=nomination_ids)
+    if juror.review.assigned_reading:
+        projects = projects.filter(
+            Q(pk__in=ReadingAssignment.objects.filter(juror_id=juror.pk).values("project_id"))
+            | Q(pk__in=Recusal.objects.filter(juror_id=juror.pk).values("project_id"))
+        )
     return projects
 
 
@@ -180,6 +204,8 @@ class RankedProject:
     normalised_score: float | None = None
     normalised_rank: int | None = None
     normalised_tied: bool = False
+    # With assigned reading, how many jurors are to read it (`readers_by_project`); None otherwise.
+    readers: int | None = None
 
     @cached_property
     def score(self) -> Fraction | None:
@@ -646,7 +672,8 @@ class JurorProgress:
 
 
 def progress_by_juror(review: Review) -> list[JurorProgress]:
-    """Each juror's assigned, scored and recused counts; five queries whatever the size."""
+    """Each juror's assigned, scored and recused counts; five queries whatever the size (six
+    with assigned reading: then a juror's projects are the ones given to them, and recused from)."""
     jurors = list(review.jurors.select_related("user").prefetch_related("nominations"))
     criteria_count = review.criteria.count()
     projects = list(
@@ -662,12 +689,20 @@ def progress_by_juror(review: Review) -> list[JurorProgress]:
         if answered >= criteria_count
     }
     recused = set(Recusal.objects.filter(juror__review=review).values_list("juror_id", "project_id"))
+    reads = (
+        set(ReadingAssignment.objects.filter(juror__review=review).values_list("juror_id", "project_id"))
+        | recused
+        if review.assigned_reading
+        else None
+    )
     result = []
     for juror in jurors:
         nomination_ids = {nomination.pk for nomination in juror.nominations.all()}
         progress = Progress()
         for project_id, nomination_id in projects:
             if nomination_ids and nomination_id not in nomination_ids:
+                continue
+            if reads is not None and (juror.pk, project_id) not in reads:
                 continue
             progress.total += 1
             if (juror.pk, project_id) in recused:
@@ -676,6 +711,137 @@ def progress_by_juror(review: Review) -> list[JurorProgress]:
                 progress.scored += 1
         result.append(JurorProgress(juror, progress))
     return result
+
+
+# ---------------------------------------------------------------- the reading assignment
+
+
+@dataclass
+class ReadingInput:
+    """Everything the reading assignment of a review depends on, read in seven queries.
+
+    `digest` changes whenever any of it does: a preview shown to an organiser is applied only
+    if nothing changed in between (`services.reading_assignment_apply`).
+    """
+
+    review: Review
+    jurors: list[Juror]
+    projects: list[Project]  # under review, by title
+    juror_data: list[assignment.JurorData]
+    project_data: list[assignment.ProjectData]
+    recusals: set[tuple[int, int]]  # (juror id, project id)
+    scored: set[tuple[int, int]]  # (juror id, project id) with an evaluation
+    assignments: dict[tuple[int, int], ReadingAssignment]
+
+    @cached_property
+    def digest(self) -> str:
+        canonical = "\n".join(
+            [
+                f"review {self.review.pk} reading {self.review.reading} n {self.review.readers_per_project}",
+                *(
+                    f"juror {j.id} {sorted(j.nominations)} {sorted(j.languages)} {sorted(j.organisations)} "
+                    f"{sorted(j.conflicts)} {j.available}"
+                    for j in self.juror_data
+                ),
+                *(
+                    f"project {p.id} {p.nomination_id} {p.organisation_id} {p.language}"
+                    for p in sorted(self.project_data, key=lambda p: p.id)
+                ),
+                *(f"recusal {pair}" for pair in sorted(self.recusals)),
+                *(f"scored {pair}" for pair in sorted(self.scored)),
+                *(f"reads {pair}" for pair in sorted(self.assignments)),
+            ]
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @cached_property
+    def juror_by_id(self) -> dict[int, Juror]:
+        return {juror.pk: juror for juror in self.jurors}
+
+    @cached_property
+    def project_by_id(self) -> dict[int, Project]:
+        return {project.pk: project for project in self.projects}
+
+    @cached_property
+    def data_by_juror(self) -> dict[int, assignment.JurorData]:
+        return {data.id: data for data in self.juror_data}
+
+    @cached_property
+    def data_by_project(self) -> dict[int, assignment.ProjectData]:
+        return {data.id: data for data in self.project_data}
+
+    def eligible(self, juror_id: int, project_id: int) -> bool:
+        juror, project = self.data_by_juror.get(juror_id), self.data_by_project.get(project_id)
+        return (
+            juror is not None and project is not None and assignment.eligible(juror, project, self.recusals)
+        )
+
+
+def reading_input(review: Review) -> ReadingInput:
+    """The review's jurors, projects under review, recusals, scores and current assignments."""
+    jurors = list(
+        review.jurors.select_related("user")
+        .prefetch_related("nominations", "conflict_organisations")
+        .order_by("user__full_name", "user__email", "pk")
+    )  # three queries
+    memberships: dict[int, set[int]] = {}
+    for user_id, organisation_id in Membership.objects.filter(
+        user_id__in=[juror.user_id for juror in jurors]
+    ).values_list("user_id", "organisation_id"):
+        memberships.setdefault(user_id, set()).add(organisation_id)
+    projects = list(
+        Project.objects.filter(fair_id=review.fair_id, state__in=REVIEWED_STATES)
+        .select_related("nomination")
+        .only(
+            "id",
+            "title",
+            "nomination_id",
+            "organisation_id",
+            "content_language",
+            "fair_id",
+            "state",
+            *(f"nomination__{name}" for name in ("id", "title_kk", "title_ru", "title_en", "position")),
+        )
+        .order_by("title", "pk")
+    )
+    recusals = set(Recusal.objects.filter(juror__review=review).values_list("juror_id", "project_id"))
+    scored = set(Evaluation.objects.filter(juror__review=review).values_list("juror_id", "project_id"))
+    assignments = {
+        (row.juror_id, row.project_id): row for row in ReadingAssignment.objects.filter(juror__review=review)
+    }
+    juror_data = [
+        assignment.JurorData(
+            id=juror.pk,
+            name=juror.user.get_full_name(),
+            nominations=frozenset(nomination.pk for nomination in juror.nominations.all()),
+            languages=frozenset(juror.languages or ()),
+            organisations=frozenset(memberships.get(juror.user_id, ())),
+            conflicts=frozenset(organisation.pk for organisation in juror.conflict_organisations.all()),
+            available=juror.user.is_active and juror.finalised_at is None,
+        )
+        for juror in jurors
+    ]
+    project_data = [
+        assignment.ProjectData(
+            id=project.pk,
+            title=project.title,
+            nomination_id=project.nomination_id,
+            organisation_id=project.organisation_id,
+            language=project.content_language,
+        )
+        for project in projects
+    ]
+    return ReadingInput(review, jurors, projects, juror_data, project_data, recusals, scored, assignments)
+
+
+def readers_by_project(review: Review) -> dict[int, int]:
+    """Project id → how many jurors are assigned to read it (assigned reading); one query."""
+    return dict(
+        ReadingAssignment.objects.filter(juror__review=review)
+        .values("project_id")
+        .annotate(readers=Count("pk"))
+        .values_list("project_id", "readers")
+    )
 
 
 # ---------------------------------------------------------------- the commission's protocol

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -23,12 +23,22 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import normalize_login_email
 from fairportal import audit, ratelimit
-from fairportal.locks import row_lock
+from fairportal.locks import Busy, row_lock
 from fairportal.mail import Derived, queue_to_users
 from fairportal.text import quoted
-from jury import permissions, selectors
+from jury import assignment, permissions, selectors
 from jury.default_criteria import DEFAULT_CRITERIA
-from jury.models import Criterion, Evaluation, Juror, Normalisation, Recusal, Review, Score
+from jury.models import (
+    Criterion,
+    Evaluation,
+    Juror,
+    Normalisation,
+    Reading,
+    ReadingAssignment,
+    Recusal,
+    Review,
+    Score,
+)
 from projects.models import Fair, Membership, Nomination, Project, ProjectState
 from projects.services import project_mark_finalist, project_mark_not_selected
 
@@ -53,6 +63,11 @@ audit.register_actions(
         "review.changed": _("Review window or protocol changed"),
         "criterion.changed": _("Review criterion created, changed or deleted"),
         "export.protocol": _("Commission protocol downloaded"),
+        "juror.changed": _("Juror's languages or conflicts changed"),
+        "juror.removed": _("Juror removed from the review"),
+        "reading.applied": _("Reading assignment applied"),
+        "reading.moved": _("Reading moved to another juror"),
+        "reading.rebalanced": _("Reading assignment re-balanced"),
     }
 )
 # Projects that may become finalists; finalists already chosen keep their place.
@@ -174,9 +189,11 @@ def review_update(*, review: Review, actor) -> Review:
     with row_lock():
         before = (
             Review.objects.select_for_update()
-            .values("opens_at", "closes_at", "normalisation", "shortlist_applied_at")
+            .values("opens_at", "closes_at", "normalisation", "shortlist_applied_at", "reading_assigned_at")
             .get(pk=review.pk)
         )
+    # Not the form's to change, and maybe applied since the form was loaded.
+    review.reading_assigned_at = before["reading_assigned_at"]
     if error := normalisation_change_error(
         applied=before["shortlist_applied_at"] is not None,
         stored=before["normalisation"],
@@ -189,6 +206,9 @@ def review_update(*, review: Review, actor) -> Review:
         _tell_jurors_the_window_moved(
             review, old_opens_at=before["opens_at"], old_closes_at=before["closes_at"]
         )
+    # More readers per project asked for (or assigned reading chosen again): the missing
+    # readings are given; fewer asked for takes none away, as a re-balance never does.
+    _rebalance(review, actor=actor, cause="review_changed")
     return review
 
 
@@ -315,30 +335,97 @@ def juror_resend_invitation(*, juror: Juror, actor) -> None:
 
 @transaction.atomic
 def juror_set_nominations(*, juror: Juror, nominations, actor) -> None:
+    juror_update(juror=juror, nominations=nominations, actor=actor)
+
+
+@transaction.atomic
+def juror_update(
+    *, juror: Juror, actor, nominations=None, languages=None, conflict_organisations=None
+) -> "Rebalance":
+    """Change a juror's seat (nominations), the languages they read and the NGOs they declared a
+    conflict with (None: unchanged); each change is recorded, and with assigned reading the
+    readings the change makes invalid go to other jurors (`_rebalance`)."""
     if not actor.has_perm("jury.change_juror"):
         raise PermissionDenied
-    nominations = _check_nominations(juror.review, nominations)
-    before = sorted(juror.nominations.values_list("pk", flat=True))
-    after = sorted(nomination.pk for nomination in nominations)
-    juror.nominations.set(nominations)
-    if before != after:
+    # The juror's row first, then the review, in the order a juror's own save takes them.
+    review = _locked_juror(juror, review_for_update=True).review
+    juror.review = review
+    if nominations is not None:
+        nominations = _check_nominations(review, nominations)
+        before = sorted(juror.nominations.values_list("pk", flat=True))
+        after = sorted(nomination.pk for nomination in nominations)
+        juror.nominations.set(nominations)
+        if before != after:
+            audit.record(
+                actor=actor,
+                action="juror.nominations_changed",
+                target=juror,
+                fair_id=review.fair_id,
+                details={"changes": {"nominations": [before, after]}},
+            )
+    changes = {}
+    if languages is not None:
+        stored = Juror.objects.values_list("languages", flat=True).get(pk=juror.pk)
+        languages = sorted(set(languages))
+        if sorted(stored or []) != languages:
+            changes["languages"] = [sorted(stored or []), languages]
+            Juror.objects.filter(pk=juror.pk).update(languages=languages)
+            juror.languages = languages
+    if conflict_organisations is not None:
+        before = sorted(juror.conflict_organisations.values_list("pk", flat=True))
+        after = sorted(organisation.pk for organisation in conflict_organisations)
+        if before != after:
+            changes["conflict_organisations"] = [before, after]
+            juror.conflict_organisations.set(conflict_organisations)
+    if changes:
         audit.record(
             actor=actor,
-            action="juror.nominations_changed",
+            action="juror.changed",
             target=juror,
-            fair_id=juror.review.fair_id,
-            details={"changes": {"nominations": [before, after]}},
+            fair_id=review.fair_id,
+            details={"changes": changes},
         )
+    return _rebalance(review, actor=actor, cause="juror_changed")
 
 
-def _locked_juror(juror: Juror) -> Juror:
+@transaction.atomic
+def juror_remove(*, juror: Juror, actor) -> "Rebalance":
+    """Take a juror off the review, with their scores and recusals (as deleting the seat always
+    did); with assigned reading their readings go to the other jurors."""
+    if not actor.has_perm("jury.delete_juror"):
+        raise PermissionDenied
+    review = _locked_juror(juror, review_for_update=True).review
+    audit.record(
+        actor=actor,
+        action="juror.removed",
+        target=juror,
+        fair_id=review.fair_id,
+        details={"user": juror.user_id, "name": juror.user.get_full_name()},
+    )
+    juror.delete()
+    return _rebalance(review, actor=actor, cause="juror_removed")
+
+
+def _locked_juror(juror: Juror, *, review_for_update: bool = False) -> Juror:
     """Lock the juror's row, and hold the review in share mode: jurors do not wait for each
-    other, but a shortlist being applied (which locks the review for update) waits for them."""
+    other, but a shortlist being applied (which locks the review for update) waits for them.
+
+    The juror's row FOR NO KEY UPDATE: a reading assignment inserted for this juror meanwhile
+    (a key-share lock on the row) need not wait. `review_for_update`: the review FOR NO KEY
+    UPDATE instead of share, for a recusal, which may re-balance the review's readings
+    (`_locked_review`), or a change of the juror's seat; asked for at once, since two recusals
+    upgrading a shared lock would deadlock, and after the juror's row, as every juror's save
+    takes them."""
     with row_lock():
-        locked = Juror.objects.select_for_update().select_related("review__fair", "user").get(pk=juror.pk)
-        share = f"SELECT 1 FROM {Review._meta.db_table} WHERE id = %s FOR SHARE"  # noqa: S608
+        locked = (
+            Juror.objects.select_for_update(no_key=True)
+            .select_related("review__fair", "user")
+            .get(pk=juror.pk)
+        )
+        mode = "FOR NO KEY UPDATE" if review_for_update else "FOR SHARE"
+        statement = f"SELECT 1 FROM {Review._meta.db_table} WHERE id = %s {mode}"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(share, [locked.review_id])
+            cursor.execute(statement, [locked.review_id])
     return locked
 
 
@@ -455,7 +542,7 @@ def evaluation_save(
 def recusal_declare(*, juror: Juror, project: Project, reason: str, now: datetime | None = None) -> Recusal:
     """Step back from a project for a conflict of interest. Any scores given for it are removed."""
     now = now or timezone.now()
-    juror = _locked_juror(juror)
+    juror = _locked_juror(juror, review_for_update=True)
     _check_can_work(juror, project, now)
     if not reason.strip():
         raise ValidationError(_("Say briefly what the conflict of interest is."), code="reason_required")
@@ -473,6 +560,8 @@ def recusal_declare(*, juror: Juror, project: Project, reason: str, now: datetim
         reason=recusal.reason,
         details={"juror": juror.pk, "recusal": recusal.pk},
     )
+    # With assigned reading, the project's reading goes to another juror; nothing else moves.
+    _rebalance(juror.review, actor=juror.user, cause="recusal")
     return recusal
 
 
@@ -885,3 +974,318 @@ def send_deadline_reminders(*, now: datetime | None = None, within: timedelta, e
             continue
         sent += 1
     return sent
+
+
+# ---------------------------------------------------------------- the reading assignment
+
+
+class ReadingAssignmentChanged(ValidationError):
+    pass
+
+
+@dataclass
+class ReadingPreview:
+    """A proposal as the organiser sees it, with the digest of what it was computed from."""
+
+    input: selectors.ReadingInput
+    proposal: assignment.Proposal
+    digest: str
+
+    @property
+    def jurors(self) -> list[tuple[Juror, int, int]]:
+        """(juror, load, readings in a language they read), in the jurors' order."""
+        return [
+            (juror, self.proposal.loads.get(juror.pk, 0), self.proposal.language_matches.get(juror.pk, 0))
+            for juror in self.input.jurors
+        ]
+
+    @property
+    def projects(self) -> list[tuple[Project, list[tuple[Juror, bool]]]]:
+        """(project, [(reader, reads its language)]), in the projects' order."""
+        result = []
+        for project in self.input.projects:
+            readers = [
+                self.input.juror_by_id[juror_id] for juror_id in self.proposal.readers.get(project.pk, [])
+            ]
+            result.append(
+                (project, [(juror, project.content_language in (juror.languages or ())) for juror in readers])
+            )
+        return result
+
+    @property
+    def language_matches(self) -> int:
+        return sum(self.proposal.language_matches.values())
+
+    @property
+    def readings(self) -> int:
+        return sum(self.proposal.loads.values())
+
+
+def _proposal(reading: selectors.ReadingInput, *, full: bool) -> assignment.Proposal:
+    """`full`: a new proposal, keeping only readings already scored (each still eligible);
+    otherwise a re-balance, keeping every assignment still valid."""
+    if full:
+        kept = {pair for pair in reading.scored if reading.eligible(*pair)}
+    else:
+        kept = {pair for pair in reading.assignments if reading.eligible(*pair)}
+    return assignment.propose(
+        jurors=reading.juror_data,
+        projects=reading.project_data,
+        readers_per_project=reading.review.readers_per_project,
+        recusals=reading.recusals,
+        kept=kept,
+    )
+
+
+def reading_assignment_preview(*, review: Review) -> ReadingPreview:
+    """Who would read what: N readers per project, loads within one, language preferred.
+
+    Readings already scored stay as they are; every other current assignment may change.
+    Writes nothing."""
+    reading = selectors.reading_input(review)
+    return ReadingPreview(reading, _proposal(reading, full=True), reading.digest)
+
+
+def _locked_review(review: Review) -> Review:
+    """Every change of a review's reading assignment holds its row, FOR NO KEY UPDATE: changes
+    of one review go one after the other, and wait for jurors' saves in progress (which hold
+    the row in share mode, `_locked_juror`), so a reading is never moved from under a score
+    being saved. Not FOR UPDATE: inserting an assignment takes a key-share lock on the juror's
+    row, which a juror's own save holds FOR NO KEY UPDATE; the two are compatible."""
+    with row_lock():
+        return (
+            Review.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("fair")
+            .get(pk=review.pk)
+        )
+
+
+def _may_assign(actor) -> None:
+    if not actor.has_perm("jury.change_review"):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def reading_assignment_apply(*, review: Review, actor, digest: str, now: datetime | None = None) -> int:
+    """Apply the proposal the organiser previewed: refused if anything it depends on changed
+    since (`ReadingAssignmentChanged`), or if it breaks a rule (a project without N eligible
+    readers, too few jurors). Readings already scored are never touched; the other current
+    assignments are replaced. Returns the number of assignments created."""
+    _may_assign(actor)
+    now = now or timezone.now()
+    review = _locked_review(review)
+    if not review.assigned_reading:
+        raise ValidationError(
+            _("This review has every juror read every project: choose assigned reading first."),
+            code="not_assigned",
+        )
+    reading = selectors.reading_input(review)
+    if reading.digest != digest:
+        raise ReadingAssignmentChanged(
+            _(
+                "Jurors, projects or recusals have changed since you looked. Check the new proposal and apply again."
+            ),
+            code="changed",
+        )
+    proposal = _proposal(reading, full=True)
+    if not proposal.complete:
+        raise ValidationError(
+            [ValidationError(problem.message, code="impossible") for problem in proposal.problems]
+        )
+    wanted = {
+        (juror_id, project_id) for project_id, jurors in proposal.readers.items() for juror_id in jurors
+    }
+    stale = [
+        row.pk
+        for pair, row in reading.assignments.items()
+        if pair not in wanted and pair not in reading.scored
+    ]
+    ReadingAssignment.objects.filter(pk__in=stale).delete()
+    created = ReadingAssignment.objects.bulk_create(
+        ReadingAssignment(
+            juror_id=juror_id, project_id=project_id, assigned_by=actor, how=ReadingAssignment.How.PROPOSED
+        )
+        for juror_id, project_id in sorted(wanted - set(reading.assignments))
+    )
+    review.reading_assigned_at = now
+    review.save(update_fields=["reading_assigned_at"])
+    audit.record(
+        actor=actor,
+        action="reading.applied",
+        target=review,
+        fair_id=review.fair_id,
+        details={
+            "readers_per_project": review.readers_per_project,
+            "created": len(created),
+            "removed": len(stale),
+            "loads": {str(juror_id): load for juror_id, load in proposal.loads.items()},
+            "digest": digest,
+        },
+    )
+    return len(created)
+
+
+def reading_move_error(
+    *, reading: selectors.ReadingInput, assignment_row: ReadingAssignment, to_juror: Juror
+) -> ValidationError | None:
+    """Why this reading cannot go to `to_juror`, in the organiser's words; None if it can."""
+    project = reading.project_by_id.get(assignment_row.project_id)
+    title = quoted(project.title) if project else "—"
+    name = to_juror.user.get_full_name()
+    if to_juror.review_id != reading.review.pk:
+        return ValidationError(_("Choose a juror of this review."), code="wrong_review")
+    if (assignment_row.juror_id, assignment_row.project_id) in reading.scored:
+        return ValidationError(
+            _("%(project)s is already scored by its reader; a scored reading is not moved.")
+            % {"project": title},
+            code="scored",
+        )
+    if (to_juror.pk, assignment_row.project_id) in reading.assignments:
+        return ValidationError(
+            _("%(juror)s already reads %(project)s.") % {"juror": name, "project": title},
+            code="already_reads",
+        )
+    data = reading.data_by_juror.get(to_juror.pk)
+    if project is None or not reading.eligible(to_juror.pk, project.pk) or data is None:
+        return ValidationError(
+            _(
+                "%(juror)s cannot read %(project)s: outside their nominations, a member of its NGO, "
+                "in conflict with it or recused."
+            )
+            % {"juror": name, "project": title},
+            code="ineligible",
+        )
+    if not data.available:
+        return ValidationError(
+            _("%(juror)s can take no new readings: their scores are final or their account is off.")
+            % {"juror": name},
+            code="unavailable",
+        )
+    return None
+
+
+@transaction.atomic
+def reading_assignment_move(*, assignment: ReadingAssignment, to_juror: Juror, actor) -> ReadingAssignment:
+    """Give one project's reading to another juror (an organiser's decision); refused if the
+    other juror may not read it or reads it already, or the reading is scored."""
+    _may_assign(actor)
+    juror = Juror.objects.select_related("review").get(pk=assignment.juror_id)
+    review = _locked_review(juror.review)
+    row = ReadingAssignment.objects.filter(pk=assignment.pk).first()
+    if row is None:
+        raise ReadingAssignmentChanged(
+            _("This reading has just been changed by someone else. Look at the assignment again."),
+            code="changed",
+        )
+    reading = selectors.reading_input(review)
+    to_juror = reading.juror_by_id.get(to_juror.pk) or to_juror
+    if error := reading_move_error(reading=reading, assignment_row=row, to_juror=to_juror):
+        raise error
+    from_juror = row.juror_id
+    row.juror = to_juror
+    row.how = ReadingAssignment.How.MOVED
+    row.assigned_by = actor
+    row.assigned_at = timezone.now()
+    try:
+        with transaction.atomic():
+            row.save(update_fields=["juror", "how", "assigned_by", "assigned_at"])
+    except IntegrityError as exc:  # the same juror given the same project by a move in between
+        raise ValidationError(
+            _("%(juror)s already reads %(project)s.")
+            % {
+                "juror": to_juror.user.get_full_name(),
+                "project": quoted(reading.project_by_id[row.project_id].title),
+            },
+            code="already_reads",
+        ) from exc
+    audit.record(
+        actor=actor,
+        action="reading.moved",
+        target=reading.project_by_id[row.project_id],
+        fair_id=review.fair_id,
+        details={"from_juror": from_juror, "to_juror": to_juror.pk},
+    )
+    return row
+
+
+@dataclass
+class Rebalance:
+    added: list[tuple[int, int]]  # (juror id, project id)
+    removed: list[tuple[int, int]]
+    problems: list[assignment.Problem]
+
+
+def _rebalance(review: Review, *, actor, cause: str) -> Rebalance:
+    """Re-balance only what must change; the caller holds the review (`_locked_review`, or
+    `_locked_juror(…, review_for_update=True)`).
+
+    An unscored assignment that is no longer valid (the juror recused, left the project's
+    nomination, was deactivated; the project left the review) is removed; every valid one
+    stays; projects short of readers get them from the least-loaded eligible jurors; a scored
+    reading is never touched. Does nothing before the organisers applied a first proposal."""
+    if not review.assigned_reading or review.reading_assigned_at is None:
+        return Rebalance([], [], [])
+    reading = selectors.reading_input(review)
+    invalid = [
+        (pair, row)
+        for pair, row in reading.assignments.items()
+        if pair not in reading.scored
+        and (not reading.eligible(*pair) or not reading.juror_by_id[pair[0]].user.is_active)
+    ]
+    ReadingAssignment.objects.filter(pk__in=[row.pk for _pair, row in invalid]).delete()
+    for pair, _row in invalid:
+        del reading.assignments[pair]
+    proposal = _proposal(reading, full=False)
+    ReadingAssignment.objects.bulk_create(
+        ReadingAssignment(
+            juror_id=juror_id, project_id=project_id, assigned_by=actor, how=ReadingAssignment.How.REBALANCED
+        )
+        for juror_id, project_id in proposal.new
+    )
+    result = Rebalance(
+        proposal.new,
+        sorted(pair for pair, _row in invalid),
+        [problem for problem in proposal.problems if problem.code != "uneven"],
+    )
+    if result.added or result.removed or result.problems:
+        audit.record(
+            actor=actor,
+            action="reading.rebalanced",
+            target=review,
+            fair_id=review.fair_id,
+            details={
+                "cause": cause,
+                "added": [list(pair) for pair in result.added],
+                "removed": [list(pair) for pair in result.removed],
+                "unfilled": [problem.project_id for problem in result.problems if problem.project_id],
+            },
+        )
+    return result
+
+
+@transaction.atomic
+def reading_rebalance(*, review: Review, actor, cause: str = "organisers") -> Rebalance:
+    """Fill what is missing now (the organisers' button; also what a state change triggers)."""
+    if actor is not None:
+        _may_assign(actor)
+    review = _locked_review(review)
+    return _rebalance(review, actor=actor, cause=cause)
+
+
+def rebalance_after_state_change(project_id: int) -> None:
+    """A project was submitted late, withdrawn, returned…: run after that change committed (the
+    projects app knows nothing of the jury; `jury.apps` connects this), in its own transaction.
+    A busy review is left for the next change or the organisers' button, never an error."""
+    review = (
+        Review.objects.filter(fair__projects__pk=project_id, reading=Reading.ASSIGNED)
+        .exclude(reading_assigned_at=None)
+        .first()
+    )
+    if review is None:
+        return
+    try:
+        reading_rebalance(review=review, actor=None, cause="project_state")
+    except Busy:
+        logger.warning(
+            "Reading assignment of review %s busy; not re-balanced after project %s", review.pk, project_id
+        )

@@ -61,6 +61,7 @@ class ReviewAdmin(OrganiserPages, admin.ModelAdmin):
         ("<int:pk>/shortlist/", pages.shortlist, "shortlist"),
         ("<int:pk>/commission-protocol.<str:language>.pdf", pages.protocol, "protocol"),
         ("<int:pk>/invite/", pages.invite, "invite"),
+        ("<int:pk>/reading/", pages.reading, "reading"),
     )
 
     def get_queryset(self, request):
@@ -80,6 +81,7 @@ class ReviewAdmin(OrganiserPages, admin.ModelAdmin):
             {"fields": ("instructions_kk", "instructions_ru", "instructions_en")},
         )
         scoring = (_("Combining the scores"), {"fields": ("normalisation",)})
+        reading = (_("Who reads which project"), {"fields": ("reading", "readers_per_project")})
         protocol = (
             _("Commission protocol"),
             {
@@ -93,7 +95,7 @@ class ReviewAdmin(OrganiserPages, admin.ModelAdmin):
         )
         if obj is None:
             return ((None, {"fields": ("fair", "with_default_criteria")}), window, texts)
-        return ((None, {"fields": ("fair",)}), window, texts, scoring, protocol)
+        return ((None, {"fields": ("fair",)}), window, texts, scoring, reading, protocol)
 
     def get_readonly_fields(self, request, obj=None):
         return ("fair", "shortlist_applied_at", "shortlist_rule", "shortlist_scores_sha256") if obj else ()
@@ -162,6 +164,7 @@ class ReviewAdmin(OrganiserPages, admin.ModelAdmin):
             extra_context["jurors"] = selectors.progress_by_juror(review)
             extra_context["can_view_ranking"] = permissions.can_view_ranking(request.user)
             extra_context["can_invite"] = request.user.has_perm("jury.add_juror")
+            extra_context["can_assign"] = request.user.has_perm("jury.change_review")
             extra_context["protocol_languages"] = settings.LANGUAGES
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -176,7 +179,17 @@ class JurorAdmin(admin.ModelAdmin):
     list_filter = ("review",)
     search_fields = ("user__email", "user__full_name")
     readonly_fields = ("user", "review", "invited_by", "invited_at", "finalised_at", "reminded_at")
-    fields = ("user", "review", "nominations", "invited_by", "invited_at", "finalised_at", "reminded_at")
+    fields = (
+        "user",
+        "review",
+        "nominations",
+        "languages",
+        "conflict_organisations",
+        "invited_by",
+        "invited_at",
+        "finalised_at",
+        "reminded_at",
+    )
     actions = ["reopen", "resend_invitation"]
 
     def get_queryset(self, request):
@@ -210,10 +223,25 @@ class JurorAdmin(admin.ModelAdmin):
     def recused(self, obj):
         return obj.recusals_total
 
+    def save_model(self, request, obj, form, change):
+        pass  # `save_related` writes everything through `services.juror_update`
+
     def save_related(self, request, form, formsets, change):
-        services.juror_set_nominations(
-            juror=form.instance, nominations=form.cleaned_data["nominations"], actor=request.user
+        result = services.juror_update(
+            juror=form.instance,
+            nominations=form.cleaned_data["nominations"],
+            languages=form.cleaned_data["languages"],
+            conflict_organisations=form.cleaned_data["conflict_organisations"],
+            actor=request.user,
         )
+        pages.report_rebalance(request, result)
+
+    def delete_model(self, request, obj):
+        pages.report_rebalance(request, services.juror_remove(juror=obj, actor=request.user))
+
+    def delete_queryset(self, request, queryset):
+        for juror in queryset:
+            pages.report_rebalance(request, services.juror_remove(juror=juror, actor=request.user))
 
     @admin.action(description=_("Let the selected jurors change their scores again"), permissions=["change"])
     def reopen(self, request, queryset):

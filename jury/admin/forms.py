@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jury import services
 from jury.models import Juror, Review
-from projects.models import Nomination
+from projects.models import Nomination, Organisation
 
 
 class ReviewForm(forms.ModelForm):
@@ -32,6 +32,8 @@ class ReviewForm(forms.ModelForm):
             "instructions_ru",
             "instructions_en",
             "normalisation",
+            "reading",
+            "readers_per_project",
             "protocol_public",
         )
 
@@ -140,9 +142,26 @@ class InviteForm(forms.Form):
 class JurorForm(forms.ModelForm):
     class Meta:
         model = Juror
-        fields = ("nominations",)
+        fields = ("nominations", "languages", "conflict_organisations")
         widgets = {"nominations": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nominations"].queryset = Nomination.objects.filter(fair_id=self.instance.review.fair_id)
+        # Only the NGOs with a project in this fair: the list a conflict could concern.
+        self.fields["conflict_organisations"].queryset = (
+            Organisation.objects.filter(projects__fair_id=self.instance.review.fair_id)
+            .distinct()
+            .order_by("name")
+        )
+
+
+class ReadingMoveForm(forms.Form):
+    """Give one reading to another juror; the choices are the jurors who may take it."""
+
+    assignment = forms.IntegerField(widget=forms.HiddenInput)
+    to_juror = forms.TypedChoiceField(label=_("Move to"), coerce=int)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_juror"].choices = list(choices)

@@ -1,6 +1,8 @@
 """The review's own pages in the admin (`fairportal.admin_pages`): the ranking and its exports,
-the shortlist, the commission's protocol, inviting a juror. Each is
+the shortlist, the commission's protocol, inviting a juror, the reading assignment. Each is
 `page(model_admin, request, pk, …)` and checks its own permission."""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from fairportal import audit, spreadsheets
 from fairportal.admin_pages import require
+from fairportal.locks import Busy
+from fairportal.text import quoted
 from jury import exports, permissions, selectors, services, views
-from jury.admin.forms import InviteForm, ShortlistForm
-from jury.models import ExportJob, Review
-from projects.models import Nomination
+from jury.admin.forms import InviteForm, ReadingMoveForm, ShortlistForm
+from jury.models import ExportJob, Juror, ReadingAssignment, Review
+from projects.models import Nomination, Project
 
 SORTS = {
     "rank": (lambda row: (row.score is None, -(row.score or 0)), _("score")),
@@ -60,6 +64,11 @@ def ranking(model_admin, request, pk):
     criteria = selectors.criteria_of(review)
     rows = selectors.ranking(review, nomination=nomination, criteria=criteria)
     normalisation = selectors.add_normalised(review, rows, table=selectors.ScaleTable.of(criteria))
+    if review.assigned_reading:
+        # A project's score is the mean over its readers who scored: say how many of how many.
+        readers = selectors.readers_by_project(review)
+        for row in rows:
+            row.readers = readers.get(row.project.pk, 0)
     sort = request.GET.get("sort", "rank")
     if sort in SORTS and sort != "rank":
         rows.sort(key=SORTS[sort][0])
@@ -233,4 +242,147 @@ def invite(model_admin, request, pk):
             return HttpResponseRedirect(reverse("admin:jury_review_change", args=[review.pk]))
     return _render(
         model_admin, request, "admin/jury/review/invite.html", review, gettext("Invite a juror"), form=form
+    )
+
+
+# ------------------------------------------------------------------ the reading assignment
+
+
+@dataclass
+class Reader:
+    row: ReadingAssignment
+    juror: Juror
+    scored: bool
+    form: ReadingMoveForm | None  # None: a scored reading stays where it is
+
+
+def report_rebalance(request, result: services.Rebalance) -> None:
+    """What a re-balance did after a change, on the organiser's next page."""
+    if result.added or result.removed:
+        messages.info(
+            request,
+            ngettext(
+                "Reading assignment re-balanced: %(count)d reading given to another juror.",
+                "Reading assignment re-balanced: %(count)d readings given to other jurors.",
+                len(result.added),
+            )
+            % {"count": len(result.added)},
+        )
+    for problem in result.problems:
+        messages.warning(request, problem.message)
+
+
+def _current(reading: selectors.ReadingInput) -> list[tuple[Project, list[Reader]]]:
+    """Each project under review with its readers, and for every unscored reading the jurors
+    it may move to (eligible, free to take it, not reading it yet)."""
+    readers: dict[int, list[ReadingAssignment]] = {}
+    for (_juror_id, project_id), row in sorted(reading.assignments.items()):
+        readers.setdefault(project_id, []).append(row)
+    available = [juror for juror in reading.jurors if reading.data_by_juror[juror.pk].available]
+    result = []
+    for project in reading.projects:
+        rows = readers.get(project.pk, [])
+        reading_ids = {row.juror_id for row in rows}
+        choices = [
+            (juror.pk, juror.user.get_full_name())
+            for juror in available
+            if juror.pk not in reading_ids and reading.eligible(juror.pk, project.pk)
+        ]
+        entries = []
+        for row in rows:
+            scored = (row.juror_id, row.project_id) in reading.scored
+            form = (
+                None
+                if scored or not choices
+                else ReadingMoveForm(
+                    initial={"assignment": row.pk}, choices=choices, prefix=f"move-{row.pk}", auto_id="id_%s"
+                )
+            )
+            entries.append(Reader(row, reading.juror_by_id[row.juror_id], scored, form))
+        result.append((project, entries))
+    return result
+
+
+def _loads(reading: selectors.ReadingInput) -> list[tuple[Juror, int, int]]:
+    loads = dict.fromkeys(reading.juror_by_id, 0)
+    scored = dict.fromkeys(reading.juror_by_id, 0)
+    for juror_id, project_id in reading.assignments:
+        if project_id in reading.project_by_id:
+            loads[juror_id] += 1
+            scored[juror_id] += (juror_id, project_id) in reading.scored
+    return [(juror, loads[juror.pk], scored[juror.pk]) for juror in reading.jurors]
+
+
+def reading(model_admin, request, pk):
+    """The review's reading assignment: the mode, a proposal to preview and apply, and once
+    applied each project's readers with a "move to…" form for every reading not yet scored."""
+    review = model_admin.page_object(REVIEWS, pk, allowed=request.user.has_perm("jury.change_review"))
+    here = reverse("admin:jury_review_reading", args=[review.pk])
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "apply":
+                created = services.reading_assignment_apply(
+                    review=review, actor=request.user, digest=request.POST.get("digest", "")
+                )
+                messages.success(
+                    request,
+                    ngettext(
+                        "Reading assignment applied: %(count)d new reading.",
+                        "Reading assignment applied: %(count)d new readings.",
+                        created,
+                    )
+                    % {"count": created},
+                )
+            elif action == "move":
+                _move(request, review)
+            elif action == "rebalance":
+                report_rebalance(request, services.reading_rebalance(review=review, actor=request.user))
+        except (ValidationError, Busy) as error:
+            messages.error(
+                request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            )
+            if action == "apply":
+                return HttpResponseRedirect(f"{here}?propose=1")
+        return HttpResponseRedirect(here)
+    preview = services.reading_assignment_preview(review=review) if "propose" in request.GET else None
+    current = selectors.reading_input(review) if preview is None else preview.input
+    return _render(
+        model_admin,
+        request,
+        "admin/jury/review/reading.html",
+        review,
+        gettext("Reading assignment"),
+        preview=preview,
+        current=_current(current) if review.reading_assigned_at else None,
+        loads=_loads(current),
+        jurors_count=len(current.jurors),
+        projects_count=len(current.projects),
+        here=here,
+    )
+
+
+def _move(request, review: Review) -> None:
+    row = ReadingAssignment.objects.filter(
+        pk=request.POST.get("assignment", "0") if request.POST.get("assignment", "").isdecimal() else 0,
+        juror__review=review,
+    ).first()
+    if row is None:
+        raise ValidationError(
+            gettext("This reading has just been changed by someone else. Look at the assignment again.")
+        )
+    prefix = f"move-{row.pk}"
+    to_juror_id = request.POST.get(f"{prefix}-to_juror", "")
+    to_juror = (
+        Juror.objects.select_related("user").filter(pk=to_juror_id, review=review).first()
+        if to_juror_id.isdecimal()
+        else None
+    )
+    if to_juror is None:
+        raise ValidationError(gettext("Choose a juror of this review."))
+    services.reading_assignment_move(assignment=row, to_juror=to_juror, actor=request.user)
+    messages.success(
+        request,
+        gettext("%(project)s is now read by %(juror)s.")
+        % {"project": quoted(row.project.title), "juror": to_juror.user.get_full_name()},
     )

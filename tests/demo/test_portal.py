@@ -131,13 +131,13 @@ def test_builds_a_fair_in_expert_review_whose_finalists_the_jury_has_yet_to_pick
     assert not projects.filter(
         state__in=(ProjectState.FINALIST, ProjectState.NOT_SELECTED, ProjectState.AWARDED)
     ).exists()
-    assert set(Counter(projects.values_list("nomination__position", flat=True)).values()) == {12}
+    assert set(Counter(projects.values_list("nomination__position", flat=True)).values()) == {15}
     submitted = Counter(projects.filter(state=ProjectState.SUBMITTED).values_list("nomination", flat=True))
     assert len(submitted) == 3
     assert min(submitted.values()) >= 9
     assert not projects.exclude(state=ProjectState.DRAFT).filter(images__isnull=True).exists()
     assert projects.filter(state=ProjectState.SUBMITTED, is_public=True).exists()
-    assert f"{REVIEW_FAIR} (review): draft 3, submitted 29, returned 3, withdrawn 1" in output
+    assert f"{REVIEW_FAIR} (review): draft 2, submitted 40, returned 2, withdrawn 1" in output
     # The home page stays about the fair in its voting phase.
     assert selectors.current_fair(now).slug == "demo-2026"
 
@@ -335,7 +335,7 @@ def test_scale_multiplies_organisations_and_projects():
     assert Counter(in_review.values_list("state", flat=True)) == {
         state: 2 * count for state, count in REVIEW_FAIR_STATES.items()
     }
-    assert set(Counter(in_review.values_list("nomination", flat=True)).values()) == {24}
+    assert set(Counter(in_review.values_list("nomination", flat=True)).values()) == {30}
     assert f"Projects: 500/{2 * BASE_PROJECTS}" in output
     assert f"Projects: {2 * BASE_PROJECTS}/{2 * BASE_PROJECTS}" in output
     assert not Project.objects.public().filter(images__isnull=True).exists()
@@ -362,14 +362,14 @@ def test_the_fair_in_review_takes_the_jury_workflow_and_reset_removes_it_all(
         }
         jury_services.evaluation_save(juror=juror, project=project, answers=answers, comment="")
     shortlist = jury_services.shortlist_preview(
-        review=review, top_n=2, per_nomination=True, include_ties=False
+        review=review, top_n=2, per_nomination=True, include_ties=True
     )
     with django_capture_on_commit_callbacks(execute=True):
         promoted, _turned_down = jury_services.shortlist_apply(
             review=review,
             top_n=2,
             per_nomination=True,
-            include_ties=False,
+            include_ties=True,
             expected_ids=shortlist.selected_ids,
             others_not_selected=False,
             actor=organiser,

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from awards.models import Award, AwardKind, Ceremony
 from demo.fairs import FAIRS, SLUGS
-from jury.models import Review
+from jury.models import Evaluation, Reading, ReadingAssignment, Review
+from jury.services import reading_assignment_preview
 from projects.models import Fair, Project, ProjectState
 from reports.dashboard import fair_voting
 from tests.factories.projects import FairFactory, NominationFactory, ProjectFactory
@@ -60,9 +61,18 @@ def test_seed_gives_every_demo_fair_what_its_pages_show(tmp_path):
     assert "card" in voting.voting_channels
     assert CardBatch.objects.get(fair=voting).size == 10
     assert (tmp_path / "var" / "demo-voting-cards.pdf").read_bytes().startswith(b"%PDF")
-    # The fair in review waits for its jury.
+    # The fair in review waits for its jury: six jurors, two per project, the assignment to be
+    # proposed and applied by the organiser, and it can be.
     assert not Vote.objects.filter(fair=FAIRS["review"].get()).exists()
-    assert not Review.objects.filter(fair=FAIRS["review"].get()).exists()
+    in_review = Review.objects.get(fair=FAIRS["review"].get())
+    assert (in_review.reading, in_review.readers_per_project) == (Reading.ASSIGNED, 2)
+    assert in_review.jurors.count() == 6
+    assert not ReadingAssignment.objects.filter(juror__review=in_review).exists()
+    preview = reading_assignment_preview(review=in_review)
+    assert preview.proposal.complete, preview.proposal.problems
+    assert len(preview.input.projects) == 40
+    assert preview.proposal.spread <= 1
+    assert not Evaluation.objects.filter(juror__review=in_review).exists()
     assert Vote.objects.count() == Vote.objects.filter(fair__slug__in=SLUGS).count()
     assert "Demo seed done" in output
 

@@ -131,6 +131,8 @@ def review_form(review, criteria, **overrides) -> dict:
         "closes_at_1": local(closes).strftime("%H:%M:%S"),
         "protocol_public": review.protocol_public,
         "normalisation": review.normalisation,
+        "reading": review.reading,
+        "readers_per_project": str(review.readers_per_project),
         "criteria-TOTAL_FORMS": str(len(criteria)),
         "criteria-INITIAL_FORMS": str(len(criteria)),
     }
