@@ -17,8 +17,10 @@ Every user's password is `tests.factories.accounts.PASSWORD` unless said otherwi
 
 import pytest
 from asgiref.local import Local
+from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.utils import translation
 from django.utils.translation import trans_real
 
 from projects.models import Membership
@@ -63,6 +65,17 @@ def isolated_settings(settings, tmp_path):
     }
     caches["pages"].clear()
     settings.PAGE_CACHE_SECONDS = 300  # as in production
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language (Kazakh), as a new visitor does.
+
+    The last request of the previous test left its language active in this thread (LocaleMiddleware
+    does not switch back), so tests expecting English passed or failed by their order."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
