@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import audit, page_cache
+from fairportal import audit, page_cache, ratelimit
 from fairportal.locks import row_lock
 from fairportal.mail import Attachment, queue_to_users
 from fairportal.text import quoted
@@ -44,6 +44,9 @@ FINALIST_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
 # one at midnight when the hourly command first sees the slot.
 REMINDER_HOUR = 9
 NOTE_MAX_LENGTH = 1000
+# Each request for another time e-mails every organiser: a few a day per slot (all its NGO's
+# members together) is plenty for a real change of plans, and no NGO can flood their inboxes.
+SWAP_REQUESTS_PER_DAY = 5
 
 audit.register_actions(
     {
@@ -632,6 +635,22 @@ def slot_answer(
         )
     if not slot_answerable(locked, now):
         raise ValidationError(_("The presentation has begun: the answer can no longer change."), code="begun")
+    if (locked.answer, locked.answer_note) == (answer, note):
+        # A double submit (or the same answer again) changes nothing and mails nobody again.
+        return locked
+    if (
+        answer == SlotAnswer.SWAP
+        and not ratelimit.hit(
+            f"presentations.swap_request:slot:{locked.pk}", limit=SWAP_REQUESTS_PER_DAY, period=86400
+        ).allowed
+    ):
+        raise ValidationError(
+            _(
+                "You have asked for another time several times today. The organisers have your "
+                "requests; please wait for their answer or write to them."
+            ),
+            code="swap_limit",
+        )
     before = locked.answer
     locked.answer, locked.answer_note = answer, note
     locked.answered_at, locked.answered_by = now, user

@@ -1,0 +1,64 @@
+"""An attacker's pass over the presentation round: each test reproduces an abuse that worked
+before its fix."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from fairportal.models import OutgoingMail
+from presentations import services
+from presentations.models import SlotAnswer
+from tests.factories.presentations import SlotFactory, finalist
+
+pytestmark = pytest.mark.django_db
+
+SWAP_MAIL = "presentations/email/swap_requested"
+
+
+def at(day_offset: int, hour: int, minute: int = 0):
+    return services.local_moment(timezone.localdate() + timedelta(days=day_offset), time(hour, minute))
+
+
+@pytest.fixture
+def slot(presentation_round):
+    project = finalist(presentation_round, title="Бірге", members=[("one@ngo.kz", "kk"), ("two@ngo.kz", "ru")])
+    return SlotFactory(round=presentation_round, project=project, starts_at=at(3, 14, 40))
+
+
+def members(slot):
+    return [membership.user for membership in slot.project.organisation.memberships.order_by("pk")]
+
+
+# ---------------------------------------------------------------- the swap request e-mails organisers
+
+
+def test_a_double_submitted_request_for_another_time_mails_the_organisers_once(slot, organiser):
+    (member, _other) = members(slot)
+    for _ in range(2):
+        services.slot_answer(slot=slot, user=member, answer="swap", note="После обеда")
+
+    assert OutgoingMail.objects.filter(template=SWAP_MAIL).count() == 1
+
+
+def test_an_ngo_cannot_flood_the_organisers_with_requests_for_another_time(slot, organiser):
+    first, second = members(slot)
+    refused = 0
+    for number in range(30):
+        try:
+            services.slot_answer(
+                slot=slot, user=(first, second)[number % 2], answer="swap", note=f"Другое время, вариант {number}"
+            )
+        except ValidationError as error:
+            assert error.code == "swap_limit"
+            refused += 1
+
+    sent = OutgoingMail.objects.filter(template=SWAP_MAIL).count()
+    assert sent == services.SWAP_REQUESTS_PER_DAY
+    assert refused == 30 - services.SWAP_REQUESTS_PER_DAY
+    slot.refresh_from_db()
+    # A confirmation is never limited: it mails nobody.
+    services.slot_answer(slot=slot, user=first, answer="confirmed")
+    slot.refresh_from_db()
+    assert slot.answer == SlotAnswer.CONFIRMED
