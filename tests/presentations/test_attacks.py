@@ -5,7 +5,8 @@ from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from fairportal.models import OutgoingMail
 from presentations import services
@@ -23,7 +24,9 @@ def at(day_offset: int, hour: int, minute: int = 0):
 
 @pytest.fixture
 def slot(presentation_round):
-    project = finalist(presentation_round, title="Бірге", members=[("one@ngo.kz", "kk"), ("two@ngo.kz", "ru")])
+    project = finalist(
+        presentation_round, title="Бірге", members=[("one@ngo.kz", "kk"), ("two@ngo.kz", "ru")]
+    )
     return SlotFactory(round=presentation_round, project=project, starts_at=at(3, 14, 40))
 
 
@@ -48,7 +51,10 @@ def test_an_ngo_cannot_flood_the_organisers_with_requests_for_another_time(slot,
     for number in range(30):
         try:
             services.slot_answer(
-                slot=slot, user=(first, second)[number % 2], answer="swap", note=f"Другое время, вариант {number}"
+                slot=slot,
+                user=(first, second)[number % 2],
+                answer="swap",
+                note=f"Другое время, вариант {number}",
             )
         except ValidationError as error:
             assert error.code == "swap_limit"
@@ -62,3 +68,42 @@ def test_an_ngo_cannot_flood_the_organisers_with_requests_for_another_time(slot,
     services.slot_answer(slot=slot, user=first, answer="confirmed")
     slot.refresh_from_db()
     assert slot.answer == SlotAnswer.CONFIRMED
+
+
+# ---------------------------------------------------------------- the round's settings page
+
+
+def round_form(presentation_round) -> dict:
+    """The round's change form as the organiser's browser sends it (one datetime-local input)."""
+    return {
+        "first_day": presentation_round.first_day.isoformat(),
+        "days": presentation_round.days,
+        "day_starts_at": "10:00",
+        "day_ends_at": "18:00",
+        "slot_minutes": presentation_round.slot_minutes,
+        "gap_minutes": presentation_round.gap_minutes,
+        "room": presentation_round.room,
+        "video_link": presentation_round.video_link,
+        "reading_weight": 40,
+        "presentation_weight": 60,
+        "scoring_closes_at": timezone.localtime(presentation_round.scoring_closes_at).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "criteria-TOTAL_FORMS": 0,
+        "criteria-INITIAL_FORMS": 0,
+    }
+
+
+def test_an_organiser_can_save_the_rounds_settings_and_publish_the_programme(
+    organiser_client, presentation_round
+):
+    with translation.override("kk"):
+        page_url = reverse("admin:presentations_presentationround_change", args=[presentation_round.pk])
+    page = organiser_client.get(page_url).content.decode()
+    assert 'type="datetime-local" name="scoring_closes_at"' in page
+
+    response = organiser_client.post(page_url, {**round_form(presentation_round), "programme_public": "on"})
+
+    assert response.status_code == 302
+    presentation_round.refresh_from_db()
+    assert presentation_round.programme_public
