@@ -147,3 +147,22 @@ def test_a_criterions_scale_is_not_lowered_under_the_scores_jurors_gave(organise
     assert organiser_client.post(page_url, form).status_code == 302
     criterion.refresh_from_db()
     assert criterion.scale_max == 12
+
+
+# ---------------------------------------------------------------- the note's length as the browser counts it
+
+
+def test_a_note_the_textarea_accepts_is_not_refused_for_its_line_breaks(client, slot):
+    member, _other = members(slot)
+    client.force_login(member)
+    with translation.override("ru"):
+        page_url = reverse("presentations:ngo_slot", args=[slot.project_id])
+    # The textarea's maxlength counts a line break as one character; the browser sends CR LF.
+    note = "\r\n".join(["Лучше после обеда, пожалуйста."] * 32)
+    assert len(note.replace("\r\n", "\n")) <= services.NOTE_MAX_LENGTH < len(note)
+
+    response = client.post(page_url, {"swap-answer": "swap", "swap-note": note, "swap-sequence": "0"})
+
+    assert response.status_code == 302
+    slot.refresh_from_db()
+    assert slot.answer_note == note.replace("\r\n", "\n")
