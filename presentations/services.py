@@ -589,8 +589,13 @@ def slot_swap(*, a: Slot, b: Slot, actor, now: datetime | None = None) -> tuple[
 
 
 def slot_answerable(slot: Slot, now: datetime | None = None) -> bool:
-    """Whether the NGO may still answer: until the slot starts, and while nothing happened at it."""
-    return slot.outcome == SlotOutcome.SCHEDULED and (now or timezone.now()) < slot.starts_at
+    """Whether the NGO may still answer: while its project presents, until the slot starts, and
+    while nothing happened at it."""
+    return (
+        slot.project.state in FINALIST_STATES
+        and slot.outcome == SlotOutcome.SCHEDULED
+        and (now or timezone.now()) < slot.starts_at
+    )
 
 
 @transaction.atomic
@@ -624,7 +629,16 @@ def slot_answer(
             {"note": _("Keep the note under %(limit)s characters.") % {"limit": NOTE_MAX_LENGTH}}
         )
     with row_lock():
-        locked = Slot.objects.select_for_update(of=("self",)).select_related("round__review").get(pk=slot.pk)
+        locked = (
+            Slot.objects.select_for_update(of=("self",))
+            .select_related("round__review", "project")
+            .get(pk=slot.pk)
+        )
+    if locked.project.state not in FINALIST_STATES:
+        # Withdrawn (or no longer a finalist): there is no presentation to confirm or move.
+        raise ValidationError(
+            _("This project no longer takes part in the presentations."), code="not_presenting"
+        )
     if sequence is not None and locked.sequence != sequence:
         raise ValidationError(
             _(

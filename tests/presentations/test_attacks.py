@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from fairportal.models import OutgoingMail
 from presentations import services
 from presentations.models import PresentationEvaluation, PresentationScore, SlotAnswer
+from projects.models import Project, ProjectState
 from tests.factories.jury import JurorFactory
 from tests.factories.presentations import SlotFactory, finalist
 
@@ -166,3 +167,24 @@ def test_a_note_the_textarea_accepts_is_not_refused_for_its_line_breaks(client, 
     assert response.status_code == 302
     slot.refresh_from_db()
     assert slot.answer_note == note.replace("\r\n", "\n")
+
+
+# ---------------------------------------------------------------- a withdrawn finalist
+
+
+def test_a_withdrawn_finalist_no_longer_answers_its_slot_nor_mails_the_organisers(client, slot, organiser):
+    member, _other = members(slot)
+    Project.objects.filter(pk=slot.project_id).update(state=ProjectState.WITHDRAWN)
+    client.force_login(member)
+    with translation.override("kk"):
+        page_url = reverse("presentations:ngo_slot", args=[slot.project_id])
+
+    page = client.get(page_url).content.decode()
+    response = client.post(page_url, {"swap-answer": "swap", "swap-note": "Басқа күні", "swap-sequence": "0"})
+
+    assert 'name="swap-note"' not in page
+    assert "Бұл жоба енді таныстырылымға қатыспайды" in page
+    assert response.status_code == 400
+    slot.refresh_from_db()
+    assert slot.answer == SlotAnswer.NONE
+    assert not OutgoingMail.objects.filter(template=SWAP_MAIL).exists()
