@@ -4,9 +4,11 @@ before its fix."""
 from datetime import time, timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from icalendar import Calendar
 
 from fairportal.models import OutgoingMail
 from presentations import services
@@ -188,3 +190,31 @@ def test_a_withdrawn_finalist_no_longer_answers_its_slot_nor_mails_the_organiser
     slot.refresh_from_db()
     assert slot.answer == SlotAnswer.NONE
     assert not OutgoingMail.objects.filter(template=SWAP_MAIL).exists()
+
+
+# ---------------------------------------------------------------- injection through an NGO's texts (guards)
+
+
+INJECTED = "Бірге\r\nBcc: victim@example.com\rATTENDEE:mailto:x@evil.example\nX-INJ:1"
+
+
+def test_a_title_with_line_breaks_cannot_add_mail_headers_or_calendar_properties(
+    presentation_round, organiser, django_capture_on_commit_callbacks
+):
+    project = finalist(presentation_round, title=INJECTED, members=[("one@ngo.kz", "kk")])
+    slot = SlotFactory(round=presentation_round, project=project, starts_at=at(3, 10))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.slot_move(slot=slot, starts_at=at(3, 12), actor=organiser)
+
+    (message,) = mail.outbox
+    assert "\n" not in message.subject
+    assert "\r" not in message.subject
+    assert message.message()["Bcc"] is None
+    content = message.attachments[0][1]
+    content = content.decode() if isinstance(content, bytes) else content
+    lines = content.split("\r\n")
+    assert not any(line.startswith(("ATTENDEE", "X-INJ", "Bcc")) for line in lines)
+    assert "\r" not in content.replace("\r\n", "")
+    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    assert "ATTENDEE" not in event
