@@ -218,3 +218,25 @@ def test_a_title_with_line_breaks_cannot_add_mail_headers_or_calendar_properties
     assert "\r" not in content.replace("\r\n", "")
     (event,) = Calendar.from_ical(content).walk("VEVENT")
     assert "ATTENDEE" not in event
+
+
+# ---------------------------------------------------------------- the public programme
+
+
+def test_the_public_programme_lists_only_projects_that_still_present(client, presentation_round):
+    fair = presentation_round.review.fair
+    fair.is_published = True
+    fair.save()
+    presentation_round.programme_public = True
+    presentation_round.save()
+    SlotFactory(round=presentation_round, project=finalist(presentation_round, title="Still presenting"))
+    demoted = finalist(presentation_round, title="Demoted but public")
+    SlotFactory(round=presentation_round, project=demoted, starts_at=at(3, 11))
+    Project.objects.filter(pk=demoted.pk).update(state=ProjectState.NOT_SELECTED, is_public=True)
+    with translation.override("en"):
+        page_url = reverse("presentations:programme", args=[fair.slug])
+
+    page = client.get(page_url).content.decode()
+
+    assert "Still presenting" in page
+    assert "Demoted but public" not in page
