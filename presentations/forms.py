@@ -91,7 +91,8 @@ class SlotAnswerForm(forms.Form):
         ],
         widget=forms.HiddenInput,
     )
-    note = forms.CharField(
+    # Line breaks count once, as the textarea's maxlength counts them (the browser sends CR LF).
+    note = MultilineTextField(
         label=_("Which days and times would suit you?"),
         required=False,
         max_length=NOTE_MAX_LENGTH,

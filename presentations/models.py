@@ -14,6 +14,7 @@ from datetime import time
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -148,6 +149,22 @@ class PresentationCriterion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # A score above the scale would count as more than 100 in the final ranking.
+        if self.pk is None:
+            return
+        highest = self.scores.aggregate(highest=models.Max("value"))["highest"]
+        if highest is not None and self.scale_max < highest:
+            raise ValidationError(
+                {
+                    "scale_max": _(
+                        "Jurors have already given scores up to %(highest)s on this criterion: "
+                        "its highest score cannot be lower."
+                    )
+                    % {"highest": highest}
+                }
+            )
 
 
 class SlotAnswer(models.TextChoices):

@@ -7,6 +7,7 @@ from datetime import date
 from django.utils import timezone
 
 from presentations.models import PresentationRound, Slot, SlotOutcome
+from presentations.permissions import PRESENTING_STATES
 from projects.models import Fair, Project, public_project_condition
 
 
@@ -52,15 +53,16 @@ def public_round(fair: Fair) -> PresentationRound | None:
 def public_programme(fair: Fair) -> Programme | None:
     """The fair's programme by day (Almaty), the slots in order, or None while it is not public.
 
-    Two queries whatever the number of slots. Only public projects are listed: a finalist
-    withdrawn after the schedule was made leaves the programme with its public page.
+    Two queries whatever the number of slots. Only public projects that still present are
+    listed: a finalist withdrawn (or no longer selected) after the schedule was made leaves the
+    programme, even when its page stays public.
     """
     presentation_round = public_round(fair)
     if presentation_round is None:
         return None
     slots = (
         Slot.objects.filter(round=presentation_round)
-        .filter(public_project_condition("project__"))
+        .filter(public_project_condition("project__"), project__state__in=PRESENTING_STATES)
         .select_related("project__organisation", "project__nomination")
         .order_by("starts_at", "room", "pk")
     )

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from fairportal import audit, page_cache
+from fairportal import audit, page_cache, ratelimit
 from fairportal.locks import row_lock
 from fairportal.mail import Attachment, queue_to_users
 from fairportal.text import quoted
@@ -44,6 +44,9 @@ FINALIST_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
 # one at midnight when the hourly command first sees the slot.
 REMINDER_HOUR = 9
 NOTE_MAX_LENGTH = 1000
+# Each request for another time e-mails every organiser: a few a day per slot (all its NGO's
+# members together) is plenty for a real change of plans, and no NGO can flood their inboxes.
+SWAP_REQUESTS_PER_DAY = 5
 
 audit.register_actions(
     {
@@ -586,8 +589,13 @@ def slot_swap(*, a: Slot, b: Slot, actor, now: datetime | None = None) -> tuple[
 
 
 def slot_answerable(slot: Slot, now: datetime | None = None) -> bool:
-    """Whether the NGO may still answer: until the slot starts, and while nothing happened at it."""
-    return slot.outcome == SlotOutcome.SCHEDULED and (now or timezone.now()) < slot.starts_at
+    """Whether the NGO may still answer: while its project presents, until the slot starts, and
+    while nothing happened at it."""
+    return (
+        slot.project.state in FINALIST_STATES
+        and slot.outcome == SlotOutcome.SCHEDULED
+        and (now or timezone.now()) < slot.starts_at
+    )
 
 
 @transaction.atomic
@@ -621,7 +629,16 @@ def slot_answer(
             {"note": _("Keep the note under %(limit)s characters.") % {"limit": NOTE_MAX_LENGTH}}
         )
     with row_lock():
-        locked = Slot.objects.select_for_update(of=("self",)).select_related("round__review").get(pk=slot.pk)
+        locked = (
+            Slot.objects.select_for_update(of=("self",))
+            .select_related("round__review", "project")
+            .get(pk=slot.pk)
+        )
+    if locked.project.state not in FINALIST_STATES:
+        # Withdrawn (or no longer a finalist): there is no presentation to confirm or move.
+        raise ValidationError(
+            _("This project no longer takes part in the presentations."), code="not_presenting"
+        )
     if sequence is not None and locked.sequence != sequence:
         raise ValidationError(
             _(
@@ -632,6 +649,22 @@ def slot_answer(
         )
     if not slot_answerable(locked, now):
         raise ValidationError(_("The presentation has begun: the answer can no longer change."), code="begun")
+    if (locked.answer, locked.answer_note) == (answer, note):
+        # A double submit (or the same answer again) changes nothing and mails nobody again.
+        return locked
+    if (
+        answer == SlotAnswer.SWAP
+        and not ratelimit.hit(
+            f"presentations.swap_request:slot:{locked.pk}", limit=SWAP_REQUESTS_PER_DAY, period=86400
+        ).allowed
+    ):
+        raise ValidationError(
+            _(
+                "You have asked for another time several times today. The organisers have your "
+                "requests; please wait for their answer or write to them."
+            ),
+            code="swap_limit",
+        )
     before = locked.answer
     locked.answer, locked.answer_note = answer, note
     locked.answered_at, locked.answered_by = now, user

@@ -87,6 +87,7 @@ def ngo_slot(request: HttpRequest, pk: int) -> HttpResponse:
             "confirm_form": forms[SlotAnswer.CONFIRMED],
             "swap_form": forms[SlotAnswer.SWAP],
             "answerable": services.slot_answerable(slot),
+            "presenting": slot.project.state in services.FINALIST_STATES,
             "location": ics.location(slot),
         },
         status=status,

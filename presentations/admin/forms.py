@@ -91,6 +91,13 @@ class RoundForm(ModelForm):
         assume_scheme="https",
         help_text=_("For finalists who present online."),
     )
+    # Declared here: the admin would make it a split date + time field, which the single
+    # datetime-local input below never fills ("Enter a list of values"), so no save worked.
+    scoring_closes_at = DateTimeField(
+        label=_("Presentation scoring closes"),
+        widget=local_datetime_input(),
+        help_text=_("Jurors can change their scores of presentations until this moment."),
+    )
 
     class Meta:
         model = PresentationRound
@@ -112,7 +119,6 @@ class RoundForm(ModelForm):
             "first_day": DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "day_starts_at": TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "day_ends_at": TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "scoring_closes_at": local_datetime_input(),
         }
 
 

@@ -1,0 +1,92 @@
+"""The jurors' presentation pages for everyone who must not score a given slot: the page, the
+score POST and the recusal POST all refuse and write nothing (guards)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from jury.models import Recusal
+from presentations.models import PresentationEvaluation
+from projects.models import ProjectState
+from tests.factories.jury import JurorFactory
+from tests.factories.presentations_scoring import (
+    PresentationCriterionFactory,
+    PresentationRoundFactory,
+    SlotFactory,
+)
+from tests.factories.projects import MembershipFactory, NominationFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+@pytest.fixture
+def fair_round():
+    presentation_round = PresentationRoundFactory(review__fair__slug="turkistan-2026")
+    criterion = PresentationCriterionFactory(round=presentation_round, position=1)
+    nomination = NominationFactory(fair=presentation_round.review.fair, position=1)
+    project = ProjectFactory(
+        fair=presentation_round.review.fair, nomination=nomination, state=ProjectState.FINALIST
+    )
+    slot = SlotFactory(round=presentation_round, project=project)
+    return presentation_round, criterion, slot
+
+
+def _outsiders(presentation_round, slot):
+    other_round = PresentationRoundFactory(review__fair__slug="almaty-2026")
+    other_nomination = NominationFactory(fair=presentation_round.review.fair, position=2)
+    narrowed = JurorFactory(review=presentation_round.review)
+    narrowed.nominations.add(other_nomination)
+    member = JurorFactory(review=presentation_round.review)
+    MembershipFactory(organisation=slot.project.organisation, user=member.user)
+    deactivated = JurorFactory(review=presentation_round.review)
+    deactivated.user.is_active = False
+    deactivated.user.save()
+    return {
+        # (user, fair slug in the URL, expected status)
+        "juror of another fair, own slug": (JurorFactory(review=other_round.review).user, "almaty-2026", 404),
+        "juror of another fair, slot's slug": (
+            JurorFactory(review=other_round.review).user,
+            "turkistan-2026",
+            404,
+        ),
+        "seat of another nomination": (narrowed.user, "turkistan-2026", 404),
+        "member of the finalist's NGO": (member.user, "turkistan-2026", 404),
+        "no jury permission": (
+            JurorFactory(review=presentation_round.review, in_jury_group=False).user,
+            "turkistan-2026",
+            403,
+        ),
+        "deactivated": (deactivated.user, "turkistan-2026", 302),
+    }
+
+
+def test_nobody_who_does_not_hear_the_slot_sees_scores_or_recuses(client, fair_round):
+    presentation_round, criterion, slot = fair_round
+    for who, (user, slug, expected) in _outsiders(presentation_round, slot).items():
+        client.force_login(user)
+        page = url("presentations:jury_slot", slug, slot.pk)
+        recuse = url("presentations:jury_recuse", slug, slot.pk)
+
+        assert client.get(page).status_code == expected, who
+        assert client.post(page, {f"criterion_{criterion.pk}": "7"}).status_code == expected, who
+        assert client.post(recuse, {"reason": "x", "confirm": "on"}).status_code == expected, who
+        client.logout()
+
+    assert not PresentationEvaluation.objects.exists()
+    assert not Recusal.objects.exists()
+
+
+def test_a_recused_juror_cannot_score_by_posting(client, fair_round):
+    presentation_round, criterion, slot = fair_round
+    seat = JurorFactory(review=presentation_round.review)
+    Recusal.objects.create(juror=seat, project=slot.project, reason="Ағам")
+    client.force_login(seat.user)
+
+    client.post(url("presentations:jury_slot", "turkistan-2026", slot.pk), {f"criterion_{criterion.pk}": "7"})
+
+    assert not PresentationEvaluation.objects.exists()
