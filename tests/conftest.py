@@ -79,6 +79,12 @@ def default_language():
 
 
 @pytest.fixture
+def english(default_language):
+    """For tests that read our English wording (services' messages, admin pages by `reverse`)."""
+    translation.activate("en")
+
+
+@pytest.fixture
 def short_lock_timeout(settings):
     """A writer meeting a row held elsewhere (tests.race.row_held) gives up after 200 ms, not 3 s."""
     settings.LOCK_TIMEOUT_MS = SHORT_LOCK_TIMEOUT_MS

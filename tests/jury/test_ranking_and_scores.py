@@ -16,7 +16,8 @@ from tests.factories.projects import MembershipFactory, ProjectFactory
 from tests.jury.conftest import submitted
 from tests.race import at_once, raised
 
-pytestmark = pytest.mark.django_db
+# Their messages and admin addresses are read in English (`english` in tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def answers(criteria, *values):

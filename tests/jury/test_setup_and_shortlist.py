@@ -21,7 +21,8 @@ from tests.factories.jury import JurorFactory, review_phase_fair, score
 from tests.factories.projects import MembershipFactory, NominationFactory
 from tests.jury.conftest import submitted
 
-pytestmark = pytest.mark.django_db
+# Their messages and admin addresses are read in English (`english` in tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 # ---------------------------------------------------------------- setting up

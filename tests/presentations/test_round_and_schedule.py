@@ -19,7 +19,8 @@ from tests.factories.jury import CriterionFactory, ReviewFactory
 from tests.factories.presentations import finalist, open_round, shortlisted_review
 from tests.factories.projects import ProjectFactory
 
-pytestmark = pytest.mark.django_db
+# Their messages and admin addresses are read in English (`english` in tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 ALMATY = ZoneInfo("Asia/Almaty")
 
 

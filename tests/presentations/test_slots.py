@@ -19,7 +19,8 @@ from tests.factories.presentations import SlotFactory, finalist, open_round
 from tests.factories.projects import make_ngo_member
 from tests.race import at_once, raised
 
-pytestmark = pytest.mark.django_db
+# Their messages and admin addresses are read in English (`english` in tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 ALMATY = ZoneInfo("Asia/Almaty")
 
 

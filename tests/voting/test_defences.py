@@ -19,7 +19,8 @@ from tests.voting.test_views import stamp, start_data, url
 from voting import abuse, proof, services
 from voting.models import VoteCode, VotingAlert
 
-pytestmark = pytest.mark.django_db
+# Their messages and admin addresses are read in English (`english` in tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def request(finalist, address, *, ip="198.51.100.7", now=None, capture):
