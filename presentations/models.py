@@ -22,7 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fairportal.i18n_fields import TranslatedText
 from jury.models import Juror, Review
-from projects.models import Project
+from projects.models import Project, ProjectState
+
+# Who presents: the shortlist's finalists, and those among them already awarded.
+PRESENTING_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
 
 
 class PresentationRound(models.Model):

@@ -8,11 +8,9 @@ from projects.permissions import is_member
 
 
 def can_see_slot(user, project: Project) -> bool:
-    """The NGO's page of its slot: members of the project's NGO only (others get a 404)."""
-    return is_member(user, project.organisation)
-
-
-def can_answer_slot(user, project: Project) -> bool:
+    """The NGO's page of its slot, and answering it: members of the project's NGO only (others
+    get a 404). Whether the slot can still be answered is the slot's own state
+    (`services.slot_answerable`), not a question of who asks."""
     return is_member(user, project.organisation)
 
 

@@ -13,11 +13,8 @@ from datetime import datetime
 
 from jury.models import Juror
 from jury.permissions import can_act_as_juror, can_view_ranking
-from presentations.models import PresentationRound, Slot, SlotOutcome
-from projects.models import Membership, ProjectState
-
-# A finalist's presentation is scored while it is one; a withdrawn project is not.
-PRESENTING_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
+from presentations.models import PRESENTING_STATES, PresentationRound, Slot, SlotOutcome
+from projects.models import Membership
 
 __all__ = [
     "PRESENTING_STATES",

@@ -6,8 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from presentations.models import PresentationRound, Slot, SlotOutcome
-from presentations.permissions import PRESENTING_STATES
+from presentations.models import PRESENTING_STATES, PresentationRound, Slot, SlotOutcome
 from projects.models import Fair, Project, public_project_condition
 
 

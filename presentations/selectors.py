@@ -36,6 +36,7 @@ from django.utils import timezone
 from jury import selectors as jury_selectors
 from jury.models import Juror, Normalisation, Recusal
 from presentations.models import (
+    PRESENTING_STATES,
     PresentationCriterion,
     PresentationEvaluation,
     PresentationRound,
@@ -43,7 +44,6 @@ from presentations.models import (
     Slot,
     SlotOutcome,
 )
-from presentations.permissions import PRESENTING_STATES
 from projects.models import Membership, Nomination, Project
 
 HUNDRED = 100

@@ -31,15 +31,21 @@ from fairportal.locks import row_lock
 from fairportal.mail import Attachment, queue_to_users
 from fairportal.text import quoted
 from jury.models import Review
-from presentations import ngo_permissions as permissions
-from presentations.models import PresentationCriterion, PresentationRound, Slot, SlotAnswer, SlotOutcome
+from presentations import ngo_permissions
+from presentations.models import (
+    PRESENTING_STATES,
+    PresentationCriterion,
+    PresentationRound,
+    Slot,
+    SlotAnswer,
+    SlotOutcome,
+)
 from projects import selectors as project_selectors
-from projects.models import Membership, Project, ProjectState
+from projects.models import Membership, Project
 
 logger = logging.getLogger(__name__)
 
 # Who presents: the shortlist's finalists (a demo or a late round may already have winners).
-FINALIST_STATES = (ProjectState.FINALIST, ProjectState.AWARDED)
 # The reminder goes from this hour (Almaty) of the day before the slot: a morning e-mail, not
 # one at midnight when the hourly command first sees the slot.
 REMINDER_HOUR = 9
@@ -114,7 +120,7 @@ def round_open(
     which `jury.services.shortlist_apply` locks too: a round never opens beside a shortlist
     being applied, and two organisers opening it at once get one round (and the other a refusal).
     """
-    _require(permissions.can_open_round(actor))
+    _require(ngo_permissions.can_open_round(actor))
     with row_lock():
         review = Review.objects.select_for_update(of=("self",)).select_related("fair").get(pk=review.pk)
     if review.shortlist_applied_at is None:
@@ -265,7 +271,7 @@ def title_key(title: str) -> tuple:
 def finalists(presentation_round: PresentationRound) -> list[Project]:
     """The fair's finalists in the programme's order: by nomination (its position), then title."""
     projects = (
-        Project.objects.filter(fair_id=presentation_round.review.fair_id, state__in=FINALIST_STATES)
+        Project.objects.filter(fair_id=presentation_round.review.fair_id, state__in=PRESENTING_STATES)
         .select_related("organisation", "nomination")
         .order_by(F("nomination__position").asc(nulls_last=True), "nomination_id", "pk")
     )
@@ -359,7 +365,7 @@ def schedule_apply(
     order), nothing is made if the finalists or their order changed since the preview. Refused
     once the round has slots: from then on single slots are moved or swapped.
     """
-    _require(permissions.can_manage_slots(actor))
+    _require(ngo_permissions.can_manage_slots(actor))
     now = now or timezone.now()
     presentation_round = _locked_round(round)
     if presentation_round.slots.exists():
@@ -508,7 +514,7 @@ def slot_move(
     Under the round's row lock, so two moves into the same free time cannot both succeed.
     The NGO's earlier answer was about the old time: it is cleared, and the NGO answers again.
     """
-    _require(permissions.can_manage_slots(actor))
+    _require(ngo_permissions.can_manage_slots(actor))
     now = now or timezone.now()
     presentation_round = _locked_round(slot.round)
     slot = Slot.objects.select_for_update(of=("self",)).select_related("project").get(pk=slot.pk)
@@ -540,7 +546,7 @@ def slot_move(
 @transaction.atomic
 def slot_swap(*, a: Slot, b: Slot, actor, now: datetime | None = None) -> tuple[Slot, Slot]:
     """Exchange two slots' times and places (each keeps its length) and tell both NGOs."""
-    _require(permissions.can_manage_slots(actor))
+    _require(ngo_permissions.can_manage_slots(actor))
     now = now or timezone.now()
     if a.pk == b.pk:
         raise ValidationError(_("Choose two different slots to swap."), code="same")
@@ -592,7 +598,7 @@ def slot_answerable(slot: Slot, now: datetime | None = None) -> bool:
     """Whether the NGO may still answer: while its project presents, until the slot starts, and
     while nothing happened at it."""
     return (
-        slot.project.state in FINALIST_STATES
+        slot.project.state in PRESENTING_STATES
         and slot.outcome == SlotOutcome.SCHEDULED
         and (now or timezone.now()) < slot.starts_at
     )
@@ -615,7 +621,7 @@ def slot_answer(
     the new one. A request for another time is e-mailed to the organisers. Locks the slot's row.
     """
     now = now or timezone.now()
-    if not permissions.can_answer_slot(user, slot.project):
+    if not ngo_permissions.can_see_slot(user, slot.project):
         raise PermissionDenied
     if answer not in (SlotAnswer.CONFIRMED, SlotAnswer.SWAP):
         raise ValidationError({"answer": _("Choose to confirm the time or to ask for another one.")})
@@ -634,7 +640,7 @@ def slot_answer(
             .select_related("round__review", "project")
             .get(pk=slot.pk)
         )
-    if locked.project.state not in FINALIST_STATES:
+    if locked.project.state not in PRESENTING_STATES:
         # Withdrawn (or no longer a finalist): there is no presentation to confirm or move.
         raise ValidationError(
             _("This project no longer takes part in the presentations."), code="not_presenting"
@@ -692,7 +698,7 @@ def slot_set_outcome(*, slot: Slot, outcome: str, actor, now: datetime | None = 
 
     From the start of the slot's day (Almaty) on: nobody presents before their day.
     """
-    _require(permissions.can_manage_slots(actor))
+    _require(ngo_permissions.can_manage_slots(actor))
     now = now or timezone.now()
     if outcome not in SlotOutcome.values:
         raise ValidationError({"outcome": _("Choose what happened.")})
@@ -748,7 +754,7 @@ def send_presentation_reminders(*, now: datetime | None = None) -> int:
             outcome=SlotOutcome.SCHEDULED,
             starts_at__gt=now,
             starts_at__lte=now + timedelta(days=2),
-            project__state__in=FINALIST_STATES,
+            project__state__in=PRESENTING_STATES,
         )
         .select_related("project", "round__review__fair")
         .order_by("starts_at")

@@ -11,7 +11,7 @@ from fairportal.locks import Busy
 from fairportal.page_cache import cached_public_page
 from presentations import ics, ngo_permissions, programme, services
 from presentations.forms import SlotAnswerForm
-from presentations.models import SlotAnswer
+from presentations.models import PRESENTING_STATES, SlotAnswer
 from projects import selectors as project_selectors
 from projects.models import Project
 
@@ -87,7 +87,7 @@ def ngo_slot(request: HttpRequest, pk: int) -> HttpResponse:
             "confirm_form": forms[SlotAnswer.CONFIRMED],
             "swap_form": forms[SlotAnswer.SWAP],
             "answerable": services.slot_answerable(slot),
-            "presenting": slot.project.state in services.FINALIST_STATES,
+            "presenting": slot.project.state in PRESENTING_STATES,
             "location": ics.location(slot),
         },
         status=status,

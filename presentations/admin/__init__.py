@@ -20,8 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from fairportal.admin_inlines import ServiceInline
 from fairportal.admin_pages import OrganiserPages
 from fairportal.locks import Busy
-from presentations import ngo_permissions as permissions
-from presentations import services
+from presentations import ngo_permissions, services
 from presentations.admin import pages
 from presentations.admin.forms import RoundForm
 from presentations.models import PresentationCriterion, PresentationRound, Slot, SlotOutcome
@@ -113,13 +112,16 @@ class PresentationRoundAdmin(OrganiserPages, admin.ModelAdmin):
         services.round_update(round=obj, actor=request.user)
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_open_round": permissions.can_open_round(request.user)}
+        extra_context = {
+            **(extra_context or {}),
+            "can_open_round": ngo_permissions.can_open_round(request.user),
+        }
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "can_manage_slots": permissions.can_manage_slots(request.user),
+            "can_manage_slots": ngo_permissions.can_manage_slots(request.user),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -205,7 +207,7 @@ class SlotAdmin(OrganiserPages, admin.ModelAdmin):
             "show_save": False,
             "show_save_and_continue": False,
             "show_save_and_add_another": False,
-            "can_manage_slots": permissions.can_manage_slots(request.user),
+            "can_manage_slots": ngo_permissions.can_manage_slots(request.user),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

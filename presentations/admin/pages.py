@@ -10,8 +10,7 @@ from django.utils.translation import gettext, ngettext
 
 from fairportal.admin_pages import require
 from fairportal.locks import Busy
-from presentations import ngo_permissions as permissions
-from presentations import services
+from presentations import ngo_permissions, services
 from presentations.admin.forms import RoundOpenForm, SlotMoveForm, SlotSwapForm
 from presentations.models import PresentationRound, Slot
 
@@ -24,7 +23,7 @@ def _error_text(error: ValidationError) -> str:
 
 
 def round_open(model_admin, request):
-    require(permissions.can_open_round(request.user))
+    require(ngo_permissions.can_open_round(request.user))
     form = RoundOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -65,7 +64,7 @@ def round_open(model_admin, request):
 
 def schedule(model_admin, request, pk):
     presentation_round = model_admin.page_object(
-        ROUNDS, pk, allowed=permissions.can_manage_slots(request.user)
+        ROUNDS, pk, allowed=ngo_permissions.can_manage_slots(request.user)
     )
     slots_url = reverse("admin:presentations_slot_changelist") + f"?round__id__exact={presentation_round.pk}"
     if request.method == "POST" and "apply" in request.POST:
@@ -117,7 +116,7 @@ def _back_to_slots(slot: Slot) -> HttpResponseRedirect:
 
 
 def slot_move(model_admin, request, pk):
-    slot = model_admin.page_object(SLOTS, pk, allowed=permissions.can_manage_slots(request.user))
+    slot = model_admin.page_object(SLOTS, pk, allowed=ngo_permissions.can_manage_slots(request.user))
     form = SlotMoveForm(request.POST or None, slot=slot)
     if request.method == "POST" and form.is_valid():
         try:
@@ -145,7 +144,7 @@ def slot_move(model_admin, request, pk):
 
 
 def slot_swap(model_admin, request, pk):
-    slot = model_admin.page_object(SLOTS, pk, allowed=permissions.can_manage_slots(request.user))
+    slot = model_admin.page_object(SLOTS, pk, allowed=ngo_permissions.can_manage_slots(request.user))
     form = SlotSwapForm(request.POST or None, slot=slot)
     if request.method == "POST" and form.is_valid():
         try:
