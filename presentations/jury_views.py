@@ -86,7 +86,7 @@ def programme(request: HttpRequest, fair_slug: str) -> HttpResponse:
             "days": days,
             "shown": shown,
             "today": today,
-            "closed": now >= round.scoring_closes_at,
+            "closed": not round.scoring_open_at(now),
         },
     )
 
@@ -147,7 +147,7 @@ def slot_score(request: HttpRequest, fair_slug: str, slot_id: int) -> HttpRespon
             "evaluation": evaluation,
             "room": slot.room or round.room,
             "video_link": slot.video_link or round.video_link,
-            "can_recuse": now < round.scoring_closes_at,
+            "can_recuse": round.scoring_open_at(now),
             "programme_url": _programme_url(fair_slug, slot),
         },
         status=503 if busy else 200,
@@ -160,9 +160,8 @@ def slot_score(request: HttpRequest, fair_slug: str, slot_id: int) -> HttpRespon
 @login_required
 def slot_recuse(request: HttpRequest, fair_slug: str, slot_id: int) -> HttpResponse:
     juror, round, slot = _seat_slot(request, fair_slug, slot_id)
-    if (
-        juror.recusals.filter(project_id=slot.project_id).exists()
-        or timezone.now() >= round.scoring_closes_at
+    if juror.recusals.filter(project_id=slot.project_id).exists() or not round.scoring_open_at(
+        timezone.now()
     ):
         # Nothing to declare any more: the presentation's page says where things stand.
         return redirect("presentations:jury_slot", fair_slug=fair_slug, slot_id=slot.pk)

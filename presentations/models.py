@@ -10,7 +10,7 @@ It sits above `jury` (it reads the review, its jurors and their recusals) and be
 (which proposes winners from the final ranking); `jury` knows nothing of it.
 """
 
-from datetime import time
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.conf import settings
@@ -107,6 +107,10 @@ class PresentationRound(models.Model):
 
     def __str__(self) -> str:
         return str(self.review.fair)
+
+    def scoring_open_at(self, now: datetime) -> bool:
+        """Jurors may still score (and recuse from) presentations: the one place that says so."""
+        return now < self.scoring_closes_at
 
 
 class PresentationCriterion(models.Model):

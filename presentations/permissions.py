@@ -61,7 +61,7 @@ def scoring_refusal(round: PresentationRound, slot: Slot, now: datetime) -> str 
     """
     if slot.outcome == SlotOutcome.ABSENT:
         return "absent"
-    if now >= round.scoring_closes_at:
+    if not round.scoring_open_at(now):
         return "closed"
     if now < slot.starts_at:
         return "not_started"

@@ -128,7 +128,7 @@ def presentation_recusal_declare(
     now = now or timezone.now()
     juror, slot = _locked(juror, slot)
     _check_hears(juror, slot)
-    if now >= slot.round.scoring_closes_at:
+    if not slot.round.scoring_open_at(now):
         raise ValidationError(REFUSALS["closed"], code="closed")
     if not reason.strip():
         raise ValidationError(_("Say briefly what the conflict of interest is."), code="reason_required")

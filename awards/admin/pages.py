@@ -129,7 +129,7 @@ def final_ranking(model_admin, request, pk):
         round=round,
         ranking=ranking,
         can_propose=request.user.has_perm("awards.add_award"),
-        scoring_open=round is not None and timezone.now() < round.scoring_closes_at,
+        scoring_open=round is not None and round.scoring_open_at(timezone.now()),
     )
 
 
