@@ -29,6 +29,7 @@ from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, 
 from reportlab.platypus.flowables import KeepTogether
 
 from fairportal.pdf import BOLD, INK, REGULAR, register_fonts
+from jury.models import Reading
 from jury.selectors import CommissionProtocol
 
 RULE = colors.HexColor("#b9c6cf")
@@ -126,6 +127,20 @@ def _review_section(data: CommissionProtocol) -> list:
     return story
 
 
+def _reading_rule(review) -> str:
+    """Who read what: with assigned reading a project's score is the mean over its own readers,
+    which the finalists' table counts, so a reader of the protocol must know it is by design."""
+    if review.reading == Reading.ASSIGNED:
+        return ngettext(
+            "Reading: each project was read by %(count)s juror, assigned so that the jurors' loads are "
+            "balanced; its score is the mean over the jurors who read it.",
+            "Reading: each project was read by %(count)s jurors, assigned so that the jurors' loads are "
+            "balanced; its score is the mean over the jurors who read it.",
+            review.readers_per_project,
+        ) % {"count": review.readers_per_project}
+    return _("Reading: every juror read every project of their seat.")
+
+
 def _criteria_section(data: CommissionProtocol) -> list:
     rows = [
         [
@@ -148,6 +163,7 @@ def _criteria_section(data: CommissionProtocol) -> list:
             ),
             "body",
         ),
+        _p(_reading_rule(data.review), "body"),
         Spacer(0, 2 * mm),
         _table(
             [

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from jury import services
-from jury.models import ProtocolPublic, Review, Score
+from jury.models import ProtocolPublic, Reading, Review, Score
 from projects.models import ProjectState
 from tests.factories.jury import JurorFactory, score
 from tests.jury.conftest import submitted
@@ -289,3 +289,17 @@ def test_the_fair_page_links_the_protocol_once_it_is_public(client, shortlisted)
     review.save()  # fair page must follow at once
 
     assert protocol_url(review) in client.get(fair_page).content.decode()
+
+
+def test_the_protocol_says_how_the_reading_was_split(client, shortlisted):
+    """With assigned reading a finalist's score is the mean over its own readers (2, not 9): a
+    journalist comparing the jurors' counts must read that this is the rule, not a gap."""
+    review = shortlisted["review"]
+    make_public(review)
+    everyone = flat(pdf_text(client.get(protocol_url(review, "en"))))
+    Review.objects.filter(pk=review.pk).update(reading=Reading.ASSIGNED, readers_per_project=2)
+    assigned = flat(pdf_text(client.get(protocol_url(review, "en"))))
+
+    assert "Reading: every juror read every project of their seat." in everyone
+    assert "Reading: each project was read by 2 jurors" in assigned
+    assert "mean over the jurors who read it" in assigned
