@@ -1,0 +1,240 @@
+"""Walk the commission's rounds as a new organiser would: reading assignment, jurors' reading,
+shortlist, presentation round, presentation scoring, combined ranking, the public programme.
+
+A plain script, not collected by pytest. It needs a running development server with demo data
+(the fair in review, demo-astana-2026, with its six jurors) and the local admin account:
+
+    make migrate compilemessages
+    .venv/bin/python manage.py demo reset
+    .venv/bin/python manage.py ensure_local_admin
+    DJANGO_RATELIMIT_ENABLED=false \\
+        .venv/bin/python manage.py runserver 127.0.0.1:8122 --noreload > /tmp/walk16/server.log 2>&1 &
+    .venv/bin/python tests/browser/jury_rounds_walk.py --base http://127.0.0.1:8122 --step 1 ...
+
+Steps run one at a time (--step N, repeatable) and keep what later steps need in
+<shots>/state.json. The organiser's pages run in Kazakh at 1280 px (and again in Russian for the
+key pages), the jurors' at 390x844. Each visited page gets axe-core and a scan for Latin words
+(English left on a kk/ru page). Where the walk stands in for people (jurors' scores, a juror's
+password), it does so through the project's own services in a `manage.py shell`, and says so.
+"""
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from public_vote_walk import HEADINGS_JS, LATIN_OK, TEXTS_JS  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+FAIR = "demo-astana-2026"
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+JUROR_PASSWORD = "walk16-juror-pass"  # noqa: S105 - set by the walk itself on demo accounts
+NGO_PASSWORD = "demo-password-2026"  # noqa: S105 - the demo's published password
+LATIN_OK = LATIN_OK | {"fairportal", "admin", "ics", "id", "ok"}
+
+
+def shell(code: str) -> str:
+    """Run `code` in the project's Django shell; return what it printed."""
+    out = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
+    return out.stdout.strip()
+
+
+class Walk:
+    def __init__(self, browser, base, shots, admin_password):
+        self.browser, self.base, self.shots = browser, base.rstrip("/"), shots
+        self.admin_password = admin_password
+        self.state_path = shots / "state.json"
+        self.state = json.loads(self.state_path.read_text()) if self.state_path.exists() else {}
+        self.results_path = shots / "results.json"
+        self.results = json.loads(self.results_path.read_text()) if self.results_path.exists() else {}
+        self.n = len(list(shots.glob("*.png")))
+
+    def save(self):
+        self.state_path.write_text(json.dumps(self.state, indent=1, ensure_ascii=False))
+        self.results_path.write_text(json.dumps(self.results, indent=1, ensure_ascii=False))
+
+    def note(self, step, key, value):
+        self.results.setdefault(step, {}).setdefault("figures", {})[key] = value
+        print(f"  {key}: {value}")
+
+    def defect(self, step, what):
+        self.results.setdefault(step, {}).setdefault("defects", []).append(what)
+        print(f"  DEFECT: {what}")
+
+    # ---------------------------------------------------------------- browser helpers
+    def context(self, device=DESKTOP):
+        return self.browser.new_context(base_url=self.base, **device)
+
+    def admin_page(self, device=DESKTOP, lang="kk"):
+        page = self.context(device).new_page()
+        page.goto(f"/{lang}/admin/login/?next=/{lang}/admin/")
+        page.fill("#id_username", "admin@example.kz")
+        page.fill("#id_password", self.admin_password)
+        page.click("#login-form [type=submit]")
+        page.wait_for_load_state()
+        assert "/login/" not in page.url, page.url
+        return page
+
+    def user_page(self, email, password, device=PHONE, lang="kk"):
+        page = self.context(device).new_page()
+        page.goto(f"/{lang}/account/login/")
+        page.fill("input[name=username], input[name=email], #id_username", email)
+        page.fill("input[name=password]", password)
+        page.locator("main form [type=submit]").first.click()
+        page.wait_for_load_state()
+        assert "/login/" not in page.url, f"log-in of {email} failed at {page.url}"
+        return page
+
+    def check(self, step, page, name, lang="kk"):
+        """axe-core, the heading outline and the Latin-word scan on the page as it is now."""
+        from axe_playwright_python.sync_playwright import Axe
+
+        violations = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+        found = set()
+        if lang in ("kk", "ru"):
+            for item in page.evaluate(TEXTS_JS):
+                if item["lang"] and item["lang"] != lang:
+                    continue
+                words = [
+                    w for w in re.findall(r"[A-Za-z][A-Za-z'’-]{2,}", item["text"]) if w.lower() not in LATIN_OK
+                ]
+                if words:
+                    found.add(f"{item['where']}: {item['text'][:140]}")
+        heads = page.evaluate(HEADINGS_JS)
+        previous, skips = 0, []
+        for h in heads:
+            if h["level"] > previous + 1:
+                skips.append(f"h{previous}->h{h['level']} {h['text']!r}")
+            previous = h["level"]
+        self.n += 1
+        shot = self.shots / f"{self.n:03d}-{step}-{lang}-{name}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        entry = {
+            "url": page.url,
+            "axe": [f"{v['id']} ({v['impact']}) x{len(v['nodes'])}: {v['help']}" for v in violations],
+            "axe_targets": [" ".join(map(str, n["target"])) for v in violations for n in v["nodes"]][:8],
+            "latin": sorted(found)[:40],
+            "heading_skips": skips,
+            "h1": sum(1 for h in heads if h["level"] == 1),
+            "shot": shot.name,
+        }
+        self.results.setdefault(step, {}).setdefault("pages", {})[f"{lang} {name}"] = entry
+        print(f"  page {lang} {name}: axe {len(violations)}, latin {len(found)}, skips {len(skips)} {page.url}")
+        return entry
+
+    # ---------------------------------------------------------------- step 1
+    def step1(self):
+        """Reading assignment: N=2, propose, loads, conflicts, apply, move one by hand."""
+        s = "1"
+        review = int(shell(f"from jury.models import Review; print(Review.objects.get(fair__slug='{FAIR}').pk)"))
+        self.state["review"] = review
+        page = self.admin_page()
+        page.goto(f"/kk/admin/jury/review/{review}/change/")
+        self.check(s, page, "review-change")
+        page.select_option("#id_reading", index=1) if page.locator("#id_reading option").count() > 1 else None
+        self.note(s, "reading options", page.eval_on_selector_all("#id_reading option", "o => o.map(x => x.textContent)"))
+        page.select_option("#id_reading", value="assigned")
+        page.fill("#id_readers_per_project", "2")
+        page.click("input[name=_continue]")
+        page.wait_for_load_state()
+        self.note(s, "after save", page.locator(".messagelist").inner_text() if page.locator(".messagelist").count() else "no message")
+        self.check(s, page, "review-saved")
+        link = page.locator("a[href$='/reading/']")
+        self.note(s, "reading link on review page", link.count())
+        link.first.click()
+        page.wait_for_load_state()
+        self.check(s, page, "reading")
+        page.click("form[method=get] input[type=submit]")
+        page.wait_for_load_state()
+        self.check(s, page, "reading-proposal")
+        loads = page.eval_on_selector_all(
+            "#proposal ~ .module table:first-of-type tbody tr",
+            "rows => rows.map(r => [...r.children].map(c => c.textContent.trim()))",
+        )
+        self.note(s, "proposal loads (juror, nominations, languages, load, in-language)", loads)
+        self.note(s, "proposal summary", page.locator("#proposal + p, #proposal ~ p").first.inner_text())
+        numbers = [int(r[3]) for r in loads if len(r) > 3 and r[3].isdigit()]
+        if numbers and max(numbers) - min(numbers) > 1:
+            self.note(s, "loads not within one", numbers)
+        page.click("input[name=action][value=apply] ~ .submit-row input[type=submit], form:has(input[value=apply]) input[type=submit]")
+        page.wait_for_load_state()
+        self.note(s, "apply message", page.locator(".messagelist").inner_text())
+        self.check(s, page, "reading-applied")
+        # No juror reads their own NGO's project or one in conflict.
+        print(shell(f"""
+from jury.models import ReadingAssignment, Juror, Recusal
+bad = 0
+for a in ReadingAssignment.objects.filter(juror__review__fair__slug='{FAIR}').select_related('juror__user', 'project'):
+    j = a.juror
+    own = j.user.memberships.filter(organisation_id=a.project.organisation_id).exists()
+    conflict = j.conflict_organisations.filter(pk=a.project.organisation_id).exists() or Recusal.objects.filter(juror=j, project=a.project).exists()
+    nom = (not j.nominations.exists()) or j.nominations.filter(pk=a.project.nomination_id).exists()
+    if own or conflict or not nom:
+        bad += 1; print('BAD', j.user.email, a.project_id, own, conflict, nom)
+from collections import Counter
+print('per juror', sorted(Counter(a.juror.user.email for a in ReadingAssignment.objects.filter(juror__review__fair__slug='{FAIR}').select_related('juror__user')).items()))
+print('bad', bad)
+"""))
+        loads_after = page.eval_on_selector_all(
+            "#current ~ .module:first-of-type tbody tr, #current ~ .module tbody tr:has(td:nth-child(3))",
+            "rows => rows.map(r => [...r.children].map(c => c.textContent.trim()))",
+        )
+        self.note(s, "current loads", loads_after)
+        # Move the first movable reading by hand.
+        form = page.locator("form.jury-move").first
+        label = form.locator("label").inner_text()
+        choice = form.locator("select option").nth(1)
+        target = choice.inner_text()
+        form.locator("select").select_option(index=1)
+        form.locator("input[type=submit]").click()
+        page.wait_for_load_state()
+        self.note(s, "move", f"{label} {target} -> {page.locator('.messagelist').inner_text()}")
+        self.check(s, page, "reading-moved")
+        ru = self.admin_page(lang="ru")
+        ru.goto(f"/ru/admin/jury/review/{review}/reading/?propose=1")
+        self.check(s, ru, "reading-proposal", lang="ru")
+        ru.goto(f"/ru/admin/jury/review/{review}/reading/")
+        self.check(s, ru, "reading", lang="ru")
+        ru.goto(f"/ru/admin/jury/review/{review}/change/")
+        self.check(s, ru, "review-change", lang="ru")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8122")
+    parser.add_argument("--shots", default="/tmp/walk16")
+    parser.add_argument("--step", action="append", type=int, required=True)
+    args = parser.parse_args()
+    shots = Path(args.shots)
+    shots.mkdir(parents=True, exist_ok=True)
+    password = re.search(r"^password: (.*)$", (ROOT / "var/local-admin.txt").read_text(), re.M).group(1)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        walk = Walk(browser, args.base, shots, password)
+        try:
+            for step in args.step:
+                print(f"step {step}")
+                getattr(walk, f"step{step}")()
+        finally:
+            walk.save()
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
