@@ -93,7 +93,7 @@ class Walk:
         page.goto(f"/{lang}/account/login/")
         page.fill("input[name=username], input[name=email], #id_username", email)
         page.fill("input[name=password]", password)
-        page.locator("main form [type=submit]").first.click()
+        page.click("form:has(#id_username) button[type=submit]")
         page.wait_for_load_state()
         assert "/login/" not in page.url, f"log-in of {email} failed at {page.url}"
         return page
@@ -210,6 +210,78 @@ print('bad', bad)
         self.check(s, ru, "reading", lang="ru")
         ru.goto(f"/ru/admin/jury/review/{review}/change/")
         self.check(s, ru, "review-change", lang="ru")
+
+    # ---------------------------------------------------------------- step 2
+    def assignments(self):
+        return json.loads(shell(f"""
+import json
+from jury.models import ReadingAssignment
+print(json.dumps(sorted([a.juror.user.email, a.project_id] for a in ReadingAssignment.objects.filter(
+    juror__review__fair__slug='{FAIR}').select_related('juror__user'))))
+"""))
+
+    def juror_password(self, email):
+        """What the invitation's welcome link does: a password, and the address confirmed."""
+        shell(f"""
+from jury import services
+from jury.models import Juror
+juror = Juror.objects.get(user__email='{email}', review__fair__slug='{FAIR}')
+services.welcome_set_password(juror=juror, password='{JUROR_PASSWORD}')
+""")
+
+    def step2(self):
+        """A juror on a phone sees only their readings and declares a conflict on one."""
+        s = "2"
+        email = "jury1@example.kz"
+        # Stand-in: the demo's jurors have no password (an invitation link would set one).
+        self.juror_password(email)
+        before = self.assignments()
+        mine = sorted(p for e, p in before if e == email)
+        page = self.user_page(email, JUROR_PASSWORD)
+        self.note(s, "landing after log-in", page.url)
+        page.goto("/kk/jury/")
+        self.check(s, page, "dashboard")
+        shown = sorted(
+            {int(m) for m in re.findall(rf"/jury/{FAIR}/projects/(\d+)/", page.content())}
+        )
+        self.note(s, "projects assigned / shown on dashboard", f"{len(mine)} / {len(shown)}")
+        if shown != mine:
+            self.defect(s, f"dashboard shows {shown}, assigned {mine}")
+        # A project not assigned to this juror: the page must refuse it.
+        other = next(p for e, p in before if p not in mine)
+        response = page.goto(f"/kk/jury/{FAIR}/projects/{other}/")
+        self.note(s, f"unassigned project {other} status", response.status)
+        target = mine[0]
+        page.goto(f"/kk/jury/{FAIR}/projects/{target}/")
+        self.check(s, page, "project")
+        page.click(f"a[href$='/projects/{target}/recuse/']")
+        page.wait_for_load_state()
+        self.check(s, page, "recuse")
+        page.fill("textarea", "Жобаның басшысы — менің туысым.")
+        page.locator("main form input[type=checkbox]").check()
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        self.note(s, "after recusal", f"{page.url} / " + page.locator(".alert, .messages, [role=alert], [role=status]").all_inner_texts().__str__())
+        self.check(s, page, "after-recuse")
+        after = self.assignments()
+        gone = sorted(set(map(tuple, before)) - set(map(tuple, after)))
+        came = sorted(set(map(tuple, after)) - set(map(tuple, before)))
+        self.note(s, "readings removed / added", f"{gone} / {came}")
+        from collections import Counter
+
+        self.note(s, "loads before", sorted(Counter(e for e, _ in before).items()))
+        self.note(s, "loads after", sorted(Counter(e for e, _ in after).items()))
+        if len(gone) != 1 or len(came) != 1 or came[0][1] != target:
+            self.defect(s, f"expected one reading of {target} to move, got -{gone} +{came}")
+        admin = self.admin_page()
+        admin.goto(f"/kk/admin/jury/review/{self.state['review']}/reading/")
+        self.check(s, admin, "reading-after-recusal")
+        row = admin.locator("#readers tr", has=admin.locator(f"th")).filter(has_text=admin.evaluate(
+            "t => t", shell(f"from projects.models import Project; print(Project.objects.get(pk={target}).title)")))
+        self.note(s, "admin row of the recused project", row.first.inner_text() if row.count() else "not found")
+        admin.goto(f"/kk/admin/jury/review/{self.state['review']}/change/")
+        self.note(s, "jurors module", admin.locator("#jurors").inner_text()[:600])
+        self.state["recused"] = target
 
 
 def main() -> int:
