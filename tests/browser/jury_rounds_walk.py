@@ -283,6 +283,84 @@ services.welcome_set_password(juror=juror, password='{JUROR_PASSWORD}')
         self.note(s, "jurors module", admin.locator("#jurors").inner_text()[:600])
         self.state["recused"] = target
 
+    # ---------------------------------------------------------------- step 3
+    def step3(self):
+        """The commission reads: one score through the juror's page, the rest by the services;
+        the ranking shows "k of N readers"; the shortlist applied in the admin."""
+        s = "3"
+        email = "jury1@example.kz"
+        page = self.user_page(email, JUROR_PASSWORD)
+        page.goto("/kk/jury/")
+        listed = re.findall(rf"/kk/jury/{FAIR}/projects/(\d+)/", page.content())
+        first = next(p for p in listed if int(p) != self.state.get("recused"))
+        row = page.locator("tr", has=page.locator(f"a[href$='/projects/{self.state.get('recused')}/']"))
+        self.note(s, "dashboard row of the recused project", row.first.inner_text() if row.count() else "absent")
+        page.goto(f"/kk/jury/{FAIR}/projects/{first}/")
+        for group in page.locator("main form fieldset").all():
+            radios = group.locator("input[type=radio]")
+            if radios.count():
+                group.locator("label").nth(max(0, radios.count() - 3)).click()
+        page.fill("textarea >> nth=0", "Жақсы дайындалған жоба.")
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+        self.note(s, "juror page save", f"{page.url} / {page.locator('.alert').all_inner_texts()}")
+        self.check(s, page, "after-score")
+        # Stand-in for the jurors' reading: every other assigned reading scored through
+        # jury.services.evaluation_save, marks seeded so the ranking has a spread; two left unscored.
+        out = shell(f"""
+import random
+from jury import services
+from jury.models import ReadingAssignment, Evaluation
+rng = random.Random(16)
+rows = list(ReadingAssignment.objects.filter(juror__review__fair__slug='{FAIR}')
+            .select_related('juror__review', 'project').order_by('pk'))
+skipped, saved = [], 0
+for row in rows:
+    if Evaluation.objects.filter(juror=row.juror, project=row.project).exists():
+        continue
+    if len(skipped) < 2 and row.project_id % 7 == 0:
+        skipped.append((row.juror.user.email, row.project_id)); continue
+    base = 3 + row.project_id % 7
+    answers = {{c.pk: max(1, min(c.scale_max, base + rng.randint(-1, 1))) for c in row.juror.review.criteria.all()}}
+    services.evaluation_save(juror=row.juror, project=row.project, answers=answers, comment='walk16')
+    saved += 1
+print(saved, skipped)
+""")
+        self.note(s, "scored by evaluation_save (saved, left unscored)", out)
+        admin = self.admin_page()
+        review = self.state["review"]
+        admin.goto(f"/kk/admin/jury/review/{review}/change/")
+        admin.click(f"a[href$='/review/{review}/ranking/']")
+        admin.wait_for_load_state()
+        self.check(s, admin, "ranking")
+        readers = admin.eval_on_selector_all(
+            "table tbody tr", "rows => rows.map(r => r.innerText.replace(/\\s+/g, ' ').slice(0, 160))"
+        )
+        self.note(s, "ranking rows (first 5)", readers[:5])
+        self.note(s, "ranking rows with a reader missing", [r for r in readers if re.search(r"\b1 .*2\b", r)][:4])
+        admin.click(f"a[href$='/review/{review}/shortlist/']")
+        admin.wait_for_load_state()
+        self.check(s, admin, "shortlist")
+        admin.fill("#id_top_n", "8")
+        admin.click("form[method=get] input[type=submit]")
+        admin.wait_for_load_state()
+        self.check(s, admin, "shortlist-preview")
+        button = admin.locator("input[name=apply]")
+        self.note(s, "apply button", button.get_attribute("value"))
+        button.click()
+        admin.wait_for_load_state()
+        self.note(s, "after apply", f"{admin.url} / {admin.locator('.messagelist').all_inner_texts()}")
+        self.check(s, admin, "after-shortlist")
+        ru = self.admin_page(lang="ru")
+        ru.goto(f"/ru/admin/jury/review/{review}/ranking/")
+        self.check(s, ru, "ranking", lang="ru")
+        ru.goto(f"/ru/admin/jury/review/{review}/shortlist/?top_n=8")
+        self.check(s, ru, "shortlist", lang="ru")
+        print(shell(f"""
+from projects.models import Project
+print(list(Project.objects.filter(fair__slug='{FAIR}', state='finalist').values_list('pk', 'organisation_id', 'title')))
+"""))
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
