@@ -361,6 +361,91 @@ from projects.models import Project
 print(list(Project.objects.filter(fair__slug='{FAIR}', state='finalist').values_list('pk', 'organisation_id', 'title')))
 """))
 
+    # ---------------------------------------------------------------- step 4
+    def step4(self):
+        """A presentation round opened in the admin, its schedule proposed and applied; the
+        NGOs' e-mails with .ics; the NGO's .ics parsed; the NGOs answer; a slot moved/swapped."""
+        s = "4"
+        review = self.state["review"]
+        # Stand-in: only one finalist NGO of the demo has an account (ngo3, English). Give the
+        # Kazakh and Russian demo users a seat in other finalists' NGOs, as their team would.
+        out = shell(f"""
+from projects.models import Membership, Project, Organisation
+from django.contrib.auth import get_user_model
+U = get_user_model()
+fin = list(Project.objects.filter(fair__slug='{FAIR}', state='finalist').exclude(organisation_id=3).order_by('pk'))
+seats = {{'ngo1@example.kz': fin[0:3], 'ngo2@example.kz': fin[3:5]}}
+for email, projects in seats.items():
+    for p in projects:
+        Membership.objects.get_or_create(user=U.objects.get(email=email), organisation=p.organisation)
+    print(email, [p.pk for p in projects])
+""")
+        self.note(s, "memberships added (stand-in)", out)
+        # Would the form take a first day in the past? (checked without saving)
+        past = shell(f"""
+from presentations.admin.forms import RoundOpenForm
+f = RoundOpenForm(data={{'review': {review}, 'first_day': '2026-11-30', 'days': 1, 'day_starts_at': '10:00',
+    'day_ends_at': '18:00', 'slot_minutes': 15, 'gap_minutes': 5, 'reading_weight': 40, 'copy_reading_criteria': 'on'}})
+print(f.is_valid(), dict(f.errors))
+""")
+        self.note(s, "open form with a first day 2 days ago: valid?", past)
+        page = self.admin_page()
+        page.goto(f"/kk/admin/jury/review/{review}/ranking/")
+        self.note(s, "link from the ranking/review to open a presentation round",
+                  page.locator("a[href*='presentationround']").count())
+        page.goto("/kk/admin/")
+        self.check(s, page, "admin-index")
+        page.goto("/kk/admin/presentations/presentationround/")
+        self.check(s, page, "round-list")
+        page.click("a[href$='/presentationround/open/']")
+        page.wait_for_load_state()
+        self.check(s, page, "round-open")
+        page.select_option("#id_review", index=1)
+        today = shell("from django.utils import timezone; print(timezone.localdate())")
+        self.note(s, "today (Almaty)", today)
+        page.fill("#id_first_day", today)
+        page.fill("#id_days", "3")
+        page.fill("#id_day_starts_at", "20:00")
+        page.fill("#id_day_ends_at", "23:45")
+        page.fill("#id_room", "Үлкен зал")
+        page.click("form input[type=submit]")
+        page.wait_for_load_state()
+        self.note(s, "after open", f"{page.url} / {page.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}")
+        self.check(s, page, "schedule-proposal")
+        rows = page.eval_on_selector_all("table tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))")
+        self.note(s, "proposed slots", f"{len(rows)}; first {rows[:3]}; last {rows[-1:]}")
+        self.state["round"] = int(re.search(r"presentationround/(\d+)/", page.url).group(1))
+        page.click("input[name=apply]")
+        page.wait_for_load_state()
+        self.note(s, "after apply", f"{page.url} / {page.locator('.messagelist').all_inner_texts()}")
+        self.check(s, page, "schedule-applied")
+        mails = shell(f"""
+from fairportal.models import OutgoingMail
+for m in OutgoingMail.objects.filter(template__startswith='presentations').order_by('pk'):
+    print(m.pk, m.template, m.recipient, m.language, m.status, m.subject, m.attachments)
+""")
+        self.note(s, "OutgoingMail rows of the round", mails)
+        page.goto("/kk/admin/fairportal/outgoingmail/")
+        self.check(s, page, "outgoing-mail")
+        # The .ics in the console e-mails.
+        import email as email_lib
+        from email import policy
+
+        log = Path(self.shots / "server.log").read_text(errors="replace")
+        found = []
+        for block in re.split(r"\n-{79}\n", log):
+            start = block.find("Content-Type:")
+            if start < 0 or "text/calendar" not in block:
+                continue
+            message = email_lib.message_from_string(block[start:].lstrip(), policy=policy.default)
+            for part in message.iter_attachments():
+                found.append((message["To"], message["Subject"], part.get_filename(), part.get_content_type(),
+                              part.get_content() if part.get_content_type() == "text/calendar" else ""))
+        self.note(s, "console mails with text/calendar", [(a, b, c, d) for a, b, c, d, _ in found])
+        if found:
+            Path(self.shots / "mail-attachment.ics").write_text(found[0][4] if isinstance(found[0][4], str) else found[0][4].decode())
+        self.state["mail_ics"] = bool(found)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
