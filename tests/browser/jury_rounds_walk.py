@@ -440,18 +440,135 @@ for m in OutgoingMail.objects.filter(template__startswith='presentations').order
             message = email_lib.message_from_string(block[start:].lstrip(), policy=policy.default)
             for part in message.iter_attachments():
                 found.append((message["To"], message["Subject"], part.get_filename(), part.get_content_type(),
-                              part.get_content() if part.get_content_type() == "text/calendar" else ""))
+                              part.get_payload(decode=True) if part.get_content_type() == "text/calendar" else b""))
         self.note(s, "console mails with text/calendar", [(a, b, c, d) for a, b, c, d, _ in found])
         if found:
-            Path(self.shots / "mail-attachment.ics").write_text(found[0][4] if isinstance(found[0][4], str) else found[0][4].decode())
+            Path(self.shots / "mail-attachment.ics").write_bytes(found[0][4])
         self.state["mail_ics"] = bool(found)
+
+    def ics_checks(self, s, raw: bytes, slot_id: int, label: str):
+        """Parse with icalendar; read the raw text for CRLF, folding, UID, DTSTAMP, SEQUENCE."""
+        import icalendar
+
+        cal = icalendar.Calendar.from_ical(raw)
+        event = next(iter(cal.walk("VEVENT")))
+        start = event.decoded("DTSTART")
+        truth = shell(f"""
+from presentations.models import Slot
+from zoneinfo import ZoneInfo
+slot = Slot.objects.get(pk={slot_id})
+print(slot.starts_at.astimezone(ZoneInfo('Asia/Almaty')).isoformat(), slot.sequence if hasattr(slot, 'sequence') else '')
+""")
+        from zoneinfo import ZoneInfo
+
+        local = start.astimezone(ZoneInfo("Asia/Almaty")).isoformat()
+        lines = raw.split(b"\r\n")
+        long_lines = [len(x) for x in lines if len(x) > 75]
+        bare_lf = raw.replace(b"\r\n", b"").count(b"\n")
+        self.note(s, f"{label} ics", {
+            "DTSTART raw": next((x.decode() for x in lines if x.startswith(b"DTSTART")), None),
+            "DTSTART Almaty": local,
+            "slot starts (Almaty), sequence": truth,
+            "matches": local == truth.split()[0],
+            "UID": str(event.get("UID")), "DTSTAMP": event.get("DTSTAMP").to_ical().decode() if event.get("DTSTAMP") else None,
+            "SEQUENCE": event.get("SEQUENCE"), "CRLF lines": len(lines), "bare LF": bare_lf,
+            "lines over 75 octets": long_lines, "ends with CRLF": raw.endswith(b"\r\n"),
+            "folded continuation lines": sum(1 for x in lines if x.startswith(b" ")),
+        })
+        # A fold must not cut a UTF-8 character in two.
+        try:
+            for x in lines:
+                x.decode("utf-8")
+        except UnicodeDecodeError as error:
+            self.defect(s, f"{label} ics: a folded line is not valid UTF-8 on its own ({error})")
+        if local != truth.split()[0]:
+            self.defect(s, f"{label} ics DTSTART {local} != slot {truth}")
+
+    def step4b(self):
+        """The NGOs: .ics from the NGO page, confirm one slot, ask for another time on another;
+        the organiser sees both answers and moves/swaps a slot."""
+        s = "4b"
+        if Path(self.shots / "mail-attachment.ics").exists():
+            self.ics_checks(s, Path(self.shots / "mail-attachment.ics").read_bytes(), 26, "e-mailed")
+        slots = json.loads(shell(f"""
+import json
+from presentations.models import Slot
+print(json.dumps({{s.project_id: s.pk for s in Slot.objects.filter(round__review__fair__slug='{FAIR}')}}))
+"""))
+        ngo = self.user_page("ngo3@example.kz", NGO_PASSWORD, device=PHONE, lang="en")
+        ngo.goto("/en/ngo/projects/283/")
+        link = ngo.locator("a[href$='/projects/283/presentation/']")
+        self.note(s, "link from the NGO's project page to its presentation", link.count())
+        ngo.goto("/en/ngo/projects/283/presentation/")
+        self.check(s, ngo, "ngo-slot", lang="en")
+        with ngo.expect_download() as info:
+            ngo.click("a[href$='presentation.ics']")
+        raw = Path(info.value.path()).read_bytes()
+        Path(self.shots / "ngo-283.ics").write_bytes(raw)
+        self.note(s, "downloaded file name", info.value.suggested_filename)
+        self.ics_checks(s, raw, slots["283"], "downloaded")
+        ngo.click("button.btn-success")
+        ngo.wait_for_load_state()
+        self.note(s, "ngo3 confirm", ngo.locator(".alert").all_inner_texts())
+        self.check(s, ngo, "ngo-slot-confirmed", lang="en")
+        # ngo1 (Kazakh) asks for another time on project 284, on a phone.
+        kk = self.user_page("ngo1@example.kz", NGO_PASSWORD, device=PHONE, lang="kk")
+        kk.goto("/kk/ngo/projects/284/presentation/")
+        self.check(s, kk, "ngo-slot")
+        kk.click("form:has(textarea) button[type=submit]")
+        kk.wait_for_load_state()
+        self.note(s, "ask without a note", kk.locator(".alert, .invalid-feedback").all_inner_texts())
+        kk.fill("textarea", "Біздің жоба жетекшісі 3 желтоқсанда іссапарда болады, 4 желтоқсанды сұраймыз.")
+        kk.click("form:has(textarea) button[type=submit]")
+        kk.wait_for_load_state()
+        self.note(s, "ngo1 ask for another time", kk.locator(".alert").all_inner_texts())
+        self.check(s, kk, "ngo-slot-asked")
+        # The organiser.
+        admin = self.admin_page()
+        admin.goto(f"/kk/admin/presentations/slot/?round__id__exact={self.state['round']}")
+        self.check(s, admin, "slots")
+        rows = admin.eval_on_selector_all("#result_list tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))")
+        self.note(s, "slot rows with an answer", [r for r in rows if "Safe Home" in r or "Белсенді" in r])
+        admin.goto(f"/kk/admin/presentations/slot/{slots['284']}/change/")
+        self.check(s, admin, "slot-change")
+        self.note(s, "slot 284 page", admin.locator("#content-main").inner_text()[:700])
+        admin.click(f"a[href$='/slot/{slots['284']}/swap/']")
+        admin.wait_for_load_state()
+        self.check(s, admin, "slot-swap")
+        options = admin.eval_on_selector_all("#id_other option", "o => o.map(x => x.textContent)")
+        self.note(s, "swap choices", f"{len(options)}: {options[:3]} ... {options[-2:]}")
+        admin.select_option("#id_other", index=len(options) - 1)
+        admin.click("#content-main form input[type=submit]")
+        admin.wait_for_load_state()
+        self.note(s, "after swap", f"{admin.url} / {admin.locator('.messagelist, .errornote').all_inner_texts()}")
+        admin.goto(f"/kk/admin/presentations/slot/{slots['286']}/move/")
+        self.check(s, admin, "slot-move")
+        self.note(s, "move form", admin.locator("#content-main form").inner_text()[:400])
+        admin.fill("#id_starts_at", "2026-12-04T22:40")
+        admin.click("#content-main form input[type=submit]")
+        admin.wait_for_load_state()
+        self.note(s, "after move", f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}")
+        self.check(s, admin, "after-move")
+        self.note(s, "mails after the changes", shell("""
+from fairportal.models import OutgoingMail
+for m in OutgoingMail.objects.filter(template__startswith='presentations').order_by('pk')[6:]:
+    print(m.pk, m.template, m.recipient, m.language, m.status, m.subject)
+"""))
+        ru = self.admin_page(lang="ru")
+        for name, url in [("slots", f"/ru/admin/presentations/slot/?round__id__exact={self.state['round']}"),
+                          ("schedule", f"/ru/admin/presentations/presentationround/{self.state['round']}/schedule/"),
+                          ("round-change", f"/ru/admin/presentations/presentationround/{self.state['round']}/change/"),
+                          ("slot-change", f"/ru/admin/presentations/slot/{slots['284']}/change/")]:
+            ru.goto(url)
+            self.check(s, ru, name, lang="ru")
+        self.state["slots"] = slots
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default="http://127.0.0.1:8122")
     parser.add_argument("--shots", default="/tmp/walk16")
-    parser.add_argument("--step", action="append", type=int, required=True)
+    parser.add_argument("--step", action="append", required=True)
     args = parser.parse_args()
     shots = Path(args.shots)
     shots.mkdir(parents=True, exist_ok=True)
