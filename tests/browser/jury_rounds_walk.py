@@ -563,6 +563,70 @@ for m in OutgoingMail.objects.filter(template__startswith='presentations').order
             self.check(s, ru, name, lang="ru")
         self.state["slots"] = slots
 
+    # ---------------------------------------------------------------- step 5
+    def step5(self):
+        """A juror's presentation programme at 390 px: score a started slot, refuse a future
+        one, declare a conflict on another; ru too."""
+        s = "5"
+        page = self.user_page("jury1@example.kz", JUROR_PASSWORD)
+        page.goto("/kk/jury/")
+        link = page.locator("a[href*='/jury/presentations/']")
+        self.note(s, "programme link on the juror's dashboard", link.count())
+        link.first.click()
+        page.wait_for_load_state()
+        self.check(s, page, "programme")
+        self.note(s, "programme (today)", page.locator("main").inner_text()[:900])
+        slots = page.eval_on_selector_all("a.programme-link", "a => a.map(x => [x.getAttribute('href'), x.textContent.trim()])")
+        started = json.loads(shell(f"""
+import json
+from django.utils import timezone
+from presentations.models import Slot
+now = timezone.now()
+print(json.dumps({{'started': [x.pk for x in Slot.objects.filter(round__review__fair__slug='{FAIR}', starts_at__lte=now).order_by('starts_at')],
+                  'future': [x.pk for x in Slot.objects.filter(round__review__fair__slug='{FAIR}', starts_at__gt=now).order_by('starts_at')]}}))
+"""))
+        self.note(s, "slots started / future now", f"{len(started['started'])} / {len(started['future'])}")
+        first = started["started"][0]
+        page.goto(f"/kk/jury/presentations/{FAIR}/{first}/")
+        self.check(s, page, "slot-started")
+        for group in page.locator("main form fieldset").all():
+            labels = group.locator("label")
+            if labels.count():
+                labels.nth(labels.count() - 2).click()
+        page.fill("main form textarea", "Таныстырылым нақты, сұрақтарға жақсы жауап берді.")
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        self.note(s, "after scoring", f"{page.url} / {page.locator('.alert').all_inner_texts()}")
+        self.check(s, page, "programme-after-score")
+        future = started["future"][0]
+        page.goto(f"/kk/jury/presentations/{FAIR}/{future}/")
+        self.note(s, "future slot page", page.locator("main").inner_text()[:400])
+        self.check(s, page, "slot-future")
+        other = started["future"][1]
+        page.goto(f"/kk/jury/presentations/{FAIR}/{other}/")
+        page.click(f"a[href$='/{other}/recuse/']")
+        page.wait_for_load_state()
+        self.check(s, page, "recuse")
+        page.fill("main form textarea", "Бұл ҰҚҰ-ның директоры — менің жақын туысым.")
+        boxes = page.locator("main form input[type=checkbox]")
+        if boxes.count():
+            boxes.check()
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        self.note(s, "after presentation recusal", f"{page.url} / {page.locator('.alert').all_inner_texts()}")
+        self.check(s, page, "after-recuse")
+        page.goto(f"/kk/jury/presentations/{FAIR}/{other}/")
+        self.check(s, page, "slot-recused")
+        ru = self.user_page("jury1@example.kz", JUROR_PASSWORD, lang="ru")
+        ru.goto(f"/ru/jury/presentations/{FAIR}/")
+        self.check(s, ru, "programme", lang="ru")
+        ru.goto(f"/ru/jury/presentations/{FAIR}/{first}/")
+        self.check(s, ru, "slot-scored", lang="ru")
+        ru.goto(f"/ru/jury/presentations/{FAIR}/{future}/")
+        self.check(s, ru, "slot-future", lang="ru")
+        # Stand-in: the other jurors score every started presentation through the services.
+        self.state["started"] = started
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
