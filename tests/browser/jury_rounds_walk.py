@@ -627,6 +627,176 @@ print(json.dumps({{'started': [x.pk for x in Slot.objects.filter(round__review__
         # Stand-in: the other jurors score every started presentation through the services.
         self.state["started"] = started
 
+    # ---------------------------------------------------------------- step 6
+    def step6a(self):
+        """Stand-in for the three days: every juror who hears a presentation scores it through
+        presentations.scoring.presentation_evaluation_save with now = 5 minutes into its slot.
+        Then the organiser records today's outcomes and sets the weights and the closing time."""
+        s = "6"
+        out = shell(f"""
+import random
+from datetime import timedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from presentations import scoring
+from presentations.models import Slot, PresentationEvaluation
+from jury.models import Juror
+rng = random.Random(6)
+saved, refused = 0, {{}}
+slots = list(Slot.objects.filter(round__review__fair__slug='{FAIR}').select_related('round', 'project').order_by('starts_at'))
+jurors = list(Juror.objects.filter(review__fair__slug='{FAIR}').select_related('user'))
+for slot in slots:
+    criteria = list(slot.round.criteria.all())
+    for juror in jurors:
+        if PresentationEvaluation.objects.filter(juror=juror, slot=slot).exists():
+            continue
+        base = 4 + (slot.project_id * 3) % 6
+        answers = {{c.pk: max(1, min(c.scale_max, base + rng.randint(-1, 1))) for c in criteria}}
+        try:
+            scoring.presentation_evaluation_save(juror=juror, slot=slot, answers=answers, comment='walk16',
+                                                 now=slot.starts_at + timedelta(minutes=5))
+            saved += 1
+        except (PermissionDenied, ValidationError) as error:
+            key = type(error).__name__ + ' ' + ' '.join(getattr(error, 'messages', [str(error)]))
+            refused[key] = refused.get(key, 0) + 1
+print(saved, refused, len(slots), len(jurors))
+""")
+        self.note(s, "presentation scores by the services (saved, refused, slots, jurors)", out)
+        admin = self.admin_page()
+        rnd = self.state["round"]
+        admin.goto(f"/kk/admin/presentations/slot/?round__id__exact={rnd}")
+        # Outcomes: today's first slot presented; one on a later day, to see what the admin says.
+        first_row = admin.locator("#result_list tbody tr").first
+        first_row.locator("input.action-select").check()
+        admin.select_option("select[name=action]", index=1)
+        self.note(s, "action chosen", admin.locator("select[name=action] option:checked").inner_text())
+        admin.click("button[name=index]")
+        admin.wait_for_load_state()
+        self.note(s, "outcome today", admin.locator(".messagelist").all_inner_texts())
+        last_row = admin.locator("#result_list tbody tr").last
+        last_row.locator("input.action-select").check()
+        admin.select_option("select[name=action]", index=1)
+        admin.click("button[name=index]")
+        admin.wait_for_load_state()
+        self.note(s, "outcome on a later day", admin.locator(".messagelist").all_inner_texts())
+        self.check(s, admin, "slots-outcomes")
+        admin.goto(f"/kk/admin/presentations/presentationround/{rnd}/change/")
+        self.check(s, admin, "round-change")
+        fields = admin.eval_on_selector_all("#presentationround_form input[name], #presentationround_form select[name]",
+                                            "xs => xs.filter(x => x.type !== 'hidden').map(x => x.name + '=' + x.value)")
+        self.note(s, "round form fields", [f for f in fields if not f.startswith("criteria-")])
+        weight = admin.locator("input[name=reading_weight]")
+        if weight.count():
+            weight.fill("40")
+        closes = shell("from django.utils import timezone; from datetime import timedelta; print((timezone.localtime() + timedelta(minutes=2)).strftime('%Y-%m-%dT%H:%M'))")
+        admin.fill("input[name=scoring_closes_at]", closes) if admin.locator("input[name=scoring_closes_at]").count() else None
+        date_part = admin.locator("input[name=scoring_closes_at_0]")
+        if date_part.count():
+            admin.fill("input[name=scoring_closes_at_0]", closes[:10].replace("-", "."))
+            admin.fill("input[name=scoring_closes_at_1]", closes[11:])
+        admin.click("input[name=_continue]")
+        admin.wait_for_load_state()
+        self.note(s, "round saved", f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}")
+        self.check(s, admin, "round-saved")
+        self.note(s, "closing time now", shell(f"from presentations.models import PresentationRound as R; r = R.objects.get(pk={rnd}); print(r.scoring_closes_at, r.reading_weight)"))
+
+    def step6b(self):
+        """The round's weights and closing time (the admin's form refuses to save, see 6a: set by
+        presentations.services.round_update, a stand-in), a ceremony, the final ranking with one
+        row checked by hand, the jury prizes proposed and given."""
+        import time
+
+        s = "6"
+        rnd = self.state["round"]
+        print(shell(f"""
+from datetime import timedelta
+from django.utils import timezone
+from django.contrib.auth import get_user_model
+from presentations import services
+from presentations.models import PresentationRound
+r = PresentationRound.objects.get(pk={rnd})
+r.reading_weight, r.presentation_weight = 40, 60
+r.scoring_closes_at = timezone.now() + timedelta(seconds=45)
+services.round_update(round=r, actor=get_user_model().objects.get(email='admin@example.kz'))
+print(r.scoring_closes_at)
+"""))
+        admin = self.admin_page()
+        # The ceremony: none for this fair yet.
+        admin.goto("/kk/admin/awards/ceremony/add/")
+        self.check(s, admin, "ceremony-add")
+        fair_options = admin.eval_on_selector_all("#id_fair option", "o => o.map(x => [x.value, x.textContent])")
+        fair_value = next(v for v, t in fair_options if "Астана" in t)
+        admin.select_option("#id_fair", value=fair_value)
+        for name, value in (("held_at_0", "05.12.2026"), ("held_at_1", "15:00")):
+            if admin.locator(f"input[name={name}]").count():
+                admin.fill(f"input[name={name}]", value)
+        if admin.locator("input[name=held_at]").count():
+            admin.fill("input[name=held_at]", "2026-12-05T15:00")
+        for name, value in (("venue_kk", "Тәуелсіздік сарайы"), ("city_kk", "Астана"), ("venue_ru", "Дворец Независимости"), ("city_ru", "Астана")):
+            if admin.locator(f"[name={name}]").count():
+                admin.fill(f"[name={name}]", value)
+        admin.click("input[name=_continue]")
+        admin.wait_for_load_state()
+        self.note(s, "ceremony saved", f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}")
+        ceremony = int(re.search(r"ceremony/(\d+)/change", admin.url).group(1))
+        self.state["ceremony"] = ceremony
+        self.check(s, admin, "ceremony-change")
+        self.note(s, "links on the ceremony page", admin.eval_on_selector_all(
+            "#content-main a[href*='final-ranking'], .object-tools a", "a => a.map(x => x.textContent.trim())"))
+        admin.goto(f"/kk/admin/awards/ceremony/{ceremony}/final-ranking/")
+        self.note(s, "final ranking while scoring open", admin.locator("#content-main p.help").all_inner_texts())
+        self.note(s, "propose link while open", admin.locator("a[href$='/jury-prizes/']").count())
+        time.sleep(50)
+        admin.goto(f"/kk/admin/awards/ceremony/{ceremony}/")
+        admin.goto(f"/kk/admin/awards/ceremony/{ceremony}/final-ranking/")
+        self.check(s, admin, "final-ranking")
+        rows = admin.eval_on_selector_all("#content-main .module table tbody tr", "rs => rs.map(r => [...r.children].map(c => c.innerText.replace(/\\s+/g, ' ').trim()))")
+        self.note(s, "final ranking rows", len(rows))
+        self.note(s, "first rows", rows[:4])
+        self.note(s, "rows with a note", [r for r in rows if r[-1]])
+        title = rows[0][1].split(" ")[0]
+        # The arithmetic, by hand, from the stored scores (the page's stated rules).
+        hand = shell(f"""
+from decimal import Decimal as D
+from jury.models import Evaluation, Review
+from presentations.models import PresentationEvaluation, PresentationRound
+from projects.models import Project
+r = PresentationRound.objects.get(pk={rnd})
+review = r.review
+print('normalisation', review.normalisation)
+for p in Project.objects.filter(fair=review.fair, state='finalist').order_by('pk'):
+    per = []
+    for e in Evaluation.objects.filter(juror__review=review, project=p).prefetch_related('scores__criterion'):
+        vals = [(s.criterion.weight, s.value) for s in e.scores.all() if s.value is not None]
+        per.append(sum(D(w) * v for w, v in vals) / sum(D(w) for w, v in vals))
+    reading = sum(per) / len(per)
+    reading100 = (reading - 1) / 9 * 100
+    pres = []
+    for e in PresentationEvaluation.objects.filter(slot__round=r, slot__project=p).prefetch_related('scores__criterion'):
+        vals = [(s.criterion.weight, (D(s.value) - 1) / (s.criterion.scale_max - 1) * 100) for s in e.scores.all()]
+        pres.append(sum(D(w) * v for w, v in vals) / sum(D(w) for w, v in vals))
+    p100 = sum(pres) / len(pres) if pres else None
+    comb = (D(r.reading_weight) * reading100 + D(r.presentation_weight) * p100) / 100 if pres else None
+    print(p.pk, repr(p.title), round(reading, 4), round(reading100, 2), len(pres), p100 and round(p100, 2), comb and round(comb, 2))
+""")
+        self.note(s, "by hand (pk, title, reading 1-10, reading 0-100, presentation jurors, presentation 0-100, combined)", hand)
+        admin.click("a[href$='/jury-prizes/']")
+        admin.wait_for_load_state()
+        self.check(s, admin, "jury-prizes")
+        self.note(s, "proposal", admin.eval_on_selector_all("#content-main table tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))"))
+        button = admin.locator("#content-main input[type=submit]")
+        self.note(s, "give button", button.get_attribute("value"))
+        button.click()
+        admin.wait_for_load_state()
+        self.note(s, "after give", f"{admin.url} / {admin.locator('.messagelist').all_inner_texts()}")
+        self.check(s, admin, "after-give")
+        ru = self.admin_page(lang="ru")
+        for name, url in (("final-ranking", f"/ru/admin/awards/ceremony/{ceremony}/final-ranking/"),
+                          ("jury-prizes", f"/ru/admin/awards/ceremony/{ceremony}/jury-prizes/"),
+                          ("ceremony-change", f"/ru/admin/awards/ceremony/{ceremony}/change/")):
+            ru.goto(url)
+            self.check(s, ru, name, lang="ru")
+        self.note(s, "awards", shell(f"from awards.models import Award; print([(a.kind if hasattr(a, 'kind') else '', a.project_id, str(a)) for a in Award.objects.filter(ceremony_id={ceremony})])"))
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
