@@ -797,6 +797,45 @@ for p in Project.objects.filter(fair=review.fair, state='finalist').order_by('pk
             self.check(s, ru, name, lang="ru")
         self.note(s, "awards", shell(f"from awards.models import Award; print([(a.kind if hasattr(a, 'kind') else '', a.project_id, str(a)) for a in Award.objects.filter(ceremony_id={ceremony})])"))
 
+    # ---------------------------------------------------------------- step 7
+    def step7(self):
+        """The public side at 390 px in kk/ru/en: the fair page's programme link, the programme
+        (times in Almaty, who presented), axe."""
+        s = "7"
+        truth = json.loads(shell(f"""
+import json
+from zoneinfo import ZoneInfo
+from presentations.models import Slot
+print(json.dumps([[x.project.title, x.starts_at.astimezone(ZoneInfo('Asia/Almaty')).strftime('%H:%M'), x.outcome]
+    for x in Slot.objects.filter(round__review__fair__slug='{FAIR}').select_related('project').order_by('starts_at')]))
+"""))
+        for lang in ("kk", "ru", "en"):
+            page = self.context(PHONE).new_page()
+            page.goto(f"/{lang}/fairs/{FAIR}/")
+            self.check(s, page, "fair", lang=lang)
+            link = page.locator("a[href$='/programme/']")
+            self.note(s, f"{lang} programme link on the fair page", link.all_inner_texts())
+            if not link.count():
+                self.defect(s, f"{lang}: no programme link on {page.url}")
+                continue
+            link.first.click()
+            page.wait_for_load_state()
+            self.check(s, page, "programme", lang=lang)
+            rows = page.eval_on_selector_all(
+                "main table tbody tr",
+                "rs => rs.map(r => [r.querySelector('th').innerText.trim(), r.querySelector('time').innerText.trim(),"
+                " (r.querySelector('td[data-label]:last-child') || {innerText: ''}).innerText.trim()])",
+            )
+            summary = page.locator("#summary-title + p").all_inner_texts()
+            self.note(s, f"{lang} summary", summary)
+            self.note(s, f"{lang} first rows", rows[:3])
+            wrong = [(r, t) for r, t in zip(rows, truth) if r[1] != t[1] or r[0] != t[0]]
+            self.note(s, f"{lang} rows / slots / mismatched times", f"{len(rows)} / {len(truth)} / {len(wrong)}")
+            if wrong:
+                self.defect(s, f"{lang}: programme times differ from the slots: {wrong[:3]}")
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            self.note(s, f"{lang} page width at 390", overflow)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
