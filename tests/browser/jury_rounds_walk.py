@@ -26,15 +26,15 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from public_vote_walk import HEADINGS_JS, LATIN_OK, TEXTS_JS  # noqa: E402
+from public_vote_walk import HEADINGS_JS, LATIN_OK, TEXTS_JS
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 FAIR = "demo-astana-2026"
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-JUROR_PASSWORD = "walk16-juror-pass"  # noqa: S105 - set by the walk itself on demo accounts
-NGO_PASSWORD = "demo-password-2026"  # noqa: S105 - the demo's published password
+JUROR_PASSWORD = "walk16-juror-pass"
+NGO_PASSWORD = "demo-password-2026"
 LATIN_OK = LATIN_OK | {"fairportal", "admin", "ics", "id", "ok"}
 
 
@@ -109,7 +109,9 @@ class Walk:
                 if item["lang"] and item["lang"] != lang:
                     continue
                 words = [
-                    w for w in re.findall(r"[A-Za-z][A-Za-z'’-]{2,}", item["text"]) if w.lower() not in LATIN_OK
+                    w
+                    for w in re.findall(r"[A-Za-z][A-Za-z'’-]{2,}", item["text"])
+                    if w.lower() not in LATIN_OK
                 ]
                 if words:
                     found.add(f"{item['where']}: {item['text'][:140]}")
@@ -132,25 +134,39 @@ class Walk:
             "shot": shot.name,
         }
         self.results.setdefault(step, {}).setdefault("pages", {})[f"{lang} {name}"] = entry
-        print(f"  page {lang} {name}: axe {len(violations)}, latin {len(found)}, skips {len(skips)} {page.url}")
+        print(
+            f"  page {lang} {name}: axe {len(violations)}, latin {len(found)}, skips {len(skips)} {page.url}"
+        )
         return entry
 
     # ---------------------------------------------------------------- step 1
     def step1(self):
         """Reading assignment: N=2, propose, loads, conflicts, apply, move one by hand."""
         s = "1"
-        review = int(shell(f"from jury.models import Review; print(Review.objects.get(fair__slug='{FAIR}').pk)"))
+        review = int(
+            shell(f"from jury.models import Review; print(Review.objects.get(fair__slug='{FAIR}').pk)")
+        )
         self.state["review"] = review
         page = self.admin_page()
         page.goto(f"/kk/admin/jury/review/{review}/change/")
         self.check(s, page, "review-change")
         page.select_option("#id_reading", index=1) if page.locator("#id_reading option").count() > 1 else None
-        self.note(s, "reading options", page.eval_on_selector_all("#id_reading option", "o => o.map(x => x.textContent)"))
+        self.note(
+            s,
+            "reading options",
+            page.eval_on_selector_all("#id_reading option", "o => o.map(x => x.textContent)"),
+        )
         page.select_option("#id_reading", value="assigned")
         page.fill("#id_readers_per_project", "2")
         page.click("input[name=_continue]")
         page.wait_for_load_state()
-        self.note(s, "after save", page.locator(".messagelist").inner_text() if page.locator(".messagelist").count() else "no message")
+        self.note(
+            s,
+            "after save",
+            page.locator(".messagelist").inner_text()
+            if page.locator(".messagelist").count()
+            else "no message",
+        )
         self.check(s, page, "review-saved")
         link = page.locator("a[href$='/reading/']")
         self.note(s, "reading link on review page", link.count())
@@ -169,12 +185,15 @@ class Walk:
         numbers = [int(r[3]) for r in loads if len(r) > 3 and r[3].isdigit()]
         if numbers and max(numbers) - min(numbers) > 1:
             self.note(s, "loads not within one", numbers)
-        page.click("input[name=action][value=apply] ~ .submit-row input[type=submit], form:has(input[value=apply]) input[type=submit]")
+        page.click(
+            "input[name=action][value=apply] ~ .submit-row input[type=submit], form:has(input[value=apply]) input[type=submit]"
+        )
         page.wait_for_load_state()
         self.note(s, "apply message", page.locator(".messagelist").inner_text())
         self.check(s, page, "reading-applied")
         # No juror reads their own NGO's project or one in conflict.
-        print(shell(f"""
+        print(
+            shell(f"""
 from jury.models import ReadingAssignment, Juror, Recusal
 bad = 0
 for a in ReadingAssignment.objects.filter(juror__review__fair__slug='{FAIR}').select_related('juror__user', 'project'):
@@ -187,7 +206,8 @@ for a in ReadingAssignment.objects.filter(juror__review__fair__slug='{FAIR}').se
 from collections import Counter
 print('per juror', sorted(Counter(a.juror.user.email for a in ReadingAssignment.objects.filter(juror__review__fair__slug='{FAIR}').select_related('juror__user')).items()))
 print('bad', bad)
-"""))
+""")
+        )
         loads_after = page.eval_on_selector_all(
             "#current ~ .module:first-of-type tbody tr, #current ~ .module tbody tr:has(td:nth-child(3))",
             "rows => rows.map(r => [...r.children].map(c => c.textContent.trim()))",
@@ -213,12 +233,14 @@ print('bad', bad)
 
     # ---------------------------------------------------------------- step 2
     def assignments(self):
-        return json.loads(shell(f"""
+        return json.loads(
+            shell(f"""
 import json
 from jury.models import ReadingAssignment
 print(json.dumps(sorted([a.juror.user.email, a.project_id] for a in ReadingAssignment.objects.filter(
     juror__review__fair__slug='{FAIR}').select_related('juror__user'))))
-"""))
+""")
+        )
 
     def juror_password(self, email):
         """What the invitation's welcome link does: a password, and the address confirmed."""
@@ -241,9 +263,7 @@ services.welcome_set_password(juror=juror, password='{JUROR_PASSWORD}')
         self.note(s, "landing after log-in", page.url)
         page.goto("/kk/jury/")
         self.check(s, page, "dashboard")
-        shown = sorted(
-            {int(m) for m in re.findall(rf"/jury/{FAIR}/projects/(\d+)/", page.content())}
-        )
+        shown = sorted({int(m) for m in re.findall(rf"/jury/{FAIR}/projects/(\d+)/", page.content())})
         self.note(s, "projects assigned / shown on dashboard", f"{len(mine)} / {len(shown)}")
         if shown != mine:
             self.defect(s, f"dashboard shows {shown}, assigned {mine}")
@@ -261,7 +281,12 @@ services.welcome_set_password(juror=juror, password='{JUROR_PASSWORD}')
         page.locator("main form input[type=checkbox]").check()
         page.click("main form button[type=submit]")
         page.wait_for_load_state()
-        self.note(s, "after recusal", f"{page.url} / " + page.locator(".alert, .messages, [role=alert], [role=status]").all_inner_texts().__str__())
+        self.note(
+            s,
+            "after recusal",
+            f"{page.url} / "
+            + page.locator(".alert, .messages, [role=alert], [role=status]").all_inner_texts().__str__(),
+        )
         self.check(s, page, "after-recuse")
         after = self.assignments()
         gone = sorted(set(map(tuple, before)) - set(map(tuple, after)))
@@ -276,9 +301,15 @@ services.welcome_set_password(juror=juror, password='{JUROR_PASSWORD}')
         admin = self.admin_page()
         admin.goto(f"/kk/admin/jury/review/{self.state['review']}/reading/")
         self.check(s, admin, "reading-after-recusal")
-        row = admin.locator("#readers tr", has=admin.locator(f"th")).filter(has_text=admin.evaluate(
-            "t => t", shell(f"from projects.models import Project; print(Project.objects.get(pk={target}).title)")))
-        self.note(s, "admin row of the recused project", row.first.inner_text() if row.count() else "not found")
+        row = admin.locator("#readers tr", has=admin.locator("th")).filter(
+            has_text=admin.evaluate(
+                "t => t",
+                shell(f"from projects.models import Project; print(Project.objects.get(pk={target}).title)"),
+            )
+        )
+        self.note(
+            s, "admin row of the recused project", row.first.inner_text() if row.count() else "not found"
+        )
         admin.goto(f"/kk/admin/jury/review/{self.state['review']}/change/")
         self.note(s, "jurors module", admin.locator("#jurors").inner_text()[:600])
         self.state["recused"] = target
@@ -294,7 +325,9 @@ services.welcome_set_password(juror=juror, password='{JUROR_PASSWORD}')
         listed = re.findall(rf"/kk/jury/{FAIR}/projects/(\d+)/", page.content())
         first = next(p for p in listed if int(p) != self.state.get("recused"))
         row = page.locator("tr", has=page.locator(f"a[href$='/projects/{self.state.get('recused')}/']"))
-        self.note(s, "dashboard row of the recused project", row.first.inner_text() if row.count() else "absent")
+        self.note(
+            s, "dashboard row of the recused project", row.first.inner_text() if row.count() else "absent"
+        )
         page.goto(f"/kk/jury/{FAIR}/projects/{first}/")
         for group in page.locator("main form fieldset").all():
             radios = group.locator("input[type=radio]")
@@ -337,7 +370,9 @@ print(saved, skipped)
             "table tbody tr", "rows => rows.map(r => r.innerText.replace(/\\s+/g, ' ').slice(0, 160))"
         )
         self.note(s, "ranking rows (first 5)", readers[:5])
-        self.note(s, "ranking rows with a reader missing", [r for r in readers if re.search(r"\b1 .*2\b", r)][:4])
+        self.note(
+            s, "ranking rows with a reader missing", [r for r in readers if re.search(r"\b1 .*2\b", r)][:4]
+        )
         admin.click(f"a[href$='/review/{review}/shortlist/']")
         admin.wait_for_load_state()
         self.check(s, admin, "shortlist")
@@ -356,10 +391,12 @@ print(saved, skipped)
         self.check(s, ru, "ranking", lang="ru")
         ru.goto(f"/ru/admin/jury/review/{review}/shortlist/?top_n=8")
         self.check(s, ru, "shortlist", lang="ru")
-        print(shell(f"""
+        print(
+            shell(f"""
 from projects.models import Project
 print(list(Project.objects.filter(fair__slug='{FAIR}', state='finalist').values_list('pk', 'organisation_id', 'title')))
-"""))
+""")
+        )
 
     # ---------------------------------------------------------------- step 4
     def step4(self):
@@ -391,8 +428,11 @@ print(f.is_valid(), dict(f.errors))
         self.note(s, "open form with a first day 2 days ago: valid?", past)
         page = self.admin_page()
         page.goto(f"/kk/admin/jury/review/{review}/ranking/")
-        self.note(s, "link from the ranking/review to open a presentation round",
-                  page.locator("a[href*='presentationround']").count())
+        self.note(
+            s,
+            "link from the ranking/review to open a presentation round",
+            page.locator("a[href*='presentationround']").count(),
+        )
         page.goto("/kk/admin/")
         self.check(s, page, "admin-index")
         page.goto("/kk/admin/presentations/presentationround/")
@@ -410,16 +450,22 @@ print(f.is_valid(), dict(f.errors))
         page.fill("#id_room", "Үлкен зал")
         page.click("form input[type=submit]")
         page.wait_for_load_state()
-        self.note(s, "after open", f"{page.url} / {page.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}")
+        self.note(
+            s,
+            "after open",
+            f"{page.url} / {page.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}",
+        )
         self.check(s, page, "schedule-proposal")
-        rows = page.eval_on_selector_all("table tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))")
+        rows = page.eval_on_selector_all(
+            "table tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))"
+        )
         self.note(s, "proposed slots", f"{len(rows)}; first {rows[:3]}; last {rows[-1:]}")
         self.state["round"] = int(re.search(r"presentationround/(\d+)/", page.url).group(1))
         page.click("input[name=apply]")
         page.wait_for_load_state()
         self.note(s, "after apply", f"{page.url} / {page.locator('.messagelist').all_inner_texts()}")
         self.check(s, page, "schedule-applied")
-        mails = shell(f"""
+        mails = shell("""
 from fairportal.models import OutgoingMail
 for m in OutgoingMail.objects.filter(template__startswith='presentations').order_by('pk'):
     print(m.pk, m.template, m.recipient, m.language, m.status, m.subject, m.attachments)
@@ -439,8 +485,15 @@ for m in OutgoingMail.objects.filter(template__startswith='presentations').order
                 continue
             message = email_lib.message_from_string(block[start:].lstrip(), policy=policy.default)
             for part in message.iter_attachments():
-                found.append((message["To"], message["Subject"], part.get_filename(), part.get_content_type(),
-                              part.get_payload(decode=True) if part.get_content_type() == "text/calendar" else b""))
+                found.append(
+                    (
+                        message["To"],
+                        message["Subject"],
+                        part.get_filename(),
+                        part.get_content_type(),
+                        part.get_payload(decode=True) if part.get_content_type() == "text/calendar" else b"",
+                    )
+                )
         self.note(s, "console mails with text/calendar", [(a, b, c, d) for a, b, c, d, _ in found])
         if found:
             Path(self.shots / "mail-attachment.ics").write_bytes(found[0][4])
@@ -465,16 +518,24 @@ print(slot.starts_at.astimezone(ZoneInfo('Asia/Almaty')).isoformat(), slot.seque
         lines = raw.split(b"\r\n")
         long_lines = [len(x) for x in lines if len(x) > 75]
         bare_lf = raw.replace(b"\r\n", b"").count(b"\n")
-        self.note(s, f"{label} ics", {
-            "DTSTART raw": next((x.decode() for x in lines if x.startswith(b"DTSTART")), None),
-            "DTSTART Almaty": local,
-            "slot starts (Almaty), sequence": truth,
-            "matches": local == truth.split()[0],
-            "UID": str(event.get("UID")), "DTSTAMP": event.get("DTSTAMP").to_ical().decode() if event.get("DTSTAMP") else None,
-            "SEQUENCE": event.get("SEQUENCE"), "CRLF lines": len(lines), "bare LF": bare_lf,
-            "lines over 75 octets": long_lines, "ends with CRLF": raw.endswith(b"\r\n"),
-            "folded continuation lines": sum(1 for x in lines if x.startswith(b" ")),
-        })
+        self.note(
+            s,
+            f"{label} ics",
+            {
+                "DTSTART raw": next((x.decode() for x in lines if x.startswith(b"DTSTART")), None),
+                "DTSTART Almaty": local,
+                "slot starts (Almaty), sequence": truth,
+                "matches": local == truth.split()[0],
+                "UID": str(event.get("UID")),
+                "DTSTAMP": event.get("DTSTAMP").to_ical().decode() if event.get("DTSTAMP") else None,
+                "SEQUENCE": event.get("SEQUENCE"),
+                "CRLF lines": len(lines),
+                "bare LF": bare_lf,
+                "lines over 75 octets": long_lines,
+                "ends with CRLF": raw.endswith(b"\r\n"),
+                "folded continuation lines": sum(1 for x in lines if x.startswith(b" ")),
+            },
+        )
         # A fold must not cut a UTF-8 character in two.
         try:
             for x in lines:
@@ -490,11 +551,13 @@ print(slot.starts_at.astimezone(ZoneInfo('Asia/Almaty')).isoformat(), slot.seque
         s = "4b"
         if Path(self.shots / "mail-attachment.ics").exists():
             self.ics_checks(s, Path(self.shots / "mail-attachment.ics").read_bytes(), 26, "e-mailed")
-        slots = json.loads(shell(f"""
+        slots = json.loads(
+            shell(f"""
 import json
 from presentations.models import Slot
 print(json.dumps({{s.project_id: s.pk for s in Slot.objects.filter(round__review__fair__slug='{FAIR}')}}))
-"""))
+""")
+        )
         ngo = self.user_page("ngo3@example.kz", NGO_PASSWORD, device=PHONE, lang="en")
         ngo.goto("/en/ngo/projects/283/")
         link = ngo.locator("a[href$='/projects/283/presentation/']")
@@ -527,7 +590,9 @@ print(json.dumps({{s.project_id: s.pk for s in Slot.objects.filter(round__review
         admin = self.admin_page()
         admin.goto(f"/kk/admin/presentations/slot/?round__id__exact={self.state['round']}")
         self.check(s, admin, "slots")
-        rows = admin.eval_on_selector_all("#result_list tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))")
+        rows = admin.eval_on_selector_all(
+            "#result_list tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))"
+        )
         self.note(s, "slot rows with an answer", [r for r in rows if "Safe Home" in r or "Белсенді" in r])
         admin.goto(f"/kk/admin/presentations/slot/{slots['284']}/change/")
         self.check(s, admin, "slot-change")
@@ -540,25 +605,37 @@ print(json.dumps({{s.project_id: s.pk for s in Slot.objects.filter(round__review
         admin.select_option("#id_other", index=len(options) - 1)
         admin.click("#content-main form input[type=submit]")
         admin.wait_for_load_state()
-        self.note(s, "after swap", f"{admin.url} / {admin.locator('.messagelist, .errornote').all_inner_texts()}")
+        self.note(
+            s, "after swap", f"{admin.url} / {admin.locator('.messagelist, .errornote').all_inner_texts()}"
+        )
         admin.goto(f"/kk/admin/presentations/slot/{slots['286']}/move/")
         self.check(s, admin, "slot-move")
         self.note(s, "move form", admin.locator("#content-main form").inner_text()[:400])
         admin.fill("#id_starts_at", "2026-12-04T22:40")
         admin.click("#content-main form input[type=submit]")
         admin.wait_for_load_state()
-        self.note(s, "after move", f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}")
+        self.note(
+            s,
+            "after move",
+            f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}",
+        )
         self.check(s, admin, "after-move")
-        self.note(s, "mails after the changes", shell("""
+        self.note(
+            s,
+            "mails after the changes",
+            shell("""
 from fairportal.models import OutgoingMail
 for m in OutgoingMail.objects.filter(template__startswith='presentations').order_by('pk')[6:]:
     print(m.pk, m.template, m.recipient, m.language, m.status, m.subject)
-"""))
+"""),
+        )
         ru = self.admin_page(lang="ru")
-        for name, url in [("slots", f"/ru/admin/presentations/slot/?round__id__exact={self.state['round']}"),
-                          ("schedule", f"/ru/admin/presentations/presentationround/{self.state['round']}/schedule/"),
-                          ("round-change", f"/ru/admin/presentations/presentationround/{self.state['round']}/change/"),
-                          ("slot-change", f"/ru/admin/presentations/slot/{slots['284']}/change/")]:
+        for name, url in [
+            ("slots", f"/ru/admin/presentations/slot/?round__id__exact={self.state['round']}"),
+            ("schedule", f"/ru/admin/presentations/presentationround/{self.state['round']}/schedule/"),
+            ("round-change", f"/ru/admin/presentations/presentationround/{self.state['round']}/change/"),
+            ("slot-change", f"/ru/admin/presentations/slot/{slots['284']}/change/"),
+        ]:
             ru.goto(url)
             self.check(s, ru, name, lang="ru")
         self.state["slots"] = slots
@@ -576,15 +653,17 @@ for m in OutgoingMail.objects.filter(template__startswith='presentations').order
         page.wait_for_load_state()
         self.check(s, page, "programme")
         self.note(s, "programme (today)", page.locator("main").inner_text()[:900])
-        slots = page.eval_on_selector_all("a.programme-link", "a => a.map(x => [x.getAttribute('href'), x.textContent.trim()])")
-        started = json.loads(shell(f"""
+        self.note(s, "programme links today", page.locator("a.programme-link").count())
+        started = json.loads(
+            shell(f"""
 import json
 from django.utils import timezone
 from presentations.models import Slot
 now = timezone.now()
 print(json.dumps({{'started': [x.pk for x in Slot.objects.filter(round__review__fair__slug='{FAIR}', starts_at__lte=now).order_by('starts_at')],
                   'future': [x.pk for x in Slot.objects.filter(round__review__fair__slug='{FAIR}', starts_at__gt=now).order_by('starts_at')]}}))
-"""))
+""")
+        )
         self.note(s, "slots started / future now", f"{len(started['started'])} / {len(started['future'])}")
         first = started["started"][0]
         page.goto(f"/kk/jury/presentations/{FAIR}/{first}/")
@@ -681,23 +760,39 @@ print(saved, refused, len(slots), len(jurors))
         self.check(s, admin, "slots-outcomes")
         admin.goto(f"/kk/admin/presentations/presentationround/{rnd}/change/")
         self.check(s, admin, "round-change")
-        fields = admin.eval_on_selector_all("#presentationround_form input[name], #presentationround_form select[name]",
-                                            "xs => xs.filter(x => x.type !== 'hidden').map(x => x.name + '=' + x.value)")
+        fields = admin.eval_on_selector_all(
+            "#presentationround_form input[name], #presentationround_form select[name]",
+            "xs => xs.filter(x => x.type !== 'hidden').map(x => x.name + '=' + x.value)",
+        )
         self.note(s, "round form fields", [f for f in fields if not f.startswith("criteria-")])
         weight = admin.locator("input[name=reading_weight]")
         if weight.count():
             weight.fill("40")
-        closes = shell("from django.utils import timezone; from datetime import timedelta; print((timezone.localtime() + timedelta(minutes=2)).strftime('%Y-%m-%dT%H:%M'))")
-        admin.fill("input[name=scoring_closes_at]", closes) if admin.locator("input[name=scoring_closes_at]").count() else None
+        closes = shell(
+            "from django.utils import timezone; from datetime import timedelta; print((timezone.localtime() + timedelta(minutes=2)).strftime('%Y-%m-%dT%H:%M'))"
+        )
+        admin.fill("input[name=scoring_closes_at]", closes) if admin.locator(
+            "input[name=scoring_closes_at]"
+        ).count() else None
         date_part = admin.locator("input[name=scoring_closes_at_0]")
         if date_part.count():
             admin.fill("input[name=scoring_closes_at_0]", closes[:10].replace("-", "."))
             admin.fill("input[name=scoring_closes_at_1]", closes[11:])
         admin.click("input[name=_continue]")
         admin.wait_for_load_state()
-        self.note(s, "round saved", f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}")
+        self.note(
+            s,
+            "round saved",
+            f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}",
+        )
         self.check(s, admin, "round-saved")
-        self.note(s, "closing time now", shell(f"from presentations.models import PresentationRound as R; r = R.objects.get(pk={rnd}); print(r.scoring_closes_at, r.reading_weight)"))
+        self.note(
+            s,
+            "closing time now",
+            shell(
+                f"from presentations.models import PresentationRound as R; r = R.objects.get(pk={rnd}); print(r.scoring_closes_at, r.reading_weight)"
+            ),
+        )
 
     def step6b(self):
         """The round's weights and closing time (the admin's form refuses to save, see 6a: set by
@@ -707,7 +802,8 @@ print(saved, refused, len(slots), len(jurors))
 
         s = "6"
         rnd = self.state["round"]
-        print(shell(f"""
+        print(
+            shell(f"""
 from datetime import timedelta
 from django.utils import timezone
 from django.contrib.auth import get_user_model
@@ -718,12 +814,15 @@ r.reading_weight, r.presentation_weight = 40, 60
 r.scoring_closes_at = timezone.now() + timedelta(seconds=45)
 services.round_update(round=r, actor=get_user_model().objects.get(email='admin@example.kz'))
 print(r.scoring_closes_at)
-"""))
+""")
+        )
         admin = self.admin_page()
         # The ceremony: none for this fair yet.
         admin.goto("/kk/admin/awards/ceremony/add/")
         self.check(s, admin, "ceremony-add")
-        fair_options = admin.eval_on_selector_all("#id_fair option", "o => o.map(x => [x.value, x.textContent])")
+        fair_options = admin.eval_on_selector_all(
+            "#id_fair option", "o => o.map(x => [x.value, x.textContent])"
+        )
         fair_value = next(v for v, t in fair_options if "Астана" in t)
         admin.select_option("#id_fair", value=fair_value)
         for name, value in (("held_at_0", "05.12.2026"), ("held_at_1", "15:00")):
@@ -731,29 +830,48 @@ print(r.scoring_closes_at)
                 admin.fill(f"input[name={name}]", value)
         if admin.locator("input[name=held_at]").count():
             admin.fill("input[name=held_at]", "2026-12-05T15:00")
-        for name, value in (("venue_kk", "Тәуелсіздік сарайы"), ("city_kk", "Астана"), ("venue_ru", "Дворец Независимости"), ("city_ru", "Астана")):
+        for name, value in (
+            ("venue_kk", "Тәуелсіздік сарайы"),
+            ("city_kk", "Астана"),
+            ("venue_ru", "Дворец Независимости"),
+            ("city_ru", "Астана"),
+        ):
             if admin.locator(f"[name={name}]").count():
                 admin.fill(f"[name={name}]", value)
         admin.click("input[name=_continue]")
         admin.wait_for_load_state()
-        self.note(s, "ceremony saved", f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}")
+        self.note(
+            s,
+            "ceremony saved",
+            f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}",
+        )
         ceremony = int(re.search(r"ceremony/(\d+)/change", admin.url).group(1))
         self.state["ceremony"] = ceremony
         self.check(s, admin, "ceremony-change")
-        self.note(s, "links on the ceremony page", admin.eval_on_selector_all(
-            "#content-main a[href*='final-ranking'], .object-tools a", "a => a.map(x => x.textContent.trim())"))
+        self.note(
+            s,
+            "links on the ceremony page",
+            admin.eval_on_selector_all(
+                "#content-main a[href*='final-ranking'], .object-tools a",
+                "a => a.map(x => x.textContent.trim())",
+            ),
+        )
         admin.goto(f"/kk/admin/awards/ceremony/{ceremony}/final-ranking/")
-        self.note(s, "final ranking while scoring open", admin.locator("#content-main p.help").all_inner_texts())
+        self.note(
+            s, "final ranking while scoring open", admin.locator("#content-main p.help").all_inner_texts()
+        )
         self.note(s, "propose link while open", admin.locator("a[href$='/jury-prizes/']").count())
         time.sleep(50)
         admin.goto(f"/kk/admin/awards/ceremony/{ceremony}/")
         admin.goto(f"/kk/admin/awards/ceremony/{ceremony}/final-ranking/")
         self.check(s, admin, "final-ranking")
-        rows = admin.eval_on_selector_all("#content-main .module table tbody tr", "rs => rs.map(r => [...r.children].map(c => c.innerText.replace(/\\s+/g, ' ').trim()))")
+        rows = admin.eval_on_selector_all(
+            "#content-main .module table tbody tr",
+            "rs => rs.map(r => [...r.children].map(c => c.innerText.replace(/\\s+/g, ' ').trim()))",
+        )
         self.note(s, "final ranking rows", len(rows))
         self.note(s, "first rows", rows[:4])
         self.note(s, "rows with a note", [r for r in rows if r[-1]])
-        title = rows[0][1].split(" ")[0]
         # The arithmetic, by hand, from the stored scores (the page's stated rules).
         hand = shell(f"""
 from decimal import Decimal as D
@@ -778,11 +896,21 @@ for p in Project.objects.filter(fair=review.fair, state='finalist').order_by('pk
     comb = (D(r.reading_weight) * reading100 + D(r.presentation_weight) * p100) / 100 if pres else None
     print(p.pk, repr(p.title), round(reading, 4), round(reading100, 2), len(pres), p100 and round(p100, 2), comb and round(comb, 2))
 """)
-        self.note(s, "by hand (pk, title, reading 1-10, reading 0-100, presentation jurors, presentation 0-100, combined)", hand)
+        self.note(
+            s,
+            "by hand (pk, title, reading 1-10, reading 0-100, presentation jurors, presentation 0-100, combined)",
+            hand,
+        )
         admin.click("a[href$='/jury-prizes/']")
         admin.wait_for_load_state()
         self.check(s, admin, "jury-prizes")
-        self.note(s, "proposal", admin.eval_on_selector_all("#content-main table tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))"))
+        self.note(
+            s,
+            "proposal",
+            admin.eval_on_selector_all(
+                "#content-main table tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))"
+            ),
+        )
         button = admin.locator("#content-main input[type=submit]")
         self.note(s, "give button", button.get_attribute("value"))
         button.click()
@@ -790,25 +918,35 @@ for p in Project.objects.filter(fair=review.fair, state='finalist').order_by('pk
         self.note(s, "after give", f"{admin.url} / {admin.locator('.messagelist').all_inner_texts()}")
         self.check(s, admin, "after-give")
         ru = self.admin_page(lang="ru")
-        for name, url in (("final-ranking", f"/ru/admin/awards/ceremony/{ceremony}/final-ranking/"),
-                          ("jury-prizes", f"/ru/admin/awards/ceremony/{ceremony}/jury-prizes/"),
-                          ("ceremony-change", f"/ru/admin/awards/ceremony/{ceremony}/change/")):
+        for name, url in (
+            ("final-ranking", f"/ru/admin/awards/ceremony/{ceremony}/final-ranking/"),
+            ("jury-prizes", f"/ru/admin/awards/ceremony/{ceremony}/jury-prizes/"),
+            ("ceremony-change", f"/ru/admin/awards/ceremony/{ceremony}/change/"),
+        ):
             ru.goto(url)
             self.check(s, ru, name, lang="ru")
-        self.note(s, "awards", shell(f"from awards.models import Award; print([(a.kind if hasattr(a, 'kind') else '', a.project_id, str(a)) for a in Award.objects.filter(ceremony_id={ceremony})])"))
+        self.note(
+            s,
+            "awards",
+            shell(
+                f"from awards.models import Award; print([(a.kind if hasattr(a, 'kind') else '', a.project_id, str(a)) for a in Award.objects.filter(ceremony_id={ceremony})])"
+            ),
+        )
 
     # ---------------------------------------------------------------- step 7
     def step7(self):
         """The public side at 390 px in kk/ru/en: the fair page's programme link, the programme
         (times in Almaty, who presented), axe."""
         s = "7"
-        truth = json.loads(shell(f"""
+        truth = json.loads(
+            shell(f"""
 import json
 from zoneinfo import ZoneInfo
 from presentations.models import Slot
 print(json.dumps([[x.project.title, x.starts_at.astimezone(ZoneInfo('Asia/Almaty')).strftime('%H:%M'), x.outcome]
     for x in Slot.objects.filter(round__review__fair__slug='{FAIR}').select_related('project').order_by('starts_at')]))
-"""))
+""")
+        )
         for lang in ("kk", "ru", "en"):
             page = self.context(PHONE).new_page()
             page.goto(f"/{lang}/fairs/{FAIR}/")
@@ -829,8 +967,10 @@ print(json.dumps([[x.project.title, x.starts_at.astimezone(ZoneInfo('Asia/Almaty
             summary = page.locator("#summary-title + p").all_inner_texts()
             self.note(s, f"{lang} summary", summary)
             self.note(s, f"{lang} first rows", rows[:3])
-            wrong = [(r, t) for r, t in zip(rows, truth) if r[1] != t[1] or r[0] != t[0]]
-            self.note(s, f"{lang} rows / slots / mismatched times", f"{len(rows)} / {len(truth)} / {len(wrong)}")
+            wrong = [(r, t) for r, t in zip(rows, truth, strict=False) if r[1] != t[1] or r[0] != t[0]]
+            self.note(
+                s, f"{lang} rows / slots / mismatched times", f"{len(rows)} / {len(truth)} / {len(wrong)}"
+            )
             if wrong:
                 self.defect(s, f"{lang}: programme times differ from the slots: {wrong[:3]}")
             overflow = page.evaluate("document.documentElement.scrollWidth")
@@ -840,7 +980,7 @@ print(json.dumps([[x.project.title, x.starts_at.astimezone(ZoneInfo('Asia/Almaty
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default="http://127.0.0.1:8122")
-    parser.add_argument("--shots", default="/tmp/walk16")
+    parser.add_argument("--shots", default="/tmp/walk16")  # noqa: S108 - screenshots for a reader
     parser.add_argument("--step", action="append", required=True)
     args = parser.parse_args()
     shots = Path(args.shots)
