@@ -9,7 +9,11 @@ A plain script, not collected by pytest. It needs a running development server w
     .venv/bin/python manage.py ensure_local_admin
     DJANGO_RATELIMIT_ENABLED=false \\
         .venv/bin/python manage.py runserver 127.0.0.1:8122 --noreload > /tmp/walk16/server.log 2>&1 &
-    .venv/bin/python tests/browser/jury_rounds_walk.py --base http://127.0.0.1:8122 --step 1 ...
+    .venv/bin/python tests/browser/jury_rounds_walk.py --base http://127.0.0.1:8122 \\
+        --step 1 --step 2 --step 3 --step 4 --step 4b --step 5 --step 6a --step 6b --step 7
+
+on a fresh `demo reset` (a round opens once per fair). Step 4 opens the round today from 20:00
+Almaty so that the first slot has begun by step 5; step 6b waits 50 s for scoring to close.
 
 Steps run one at a time (--step N, repeatable) and keep what later steps need in
 <shots>/state.json. The organiser's pages run in Kazakh at 1280 px (and again in Russian for the
