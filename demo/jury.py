@@ -13,7 +13,9 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
+from demo.data import DEMO_PASSWORD
 from demo.fairs import FAIRS, SLUGS, MissingFair
 from jury import selectors, services
 from jury.models import Evaluation, Juror, Normalisation, Reading, Recusal, Review, Score
@@ -79,7 +81,11 @@ def _seed_in_review() -> str:
     conflicted = fair.projects.filter(state=ProjectState.SUBMITTED).order_by("pk").first()
     if conflicted is not None:
         jurors[1].conflict_organisations.set([conflicted.organisation_id])
-    return f"Created a review with assigned reading and {len(jurors)} jurors for {fair.slug}."
+    accounts = ", ".join(juror.user.email for juror in jurors)
+    return (
+        f"Created a review with assigned reading and {len(jurors)} jurors for {fair.slug}; "
+        f"the jurors log in with the demo password {DEMO_PASSWORD}: {accounts}."
+    )
 
 
 def _seed_archived() -> str:
@@ -147,8 +153,14 @@ def _seat_jurors(review: Review, emails: list[str] | None = None) -> list[Juror]
     for email, name in JURORS:
         if emails is not None and email not in emails:
             continue
+        # Like the NGO accounts, with the published demo password and a confirmed address, so a
+        # new organiser can try the juror's side too (the invitation link would do both).
         user = User.objects.filter(email=email).first() or User.objects.create_user(
-            email=email, password=None, full_name=name, language="kk"
+            email=email,
+            password=DEMO_PASSWORD,
+            full_name=name,
+            language="kk",
+            email_confirmed_at=timezone.now(),
         )
         user.groups.add(group)
         seats.append(Juror.objects.create(review=review, user=user))

@@ -5,7 +5,7 @@ its finalists over two days between the close of voting and the ceremony, the NG
 did not come). All of it lies in the past, like the rest of that fair; no e-mail is sent.
 Runs after the jury step. The page: /<lang>/fairs/demo-2025/programme/."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -69,7 +69,11 @@ def seed() -> str:
         )
         for criterion in review.criteria.order_by("position", "pk")
     )
-    proposal = services.schedule_propose(round=presentation_round)
+    # Laid out as the organisers did before the days, which are past now.
+    proposal = services.schedule_propose(
+        round=presentation_round,
+        now=timezone.make_aware(datetime.combine(presentation_round.first_day, time(0, 0))),
+    )
     slots = []
     for index, entry in enumerate(proposal.slots):
         answer, note = SlotAnswer.CONFIRMED, ""

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fairportal.i18n_fields import TranslatedText
@@ -242,7 +243,8 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} — {self.starts_at:%Y-%m-%d %H:%M}"
+        # In the site's time zone: the admin's row labels and history read it aloud beside local times.
+        return f"{self.project} — {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def duration_minutes(self) -> int:

@@ -51,6 +51,19 @@ HUNDRED = 100
 # ---------------------------------------------------------------- the juror's side
 
 
+def ngos_nobody_hears_from(slots: Iterable[Slot]) -> list[Project]:
+    """The slots' projects whose NGO has no member account, so no e-mail reaches them: organisers
+    must tell those NGOs themselves (the demo's and many real NGOs' entries came from paper)."""
+    projects = {slot.project.organisation_id: slot.project for slot in slots}
+    heard = set(
+        Membership.objects.filter(organisation_id__in=projects).values_list("organisation_id", flat=True)
+    )
+    return sorted(
+        (project for organisation_id, project in projects.items() if organisation_id not in heard),
+        key=lambda project: project.title,
+    )
+
+
 def round_of_seat(juror: Juror) -> PresentationRound | None:
     return PresentationRound.objects.select_related("review__fair").filter(review_id=juror.review_id).first()
 

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -315,11 +315,13 @@ def _does_not_fit_message(presentation_round: PresentationRound, count: int, cap
     )
 
 
-def schedule_propose(*, round: PresentationRound) -> ScheduleProposal:
+def schedule_propose(*, round: PresentationRound, now: datetime | None = None) -> ScheduleProposal:
     """The finalists laid out over the round's days, each day from `day_starts_at` to
     `day_ends_at` (Almaty), `slot_minutes` each with `gap_minutes` between; nothing is saved.
-    Raises `ScheduleDoesNotFit` with the arithmetic when they do not fit."""
+    Raises `ScheduleDoesNotFit` with the arithmetic when they do not fit, and refuses a schedule
+    whose first presentation has already passed (NGOs would be invited to the past)."""
     presentation_round = round
+    now = now or timezone.now()
     projects = finalists(presentation_round)
     if not projects:
         raise ValidationError(_("The fair has no finalists to schedule."), code="no_finalists")
@@ -339,6 +341,15 @@ def schedule_propose(*, round: PresentationRound) -> ScheduleProposal:
             + place * step
         )
         slots.append(ProposedSlot(project=project, starts_at=starts_at, ends_at=starts_at + length))
+    if slots[0].starts_at < now:
+        raise ValidationError(
+            _(
+                "The first presentation would start at %(when)s, which has passed: choose a later first day "
+                "or later hours in the round's settings."
+            )
+            % {"when": formats.date_format(timezone.localtime(slots[0].starts_at), "DATETIME_FORMAT")},
+            code="in_the_past",
+        )
     return ScheduleProposal(round=presentation_round, slots=slots)
 
 
@@ -372,7 +383,7 @@ def schedule_apply(
         raise ValidationError(
             _("The schedule has already been made: move or swap single slots instead."), code="exists"
         )
-    proposal = schedule_propose(round=presentation_round)
+    proposal = schedule_propose(round=presentation_round, now=now)
     if expected_project_ids is not None and proposal.project_ids != list(expected_project_ids):
         raise ScheduleChanged(
             _(

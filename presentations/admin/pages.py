@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 
 from fairportal.admin_pages import require
 from fairportal.locks import Busy
-from presentations import ngo_permissions, services
+from presentations import ngo_permissions, selectors, services
 from presentations.admin.forms import RoundOpenForm, SlotMoveForm, SlotSwapForm
 from presentations.models import PresentationRound, Slot
 
@@ -22,9 +22,25 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _warn_about_ngos_not_told(request, slots) -> None:
+    """Only NGOs with a member account get the e-mail: name the others, not a blanket "told"."""
+    untold = selectors.ngos_nobody_hears_from(slots)
+    if untold:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d NGO has no account on the portal and was not e-mailed; tell it yourselves: %(names)s.",
+                "%(count)d NGOs have no account on the portal and were not e-mailed; tell them yourselves: %(names)s.",
+                len(untold),
+            )
+            % {"count": len(untold), "names": "; ".join(str(project.organisation) for project in untold)},
+        )
+
+
 def round_open(model_admin, request):
     require(ngo_permissions.can_open_round(request.user))
-    form = RoundOpenForm(request.POST or None)
+    # Reached from the review's page after its shortlist, with the review chosen already.
+    form = RoundOpenForm(request.POST or None, initial={"review": request.GET.get("review")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -81,12 +97,20 @@ def schedule(model_admin, request, pk):
             messages.success(
                 request,
                 ngettext(
-                    "%(count)d slot made; each finalist NGO is told by e-mail.",
-                    "%(count)d slots made; each finalist NGO is told by e-mail.",
+                    "%(count)d slot made; the finalist NGOs with an account are told by e-mail.",
+                    "%(count)d slots made; the finalist NGOs with an account are told by e-mail.",
                     len(slots),
                 )
                 % {"count": len(slots)},
             )
+            _warn_about_ngos_not_told(request, slots)
+            if not presentation_round.programme_public:
+                messages.info(
+                    request,
+                    gettext(
+                        "The programme is not public yet: tick “programme is public” on the round's page when it is final."
+                    ),
+                )
             return HttpResponseRedirect(slots_url)
     proposal = problem = None
     has_slots = presentation_round.slots.exists()
@@ -131,7 +155,10 @@ def slot_move(model_admin, request, pk):
         except Busy as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, gettext("The slot is moved; its NGO is told by e-mail."))
+            messages.success(
+                request, gettext("The slot is moved; its NGO is told by e-mail if it has an account.")
+            )
+            _warn_about_ngos_not_told(request, [slot])
             return _back_to_slots(slot)
     return model_admin.render_page(
         request,
@@ -154,7 +181,10 @@ def slot_swap(model_admin, request, pk):
         except Busy as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, gettext("The two slots are swapped; both NGOs are told by e-mail."))
+            messages.success(
+                request, gettext("The two slots are swapped; the NGOs with an account are told by e-mail.")
+            )
+            _warn_about_ngos_not_told(request, [slot, form.cleaned_data["other"]])
             return _back_to_slots(slot)
     return model_admin.render_page(
         request,

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from awards.models import Award, AwardKind, Ceremony
+from demo.data import DEMO_PASSWORD
 from demo.fairs import FAIRS, SLUGS
 from jury.models import Evaluation, Reading, ReadingAssignment, Review
 from jury.services import reading_assignment_preview
@@ -39,7 +40,7 @@ def demo(*args) -> str:
     return out.getvalue()
 
 
-def test_seed_gives_every_demo_fair_what_its_pages_show(tmp_path):
+def test_seed_gives_every_demo_fair_what_its_pages_show(tmp_path, client):
     output = demo("seed")
     demo("seed")  # a second run adds nothing
 
@@ -73,6 +74,12 @@ def test_seed_gives_every_demo_fair_what_its_pages_show(tmp_path):
     assert len(preview.input.projects) == 40
     assert preview.proposal.spread <= 1
     assert not Evaluation.objects.filter(juror__review=in_review).exists()
+    # A new organiser can try the juror's side: the jurors log in with the published password.
+    juror = in_review.jurors.select_related("user").first().user
+    assert f"the jurors log in with the demo password {DEMO_PASSWORD}" in output
+    assert juror.email in output
+    assert client.login(email=juror.email, password=DEMO_PASSWORD)
+    assert client.get("/kk/jury/").status_code == 200
     assert Vote.objects.count() == Vote.objects.filter(fair__slug__in=SLUGS).count()
     assert "Demo seed done" in output
 

@@ -18,6 +18,7 @@ from presentations.models import (
     SlotAnswer,
     SlotOutcome,
 )
+from tests.factories.accounts import make_organiser
 from tests.factories.jury import CriterionFactory, JurorFactory
 from tests.factories.presentations import SlotFactory, finalist, shortlisted_review
 from tests.test_admin_translations import unlabelled_inputs
@@ -242,3 +243,41 @@ def test_a_criterion_jurors_scored_is_not_deleted_from_the_rounds_page(organiser
     assert response.status_code == 200
     assert "нельзя удалить" in response.content.decode()
     assert presentation_round.criteria.filter(pk=criterion.pk).exists()
+
+
+def test_applying_names_the_finalist_ngos_no_email_reaches(
+    organiser_client, presentation_round, django_capture_on_commit_callbacks
+):
+    """The walk found "each finalist NGO is told by e-mail" shown when 18 of 24 had no account."""
+    finalist(presentation_round, title="Бірге", members=[("a@ngo.kz", "kk")])
+    silent = finalist(presentation_round, title="Әлем", organisation__name="Қамқор қоры")
+    page_url = admin_url("presentationround_schedule", presentation_round.pk)
+    expected = re.search(
+        r'name="expected" value="([0-9,]+)"', organiser_client.get(page_url).content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(page_url, {"expected": expected.group(1), "apply": "1"}, follow=True)
+
+    html = response.content.decode()
+    assert "1 NGO has no account on the portal and was not e-mailed; tell it yourselves: Қамқор қоры." in html
+    assert "The programme is not public yet" in html
+    assert silent.organisation.name == "Қамқор қоры"
+
+
+def test_the_reviews_page_leads_to_the_presentation_round_after_the_shortlist(organiser_client):
+    """The walk found no way from the shortlist to the next step but the admin's side bar."""
+    review = shortlisted_review()
+    with translation.override("en"):
+        review_page = reverse("admin:jury_review_change", args=[review.pk])
+
+    html = organiser_client.get(review_page).content.decode()
+    link = admin_url("presentationround_open") + f"?review={review.pk}"
+    assert f'href="{link}"' in html
+    form = organiser_client.get(link).content.decode()
+    assert re.search(rf'<option value="{review.pk}" selected>', form)
+
+    services.round_open(review=review, actor=make_organiser("second@fair.kz"), first_day=timezone.localdate())
+    html = organiser_client.get(review_page).content.decode()
+    assert admin_url("presentationround_change", review.presentation_round.pk) in html
+    assert "?review=" not in html

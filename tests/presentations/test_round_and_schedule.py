@@ -205,3 +205,30 @@ def test_only_organisers_apply_a_schedule(presentation_round, nominations):
     finalist(presentation_round, nomination=nominations[0])
     with pytest.raises(PermissionDenied):
         services.schedule_apply(round=presentation_round, actor=UserFactory())
+
+
+def test_a_schedule_that_would_start_in_the_past_is_refused(organiser):
+    """The walk opened a round on a day already gone and the NGOs were mailed times in the past."""
+    presentation_round = open_round(actor=organiser, first_day=timezone.localdate() - timedelta(days=2))
+    finalist(presentation_round)
+
+    with pytest.raises(ValidationError) as refused:
+        services.schedule_propose(round=presentation_round)
+    assert refused.value.code == "in_the_past"
+    with pytest.raises(ValidationError):
+        services.schedule_apply(round=presentation_round, actor=organiser)
+    assert not Slot.objects.exists()
+
+
+def test_a_slot_reads_in_local_time_in_the_admin(organiser):
+    """Row labels (`str`) sat beside local times in UTC: 18:00 for a 23:00 slot."""
+    presentation_round = open_round(actor=organiser)
+    project = finalist(presentation_round, title="Safe Home")
+    slot = Slot.objects.create(
+        round=presentation_round,
+        project=project,
+        starts_at=services.local_moment(presentation_round.first_day, time(23, 0)),
+        ends_at=services.local_moment(presentation_round.first_day, time(23, 15)),
+    )
+
+    assert str(slot).endswith(f"{presentation_round.first_day:%Y-%m-%d} 23:00")
