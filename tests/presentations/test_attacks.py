@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from fairportal.models import OutgoingMail
 from presentations import services
-from presentations.models import PresentationEvaluation, PresentationScore, SlotAnswer
+from presentations.models import PresentationEvaluation, PresentationRound, PresentationScore, SlotAnswer
 from projects.models import Project, ProjectState
 from tests.factories.jury import JurorFactory
 from tests.factories.presentations import SlotFactory, finalist
@@ -240,3 +240,17 @@ def test_the_public_programme_lists_only_projects_that_still_present(client, pre
 
     assert "Still presenting" in page
     assert "Demoted but public" not in page
+
+
+def test_the_rounds_closing_time_is_shown_and_read_in_almaty_time(organiser_client, presentation_round):
+    """The walk saw 19:00 (UTC) for a round closing at midnight in Almaty."""
+    closes = services.local_moment(presentation_round.first_day, time(0, 0)) + timedelta(days=5)
+    PresentationRound.objects.filter(pk=presentation_round.pk).update(scoring_closes_at=closes)
+    with translation.override("kk"):
+        page_url = reverse("admin:presentations_presentationround_change", args=[presentation_round.pk])
+
+    page = organiser_client.get(page_url).content.decode()
+
+    shown = timezone.localtime(closes).strftime("%Y-%m-%dT%H:%M")
+    assert shown.endswith("T00:00")
+    assert f'value="{shown}"' in page
