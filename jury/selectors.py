@@ -26,7 +26,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from jury import assignment
 from jury.models import (
@@ -35,6 +35,7 @@ from jury.models import (
     Evaluation,
     Juror,
     Normalisation,
+    Reading,
     ReadingAssignment,
     Recusal,
     Review,
@@ -832,6 +833,21 @@ def reading_input(review: Review) -> ReadingInput:
         for project in projects
     ]
     return ReadingInput(review, jurors, projects, juror_data, project_data, recusals, scored, assignments)
+
+
+def readings_not_scored(review: Review) -> list[ReadingAssignment]:
+    """Assigned readings with no scores yet, by project (assigned reading only); one query.
+
+    A shortlist applied now ranks those projects on fewer readers than the rule gives them."""
+    if review.reading != Reading.ASSIGNED:
+        return []
+    scored = Evaluation.objects.filter(juror_id=OuterRef("juror_id"), project_id=OuterRef("project_id"))
+    return list(
+        ReadingAssignment.objects.filter(juror__review=review, project__state__in=REVIEWED_STATES)
+        .exclude(Exists(scored))
+        .select_related("project", "juror__user")
+        .order_by("project__title", "project_id", "juror__user__full_name")
+    )
 
 
 def readers_by_project(review: Review) -> dict[int, int]:

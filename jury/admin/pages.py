@@ -189,6 +189,7 @@ def shortlist(model_admin, request, pk):
         expected_turned_down=",".join(str(pk) for pk in preview.turned_down_ids) if preview else "",
         window_open=review.is_open_at(timezone.now()),
         unfinished=[item for item in progress if not item.juror.finalised_at],
+        not_scored=selectors.readings_not_scored(review),
         ranking_url=ranking_url,
     )
 

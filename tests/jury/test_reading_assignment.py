@@ -3,6 +3,7 @@ alone, then the services, the juror's side, the ranking and the admin page on Po
 
 import itertools
 import random
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -769,3 +770,25 @@ def test_the_juror_admin_writes_languages_and_conflicts_through_the_service_and_
     assert not any(j == jurors[1].pk for j, _p in pairs(review))
     assert Counter(p for _j, p in pairs(review)) == dict.fromkeys((p.pk for p in projects), 2)
     assert AuditEvent.objects.filter(action="juror.removed").exists()
+
+
+def test_the_shortlist_page_names_the_readings_not_scored_yet(client, review, projects, jurors, organiser):
+    """The walk applied a shortlist with two readings unscored and was only told "6 jurors have
+    not finalised": the page now names each project ranked on fewer readers than the rule."""
+    apply(review, organiser)
+    criteria = list(review.criteria.all())
+    readings = list(ReadingAssignment.objects.filter(juror__review=review).select_related("juror", "project"))
+    for reading in readings[1:]:
+        score(reading.juror, reading.project, criteria, 7)
+    left = readings[0]
+    client.force_login(organiser)
+    with translation.override("en"):
+        page_url = reverse("admin:jury_review_shortlist", args=[review.pk])
+
+    html = client.get(page_url).content.decode()
+
+    notice = re.search(r'<div class="errornote" id="readings-not-scored">.*?</div>', html, re.S).group(0)
+    assert "1 assigned reading is not scored yet" in notice
+    assert left.project.title in notice
+    assert str(left.juror) in notice
+    assert notice.count("<li>") == 1
