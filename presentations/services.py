@@ -418,6 +418,86 @@ def schedule_apply(
     return slots
 
 
+def finalists_without_slot(presentation_round: PresentationRound) -> list[Project]:
+    """Finalists the applied schedule does not hold: made finalists by hand after it."""
+    scheduled = set(presentation_round.slots.values_list("project_id", flat=True))
+    return [project for project in finalists(presentation_round) if project.pk not in scheduled]
+
+
+@transaction.atomic
+def schedule_add_late(*, round: PresentationRound, actor, now: datetime | None = None) -> list[Slot]:
+    """Give each finalist without a slot the first free time of the round's days, in programme
+    order, after now, in the round's room; nothing already scheduled moves. Under the round's
+    row lock, so it never races a move or a swap; the NGOs are e-mailed as for the schedule."""
+    _require(ngo_permissions.can_manage_slots(actor))
+    now = now or timezone.now()
+    presentation_round = _locked_round(round)
+    if not presentation_round.slots.exists():
+        raise ValidationError(_("Make the schedule first."), code="no_schedule")
+    late = finalists_without_slot(presentation_round)
+    if not late:
+        return []
+    room = presentation_round.room
+    taken = list(presentation_round.slots.filter(room=room).values_list("starts_at", "ends_at"))
+    length = timedelta(minutes=presentation_round.slot_minutes)
+    gap = timedelta(minutes=presentation_round.gap_minutes)
+    free = []
+    for day in range(presentation_round.days):
+        moment = local_moment(
+            presentation_round.first_day + timedelta(days=day), presentation_round.day_starts_at
+        )
+        day_end = local_moment(
+            presentation_round.first_day + timedelta(days=day), presentation_round.day_ends_at
+        )
+        while moment + length <= day_end and len(free) < len(late):
+            clash = next(
+                (end for start, end in taken if start < moment + length + gap and end + gap > moment), None
+            )
+            if clash is not None:
+                moment = clash + gap
+                continue
+            if moment >= now:
+                free.append(moment)
+                taken.append((moment, moment + length))
+            moment += length + gap
+    if len(free) < len(late):
+        raise ScheduleDoesNotFit(
+            ngettext(
+                "%(count)s finalist has no slot and the round's days have room for %(free)s more: add a day or "
+                "lengthen the days in the round's settings.",
+                "%(count)s finalists have no slot and the round's days have room for %(free)s more: add a day or "
+                "lengthen the days in the round's settings.",
+                len(late),
+            )
+            % {"count": len(late), "free": len(free)},
+            code="does_not_fit",
+        )
+    slots = Slot.objects.bulk_create(
+        Slot(
+            round=presentation_round,
+            project=project,
+            starts_at=starts_at,
+            ends_at=starts_at + length,
+            room=room,
+            video_link=presentation_round.video_link,
+            notified_at=now,
+        )
+        for project, starts_at in zip(late, free, strict=False)
+    )
+    audit.record(
+        actor=actor,
+        action="presentations.late_finalists_scheduled",
+        target=presentation_round,
+        fair_id=presentation_round.review.fair_id,
+        details={"projects": [slot.project_id for slot in slots]},
+    )
+    for slot in slots:
+        slot.round = presentation_round
+    _tell_ngos(slots, "scheduled")
+    page_cache.invalidate()
+    return slots
+
+
 def _tell_ngos(slots: list[Slot], kind: str) -> None:
     """Every member of each slot's NGO, in their language: `presentations/email/slot_<kind>`."""
     organisation_ids = {slot.project.organisation_id for slot in slots}

@@ -105,12 +105,32 @@ def schedule(model_admin, request, pk):
             )
             _warn_about_ngos_not_told(request, slots)
             if not presentation_round.programme_public:
-                messages.info(
+                # A step left to do, not a success: Django's admin ticks info messages green.
+                messages.warning(
                     request,
                     gettext(
                         "The programme is not public yet: tick “programme is public” on the round's page when it is final."
                     ),
                 )
+            return HttpResponseRedirect(slots_url)
+    if request.method == "POST" and "add_late" in request.POST:
+        try:
+            slots = services.schedule_add_late(round=presentation_round, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        except Busy as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d slot added after the others; nothing already scheduled moved.",
+                    "%(count)d slots added after the others; nothing already scheduled moved.",
+                    len(slots),
+                )
+                % {"count": len(slots)},
+            )
+            _warn_about_ngos_not_told(request, slots)
             return HttpResponseRedirect(slots_url)
     proposal = problem = None
     has_slots = presentation_round.slots.exists()
@@ -128,6 +148,7 @@ def schedule(model_admin, request, pk):
         proposal=proposal,
         problem=problem,
         has_slots=has_slots,
+        late=services.finalists_without_slot(presentation_round) if has_slots else [],
         slots_url=slots_url,
         expected=",".join(str(pk) for pk in proposal.project_ids) if proposal else "",
     )

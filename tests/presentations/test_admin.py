@@ -281,3 +281,21 @@ def test_the_reviews_page_leads_to_the_presentation_round_after_the_shortlist(or
     html = organiser_client.get(review_page).content.decode()
     assert admin_url("presentationround_change", review.presentation_round.pk) in html
     assert "?review=" not in html
+
+
+def test_the_schedule_page_offers_the_late_finalists_the_first_free_times(
+    organiser_client, presentation_round, organiser
+):
+    finalist(presentation_round, title="Бірге")
+    services.schedule_apply(round=presentation_round, actor=organiser)
+    late = finalist(presentation_round, title="Кеш келген")
+    page_url = admin_url("presentationround_schedule", presentation_round.pk, lang="kk")
+
+    page = organiser_client.get(page_url).content.decode()
+    assert re.search(r'id="late-finalists">.*Кеш келген', page, re.S)
+
+    response = organiser_client.post(page_url, {"add_late": "1"})
+
+    assert response.status_code == 302
+    assert Slot.objects.filter(project=late).exists()
+    assert 'id="late-finalists"' not in organiser_client.get(page_url).content.decode()

@@ -232,3 +232,47 @@ def test_a_slot_reads_in_local_time_in_the_admin(organiser):
     )
 
     assert str(slot).endswith(f"{presentation_round.first_day:%Y-%m-%d} 23:00")
+
+
+def test_a_finalist_made_after_the_schedule_gets_the_first_free_time_and_nothing_moves(
+    organiser, django_capture_on_commit_callbacks
+):
+    """Organisers may make a finalist by hand after the schedule; applying again is refused, so
+    the late ones are fitted around the slots already confirmed."""
+    presentation_round = open_round(
+        actor=organiser, days=1, day_starts_at=time(10, 0), day_ends_at=time(11, 0)
+    )
+    first, second = finalist(presentation_round, title="А"), finalist(presentation_round, title="Б")
+    services.schedule_apply(round=presentation_round, actor=organiser)
+    before = dict(Slot.objects.values_list("project_id", "starts_at"))
+    late = finalist(presentation_round, title="В", members=[("late@ngo.kz", "ru")])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added = services.schedule_add_late(round=presentation_round, actor=organiser)
+
+    assert [slot.project for slot in added] == [late]
+    starts = timezone.localtime(added[0].starts_at, ALMATY)
+    assert (starts.hour, starts.minute) == (10, 40)  # after 10:00–10:15 and 10:20–10:35, with the break
+    assert (
+        dict(Slot.objects.filter(project__in=[first, second]).values_list("project_id", "starts_at"))
+        == before
+    )
+    assert [message.to for message in mail.outbox] == [["late@ngo.kz"]]
+    assert services.schedule_add_late(round=presentation_round, actor=organiser) == []
+
+
+def test_late_finalists_that_do_not_fit_are_refused_in_our_words(organiser):
+    presentation_round = open_round(
+        actor=organiser, days=1, day_starts_at=time(10, 0), day_ends_at=time(10, 40)
+    )
+    finalist(presentation_round)
+    finalist(presentation_round)
+    services.schedule_apply(round=presentation_round, actor=organiser)
+    finalist(presentation_round)
+
+    with pytest.raises(
+        ValidationError, match="1 finalist has no slot and the round's days have room for 0 more"
+    ):
+        services.schedule_add_late(round=presentation_round, actor=organiser)
+    assert Slot.objects.count() == 2
