@@ -16,7 +16,7 @@ A plain script, not collected by pytest. It needs a running development server w
 on a fresh `demo reset` (a round opens once per fair; the server's log must be <shots>/server.log,
 where step 4 reads the console e-mails). Step 4 opens the round today from 20:00 Almaty; when
 that hour has passed, the schedule page must refuse it, and the walk then sets the round's first
-hour to a few minutes from now on the round's page and waits there for nothing. Step 5 waits
+hour to four minutes from now on the round's page and applies the schedule. Step 5 waits
 until the first slot has begun; step 6a sets the closing time two minutes ahead on the round's
 page and step 6b waits for it.
 
