@@ -8,18 +8,26 @@ A plain script, not collected by pytest. It needs a running development server w
     .venv/bin/python manage.py demo reset
     .venv/bin/python manage.py ensure_local_admin
     DJANGO_RATELIMIT_ENABLED=false \\
-        .venv/bin/python manage.py runserver 127.0.0.1:8122 --noreload > /tmp/walk16/server.log 2>&1 &
-    .venv/bin/python tests/browser/jury_rounds_walk.py --base http://127.0.0.1:8122 \\
+        .venv/bin/python manage.py runserver 127.0.0.1:8123 --noreload > /tmp/rewalk16/server.log 2>&1 &
+    .venv/bin/python tests/browser/jury_rounds_walk.py --base http://127.0.0.1:8123 \\
+        --shots /tmp/rewalk16 \\
         --step 1 --step 2 --step 3 --step 4 --step 4b --step 5 --step 6a --step 6b --step 7
 
-on a fresh `demo reset` (a round opens once per fair). Step 4 opens the round today from 20:00
-Almaty so that the first slot has begun by step 5; step 6b waits 50 s for scoring to close.
+on a fresh `demo reset` (a round opens once per fair; the server's log must be <shots>/server.log,
+where step 4 reads the console e-mails). Step 4 opens the round today from 20:00 Almaty; when
+that hour has passed, the schedule page must refuse it, and the walk then sets the round's first
+hour to four minutes from now on the round's page and applies the schedule. Step 5 waits
+until the first slot has begun; step 6a sets the closing time two minutes ahead on the round's
+page and step 6b waits for it.
+
+The demo's jurors log in with the demo password that `demo reset` prints (demo-password-2026).
 
 Steps run one at a time (--step N, repeatable) and keep what later steps need in
 <shots>/state.json. The organiser's pages run in Kazakh at 1280 px (and again in Russian for the
 key pages), the jurors' at 390x844. Each visited page gets axe-core and a scan for Latin words
 (English left on a kk/ru page). Where the walk stands in for people (jurors' scores, a juror's
 password), it does so through the project's own services in a `manage.py shell`, and says so.
+Every page's axe violations are counted in results.json ("axe total").
 """
 
 import argparse
@@ -37,8 +45,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FAIR = "demo-astana-2026"
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-JUROR_PASSWORD = "walk16-juror-pass"
-NGO_PASSWORD = "demo-password-2026"
+# Printed by `demo reset` for the NGO and the juror accounts alike.
+DEMO_PASSWORD = "demo-password-2026"
+JUROR_PASSWORD = NGO_PASSWORD = DEMO_PASSWORD
 LATIN_OK = LATIN_OK | {"fairportal", "admin", "ics", "id", "ok"}
 
 
@@ -67,6 +76,18 @@ class Walk:
         self.n = len(list(shots.glob("*.png")))
 
     def save(self):
+        pages = [
+            e
+            for key, step in self.results.items()
+            if key != "axe total"
+            for e in step.get("pages", {}).values()
+        ]
+        self.results["axe total"] = {
+            "pages": len(pages),
+            "pages with violations": sum(1 for e in pages if e["axe"]),
+            "violations": sum(int(re.search(r" x(\d+):", v).group(1)) for e in pages for v in e["axe"]),
+            "pages with Latin words": sum(1 for e in pages if e["latin"]),
+        }
         self.state_path.write_text(json.dumps(self.state, indent=1, ensure_ascii=False))
         self.results_path.write_text(json.dumps(self.results, indent=1, ensure_ascii=False))
 
@@ -246,21 +267,11 @@ print(json.dumps(sorted([a.juror.user.email, a.project_id] for a in ReadingAssig
 """)
         )
 
-    def juror_password(self, email):
-        """What the invitation's welcome link does: a password, and the address confirmed."""
-        shell(f"""
-from jury import services
-from jury.models import Juror
-juror = Juror.objects.get(user__email='{email}', review__fair__slug='{FAIR}')
-services.welcome_set_password(juror=juror, password='{JUROR_PASSWORD}')
-""")
-
     def step2(self):
         """A juror on a phone sees only their readings and declares a conflict on one."""
         s = "2"
         email = "jury1@example.kz"
-        # Stand-in: the demo's jurors have no password (an invitation link would set one).
-        self.juror_password(email)
+        # No stand-in: the demo's jurors log in with the demo password `demo reset` prints.
         before = self.assignments()
         mine = sorted(p for e, p in before if e == email)
         page = self.user_page(email, JUROR_PASSWORD)
@@ -370,6 +381,17 @@ print(saved, skipped)
         admin.click(f"a[href$='/review/{review}/ranking/']")
         admin.wait_for_load_state()
         self.check(s, admin, "ranking")
+        body = admin.locator("#content-main").inner_text()
+        self.note(
+            s, "D8 kk ranking: lines with 'бағалады'", [x for x in body.splitlines() if "бағалады" in x][:3]
+        )
+        self.note(
+            s,
+            "D8 kk ranking: 'қазының' / 'оқушы' occurrences",
+            f"{body.count('қазының')} / {body.lower().count('оқушы')}",
+        )
+        if "оқушы" in body.lower() or "қазының" not in body:
+            self.defect(s, "D8: the Kazakh ranking page still says 'оқушы' or lacks 'қазының'")
         readers = admin.eval_on_selector_all(
             "table tbody tr", "rows => rows.map(r => r.innerText.replace(/\\s+/g, ' ').slice(0, 160))"
         )
@@ -390,9 +412,28 @@ print(saved, skipped)
         admin.wait_for_load_state()
         self.note(s, "after apply", f"{admin.url} / {admin.locator('.messagelist').all_inner_texts()}")
         self.check(s, admin, "after-shortlist")
+        # D7: the review's page leads on to the presentation round.
+        admin.goto(f"/kk/admin/jury/review/{review}/change/")
+        link = admin.locator("a[href*='/presentationround/open/']")
+        self.note(
+            s,
+            "D7 review page: open-round links",
+            link.evaluate_all("a => a.map(x => [x.textContent, x.getAttribute('href')])"),
+        )
+        if not link.count():
+            self.defect(s, f"D7: no 'Open a presentation round' link on {admin.url}")
+        self.check(s, admin, "review-after-shortlist")
         ru = self.admin_page(lang="ru")
         ru.goto(f"/ru/admin/jury/review/{review}/ranking/")
         self.check(s, ru, "ranking", lang="ru")
+        body = ru.locator("#content-main").inner_text()
+        self.note(
+            s,
+            "D8 ru ranking: lines with 'назначенных'",
+            [x for x in body.splitlines() if "назначенных" in x][:3],
+        )
+        if "назначенных" not in body:
+            self.defect(s, "D8: the Russian ranking page lacks '... из ... назначенных'")
         ru.goto(f"/ru/admin/jury/review/{review}/shortlist/?top_n=8")
         self.check(s, ru, "shortlist", lang="ru")
         print(
@@ -441,16 +482,22 @@ print(f.is_valid(), dict(f.errors))
         self.check(s, page, "admin-index")
         page.goto("/kk/admin/presentations/presentationround/")
         self.check(s, page, "round-list")
-        page.click("a[href$='/presentationround/open/']")
+        # D7: the review's page leads to the open form, the review chosen already.
+        page.goto(f"/kk/admin/jury/review/{review}/change/")
+        page.click("a[href*='/presentationround/open/']")
         page.wait_for_load_state()
         self.check(s, page, "round-open")
-        page.select_option("#id_review", index=1)
+        chosen = page.locator("#id_review").input_value()
+        self.note(s, "D7 open form: review preselected (value / review)", f"{chosen} / {review}")
+        if chosen != str(review):
+            self.defect(s, f"D7: the open form has review {chosen!r} chosen, not {review}")
         today = shell("from django.utils import timezone; print(timezone.localdate())")
-        self.note(s, "today (Almaty)", today)
+        now_local = shell("from django.utils import timezone; print(timezone.localtime().strftime('%H:%M'))")
+        self.note(s, "today, now (Almaty)", f"{today} {now_local}")
         page.fill("#id_first_day", today)
         page.fill("#id_days", "3")
         page.fill("#id_day_starts_at", "20:00")
-        page.fill("#id_day_ends_at", "23:45")
+        page.fill("#id_day_ends_at", "23:55")
         page.fill("#id_room", "Үлкен зал")
         page.click("form input[type=submit]")
         page.wait_for_load_state()
@@ -459,16 +506,66 @@ print(f.is_valid(), dict(f.errors))
             "after open",
             f"{page.url} / {page.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}",
         )
+        self.state["round"] = rnd = int(re.search(r"presentationround/(\d+)/", page.url).group(1))
+        if now_local >= "20:00":
+            # D5: 20:00 today has passed; the schedule page must say so and offer no "apply".
+            problem = page.locator("#schedule-problem")
+            self.note(
+                s,
+                "D5 schedule from 20:00 (passed): problem / apply buttons",
+                f"{problem.all_inner_texts()} / {page.locator('input[name=apply]').count()}",
+            )
+            if not problem.count() or page.locator("input[name=apply]").count():
+                self.defect(s, "D5: a schedule starting in the past is not refused on the schedule page")
+            self.check(s, page, "schedule-in-the-past")
+            ru = self.admin_page(lang="ru")
+            ru.goto(f"/ru/admin/presentations/presentationround/{rnd}/schedule/")
+            self.note(s, "D5 ru problem", ru.locator("#schedule-problem").all_inner_texts())
+            self.check(s, ru, "schedule-in-the-past", lang="ru")
+        # D7, once opened: the review's link goes to the round.
+        page.goto(f"/kk/admin/jury/review/{review}/change/")
+        self.note(
+            s,
+            "D7 review page after opening: round links",
+            page.locator("a[href*='/presentationround/']").evaluate_all(
+                "a => a.map(x => [x.textContent, x.getAttribute('href')])"
+            ),
+        )
+        # D1: the round's page saves unchanged, then with the first hour a few minutes ahead.
+        page.goto(f"/kk/admin/presentations/presentationround/{rnd}/change/")
+        self.check(s, page, "round-change-fresh")
+        page.click("input[name=_continue]")
+        page.wait_for_load_state()
+        self.note(
+            s,
+            "D1 round saved unchanged",
+            f"{page.url} / {page.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}",
+        )
+        starts = shell(
+            "from django.utils import timezone; from datetime import timedelta; "
+            "print((timezone.localtime() + timedelta(minutes=4)).strftime('%H:%M'))"
+        )
+        page.fill("#id_day_starts_at", starts)
+        page.click("input[name=_continue]")
+        page.wait_for_load_state()
+        self.note(
+            s,
+            f"D1 round saved with day_starts_at {starts}",
+            f"{page.url} / {page.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}",
+        )
+        self.state["day_starts_at"] = starts
+        page.goto(f"/kk/admin/presentations/presentationround/{rnd}/schedule/")
         self.check(s, page, "schedule-proposal")
         rows = page.eval_on_selector_all(
             "table tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))"
         )
         self.note(s, "proposed slots", f"{len(rows)}; first {rows[:3]}; last {rows[-1:]}")
-        self.state["round"] = int(re.search(r"presentationround/(\d+)/", page.url).group(1))
         page.click("input[name=apply]")
         page.wait_for_load_state()
-        self.note(s, "after apply", f"{page.url} / {page.locator('.messagelist').all_inner_texts()}")
+        applied = page.locator(".messagelist li").all_inner_texts()
+        self.note(s, "after apply", f"{page.url} / {applied}")
         self.check(s, page, "schedule-applied")
+        self.untold_check(s, "apply", applied, None)
         mails = shell("""
 from fairportal.models import OutgoingMail
 for m in OutgoingMail.objects.filter(template__startswith='presentations').order_by('pk'):
@@ -503,12 +600,40 @@ for m in OutgoingMail.objects.filter(template__startswith='presentations').order
             Path(self.shots / "mail-attachment.ics").write_bytes(found[0][4])
         self.state["mail_ics"] = bool(found)
 
-    def ics_checks(self, s, raw: bytes, slot_id: int, label: str):
+    def untold_check(self, s, what, messages, slot_ids):
+        """D3: the admin names the NGOs (of these slots; None: the whole round) that have no
+        member account, so no e-mail reached them."""
+        names = json.loads(
+            shell(f"""
+import json
+from presentations.models import Slot
+from projects.models import Membership
+slots = Slot.objects.filter(round_id={self.state["round"]}).select_related('project__organisation')
+ids = {slot_ids!r}
+if ids is not None:
+    slots = slots.filter(pk__in=ids)
+print(json.dumps(sorted({{str(x.project.organisation) for x in slots
+    if not Membership.objects.filter(organisation_id=x.project.organisation_id).exists()}})))
+""")
+        )
+        text = " ".join(messages)
+        missing = [n for n in names if n not in text]
+        self.note(
+            s,
+            f"D3 {what}: NGOs without an account (DB) / named in the messages",
+            f"{len(names)} / {len(names) - len(missing)}",
+        )
+        if missing:
+            self.defect(s, f"D3 {what}: not named though no account: {missing}")
+
+    def ics_checks(self, s, raw: bytes, slot_id: int | None, label: str):
         """Parse with icalendar; read the raw text for CRLF, folding, UID, DTSTAMP, SEQUENCE."""
         import icalendar
 
         cal = icalendar.Calendar.from_ical(raw)
         event = next(iter(cal.walk("VEVENT")))
+        if slot_id is None:
+            slot_id = int(re.search(r"presentation-slot-(\d+)@", str(event.get("UID"))).group(1))
         start = event.decoded("DTSTART")
         truth = shell(f"""
 from presentations.models import Slot
@@ -540,21 +665,25 @@ print(slot.starts_at.astimezone(ZoneInfo('Asia/Almaty')).isoformat(), slot.seque
                 "folded continuation lines": sum(1 for x in lines if x.startswith(b" ")),
             },
         )
+        if local != truth.split()[0]:
+            self.defect(s, f"{label} ics DTSTART {local} != slot {truth}")
+        if label == "e-mailed":
+            # Read back from the console backend's log: its line ends and 8-bit bytes are not the
+            # file's, so only the parse and DTSTART are checked here (the download checks the rest).
+            return
         # A fold must not cut a UTF-8 character in two.
         try:
             for x in lines:
                 x.decode("utf-8")
         except UnicodeDecodeError as error:
             self.defect(s, f"{label} ics: a folded line is not valid UTF-8 on its own ({error})")
-        if local != truth.split()[0]:
-            self.defect(s, f"{label} ics DTSTART {local} != slot {truth}")
 
     def step4b(self):
         """The NGOs: .ics from the NGO page, confirm one slot, ask for another time on another;
         the organiser sees both answers and moves/swaps a slot."""
         s = "4b"
         if Path(self.shots / "mail-attachment.ics").exists():
-            self.ics_checks(s, Path(self.shots / "mail-attachment.ics").read_bytes(), 26, "e-mailed")
+            self.ics_checks(s, Path(self.shots / "mail-attachment.ics").read_bytes(), None, "e-mailed")
         slots = json.loads(
             shell(f"""
 import json
@@ -562,25 +691,40 @@ from presentations.models import Slot
 print(json.dumps({{s.project_id: s.pk for s in Slot.objects.filter(round__review__fair__slug='{FAIR}')}}))
 """)
         )
+        # The finalists of the three demo NGO accounts (ngo3's own; ngo1's seat from step 4), and
+        # one NGO with no account, to be moved.
+        who = json.loads(
+            shell(f"""
+import json
+from projects.models import Membership, Project
+fin = Project.objects.filter(fair__slug='{FAIR}', state='finalist').order_by('pk')
+def of(email):
+    return [p.pk for p in fin if Membership.objects.filter(organisation_id=p.organisation_id, user__email=email).exists()]
+print(json.dumps({{'ngo3': of('ngo3@example.kz'), 'ngo1': of('ngo1@example.kz'),
+    'none': [p.pk for p in fin if not Membership.objects.filter(organisation_id=p.organisation_id).exists()]}}))
+""")
+        )
+        p3, p1, pm = who["ngo3"][0], who["ngo1"][0], who["none"][-1]
+        self.note(s, "projects: ngo3's, ngo1's, one with no account", f"{p3}, {p1}, {pm}")
         ngo = self.user_page("ngo3@example.kz", NGO_PASSWORD, device=PHONE, lang="en")
-        ngo.goto("/en/ngo/projects/283/")
-        link = ngo.locator("a[href$='/projects/283/presentation/']")
+        ngo.goto(f"/en/ngo/projects/{p3}/")
+        link = ngo.locator(f"a[href$='/projects/{p3}/presentation/']")
         self.note(s, "link from the NGO's project page to its presentation", link.count())
-        ngo.goto("/en/ngo/projects/283/presentation/")
+        ngo.goto(f"/en/ngo/projects/{p3}/presentation/")
         self.check(s, ngo, "ngo-slot", lang="en")
         with ngo.expect_download() as info:
             ngo.click("a[href$='presentation.ics']")
         raw = Path(info.value.path()).read_bytes()
-        Path(self.shots / "ngo-283.ics").write_bytes(raw)
+        Path(self.shots / f"ngo-{p3}.ics").write_bytes(raw)
         self.note(s, "downloaded file name", info.value.suggested_filename)
-        self.ics_checks(s, raw, slots["283"], "downloaded")
+        self.ics_checks(s, raw, slots[str(p3)], "downloaded")
         ngo.click("button.btn-success")
         ngo.wait_for_load_state()
         self.note(s, "ngo3 confirm", ngo.locator(".alert").all_inner_texts())
         self.check(s, ngo, "ngo-slot-confirmed", lang="en")
-        # ngo1 (Kazakh) asks for another time on project 284, on a phone.
+        # ngo1 (Kazakh) asks for another time on its project, on a phone.
         kk = self.user_page("ngo1@example.kz", NGO_PASSWORD, device=PHONE, lang="kk")
-        kk.goto("/kk/ngo/projects/284/presentation/")
+        kk.goto(f"/kk/ngo/projects/{p1}/presentation/")
         self.check(s, kk, "ngo-slot")
         kk.click("form:has(textarea) button[type=submit]")
         kk.wait_for_load_state()
@@ -594,25 +738,51 @@ print(json.dumps({{s.project_id: s.pk for s in Slot.objects.filter(round__review
         admin = self.admin_page()
         admin.goto(f"/kk/admin/presentations/slot/?round__id__exact={self.state['round']}")
         self.check(s, admin, "slots")
+        # D4: the rows' checkbox labels (the slot's __str__) in Almaty time.
+        labels = admin.eval_on_selector_all(
+            "#result_list input.action-select", "xs => xs.map(x => [x.value, x.getAttribute('aria-label')])"
+        )
+        truth = json.loads(
+            shell(f"""
+import json
+from django.utils import timezone
+from presentations.models import Slot
+print(json.dumps({{x.pk: timezone.localtime(x.starts_at).strftime('%Y-%m-%d %H:%M') for x in Slot.objects.filter(round_id={self.state["round"]})}}))
+""")
+        )
+        wrong = [(v, lab) for v, lab in labels if not (lab or "").rstrip().endswith(truth.get(v, "?"))]
+        self.note(
+            s, "D4 row labels (first 2) / not in Almaty time", f"{labels[:2]} / {len(wrong)} of {len(labels)}"
+        )
+        if wrong or not labels:
+            self.defect(s, f"D4: slot row labels not in Almaty time: {wrong[:3]}")
         rows = admin.eval_on_selector_all(
             "#result_list tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' '))"
         )
         self.note(s, "slot rows with an answer", [r for r in rows if "Safe Home" in r or "Белсенді" in r])
-        admin.goto(f"/kk/admin/presentations/slot/{slots['284']}/change/")
+        admin.goto(f"/kk/admin/presentations/slot/{slots[str(p1)]}/change/")
         self.check(s, admin, "slot-change")
-        self.note(s, "slot 284 page", admin.locator("#content-main").inner_text()[:700])
-        admin.click(f"a[href$='/slot/{slots['284']}/swap/']")
+        self.note(s, "slot of ngo1's project page", admin.locator("#content-main").inner_text()[:700])
+        admin.click(f"a[href$='/slot/{slots[str(p1)]}/swap/']")
         admin.wait_for_load_state()
         self.check(s, admin, "slot-swap")
         options = admin.eval_on_selector_all("#id_other option", "o => o.map(x => x.textContent)")
         self.note(s, "swap choices", f"{len(options)}: {options[:3]} ... {options[-2:]}")
+        self.note(s, "D4 swap page text", admin.locator("#content-main").inner_text()[:500])
+        local = {v[8:10] + "." + v[5:7] + " " + v[11:] for v in truth.values()}
+        utc_like = [o for o in options if not o.startswith("---") and o.split(" — ")[0] not in local]
+        if utc_like:
+            self.defect(s, f"D4: swap choices not in Almaty time: {utc_like[:3]}")
+        other = admin.eval_on_selector_all("#id_other option", "o => o.map(x => x.value)")[-1]
         admin.select_option("#id_other", index=len(options) - 1)
         admin.click("#content-main form input[type=submit]")
         admin.wait_for_load_state()
+        swapped = admin.locator(".messagelist li").all_inner_texts()
         self.note(
-            s, "after swap", f"{admin.url} / {admin.locator('.messagelist, .errornote').all_inner_texts()}"
+            s, "after swap", f"{admin.url} / {swapped} / {admin.locator('.errornote').all_inner_texts()}"
         )
-        admin.goto(f"/kk/admin/presentations/slot/{slots['286']}/move/")
+        self.untold_check(s, "swap", swapped, [slots[str(p1)], int(other)])
+        admin.goto(f"/kk/admin/presentations/slot/{slots[str(pm)]}/move/")
         self.check(s, admin, "slot-move")
         self.note(s, "move form", admin.locator("#content-main form").inner_text()[:400])
         admin.fill("#id_starts_at", "2026-12-04T22:40")
@@ -624,6 +794,7 @@ print(json.dumps({{s.project_id: s.pk for s in Slot.objects.filter(round__review
             f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}",
         )
         self.check(s, admin, "after-move")
+        self.untold_check(s, "move", admin.locator(".messagelist li").all_inner_texts(), [slots[str(pm)]])
         self.note(
             s,
             "mails after the changes",
@@ -638,7 +809,7 @@ for m in OutgoingMail.objects.filter(template__startswith='presentations').order
             ("slots", f"/ru/admin/presentations/slot/?round__id__exact={self.state['round']}"),
             ("schedule", f"/ru/admin/presentations/presentationround/{self.state['round']}/schedule/"),
             ("round-change", f"/ru/admin/presentations/presentationround/{self.state['round']}/change/"),
-            ("slot-change", f"/ru/admin/presentations/slot/{slots['284']}/change/"),
+            ("slot-change", f"/ru/admin/presentations/slot/{slots[str(p1)]}/change/"),
         ]:
             ru.goto(url)
             self.check(s, ru, name, lang="ru")
@@ -649,7 +820,21 @@ for m in OutgoingMail.objects.filter(template__startswith='presentations').order
         """A juror's presentation programme at 390 px: score a started slot, refuse a future
         one, declare a conflict on another; ru too."""
         s = "5"
+        import time
+
+        # The first slot begins a few minutes after step 4 (see the header): wait for it.
+        wait = float(
+            shell(f"""
+from django.utils import timezone
+from presentations.models import Slot
+first = Slot.objects.filter(round__review__fair__slug='{FAIR}').order_by('starts_at').first()
+print(max(0, (first.starts_at - timezone.now()).total_seconds()))
+""")
+        )
+        self.note(s, "waited for the first slot to begin (s)", round(wait + 5))
+        time.sleep(wait + 5)
         page = self.user_page("jury1@example.kz", JUROR_PASSWORD)
+        self.note(s, "D6 jury1 logged in with the demo password, landing", page.url)
         page.goto("/kk/jury/")
         link = page.locator("a[href*='/jury/presentations/']")
         self.note(s, "programme link on the juror's dashboard", link.count())
@@ -769,19 +954,23 @@ print(saved, refused, len(slots), len(jurors))
             "xs => xs.filter(x => x.type !== 'hidden').map(x => x.name + '=' + x.value)",
         )
         self.note(s, "round form fields", [f for f in fields if not f.startswith("criteria-")])
-        weight = admin.locator("input[name=reading_weight]")
-        if weight.count():
-            weight.fill("40")
+        # D1: saves unchanged first.
+        admin.click("input[name=_continue]")
+        admin.wait_for_load_state()
+        self.note(
+            s,
+            "D1 round saved unchanged",
+            f"{admin.url} / {admin.locator('.messagelist, .errornote, .errorlist').all_inner_texts()}",
+        )
+        # D1/D2: programme public, weights 40/60, closing two minutes ahead (whole minutes).
+        admin.fill("input[name=reading_weight]", "40")
+        admin.fill("input[name=presentation_weight]", "60")
+        admin.check("input[name=programme_public]")
         closes = shell(
             "from django.utils import timezone; from datetime import timedelta; print((timezone.localtime() + timedelta(minutes=2)).strftime('%Y-%m-%dT%H:%M'))"
         )
-        admin.fill("input[name=scoring_closes_at]", closes) if admin.locator(
-            "input[name=scoring_closes_at]"
-        ).count() else None
-        date_part = admin.locator("input[name=scoring_closes_at_0]")
-        if date_part.count():
-            admin.fill("input[name=scoring_closes_at_0]", closes[:10].replace("-", "."))
-            admin.fill("input[name=scoring_closes_at_1]", closes[11:])
+        admin.fill("input[name=scoring_closes_at]", closes)
+        self.state["closes"] = closes
         admin.click("input[name=_continue]")
         admin.wait_for_load_state()
         self.note(
@@ -794,31 +983,30 @@ print(saved, refused, len(slots), len(jurors))
             s,
             "closing time now",
             shell(
-                f"from presentations.models import PresentationRound as R; r = R.objects.get(pk={rnd}); print(r.scoring_closes_at, r.reading_weight)"
+                f"from presentations.models import PresentationRound as R; r = R.objects.get(pk={rnd}); print(r.scoring_closes_at, r.reading_weight, r.presentation_weight, r.programme_public)"
             ),
         )
+        shown = admin.locator("input[name=scoring_closes_at]").input_value()
+        self.note(s, "D1 closing time shown after save / typed (Almaty)", f"{shown} / {closes}")
+        if shown != closes:
+            self.defect(s, f"D1: the round's page shows the closing time {shown}, typed {closes} (Almaty)")
+        ru = self.admin_page(lang="ru")
+        ru.goto(f"/ru/admin/presentations/presentationround/{rnd}/change/")
+        self.note(s, "D1 ru closing time shown", ru.locator("input[name=scoring_closes_at]").input_value())
+        self.check(s, ru, "round-saved", lang="ru")
 
     def step6b(self):
-        """The round's weights and closing time (the admin's form refuses to save, see 6a: set by
-        presentations.services.round_update, a stand-in), a ceremony, the final ranking with one
-        row checked by hand, the jury prizes proposed and given."""
+        """A ceremony, the final ranking (after the closing time set on the round's page in 6a)
+        with one row checked by hand, the jury prizes proposed and given."""
         import time
 
         s = "6"
         rnd = self.state["round"]
-        print(
-            shell(f"""
-from datetime import timedelta
-from django.utils import timezone
-from django.contrib.auth import get_user_model
-from presentations import services
-from presentations.models import PresentationRound
-r = PresentationRound.objects.get(pk={rnd})
-r.reading_weight, r.presentation_weight = 40, 60
-r.scoring_closes_at = timezone.now() + timedelta(seconds=45)
-services.round_update(round=r, actor=get_user_model().objects.get(email='admin@example.kz'))
-print(r.scoring_closes_at)
-""")
+        left = float(
+            shell(
+                f"from django.utils import timezone; from presentations.models import PresentationRound as R; "
+                f"print((R.objects.get(pk={rnd}).scoring_closes_at - timezone.now()).total_seconds())"
+            )
         )
         admin = self.admin_page()
         # The ceremony: none for this fair yet.
@@ -865,7 +1053,7 @@ print(r.scoring_closes_at)
             s, "final ranking while scoring open", admin.locator("#content-main p.help").all_inner_texts()
         )
         self.note(s, "propose link while open", admin.locator("a[href$='/jury-prizes/']").count())
-        time.sleep(50)
+        time.sleep(max(0, left) + 5)
         admin.goto(f"/kk/admin/awards/ceremony/{ceremony}/")
         admin.goto(f"/kk/admin/awards/ceremony/{ceremony}/final-ranking/")
         self.check(s, admin, "final-ranking")
