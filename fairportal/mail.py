@@ -86,9 +86,16 @@ class Attachment:
     of: models.Model
 
 
+def _allowed_maker(maker: str) -> str:
+    # The row names a function the task imports and calls: only those the settings list may run.
+    if maker not in settings.MAIL_ATTACHMENT_MAKERS:
+        raise ValueError(f"{maker!r} is not an allowed attachment maker (settings.MAIL_ATTACHMENT_MAKERS)")
+    return maker
+
+
 def make_attachments(stored: list) -> list[tuple[str, bytes | str, str]]:
     """The files of a row's `attachments`, made now (call it inside the recipient's language)."""
-    return [import_string(item["maker"])(restore_context(item["of"])) for item in stored]
+    return [import_string(_allowed_maker(item["maker"]))(restore_context(item["of"])) for item in stored]
 
 
 def queue_to_addresses(
@@ -106,7 +113,7 @@ def queue_to_addresses(
     from fairportal.models import OutgoingMail
 
     stored = serialise_context(context)
-    files = [{"maker": item.maker, "of": serialise_context(item.of)} for item in attachments]
+    files = [{"maker": _allowed_maker(item.maker), "of": serialise_context(item.of)} for item in attachments]
     rows = OutgoingMail.objects.bulk_create(
         OutgoingMail(
             template=template_prefix,

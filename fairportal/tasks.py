@@ -36,9 +36,9 @@ def send_outgoing_mail(mail_id: int, attempt: int = 1) -> None:
     if mail is None:
         return  # sent or given up already (a task run twice sends once)
     try:
-        subject, body = render_mail(mail.template, restore_context(mail.context), mail.language)
         with translation.override(mail.language):
             files = make_attachments(mail.attachments)
+        subject, body = render_mail(mail.template, restore_context(mail.context), mail.language)
     except ContextGone as error:
         # What the message was about is gone: nothing sensible to send, now or later.
         OutgoingMail.objects.filter(pk=mail_id).update(

@@ -257,3 +257,24 @@ def test_a_message_whose_subject_is_gone_is_marked_failed_not_retried():
     assert (record.status, record.attempts) == (OutgoingMail.Status.FAILED, 1)
     assert "no longer exists" in record.last_error
     assert mail.outbox == []
+
+
+def test_a_mail_row_cannot_name_any_function_as_its_attachments_maker(settings):
+    """The row holds a dotted path that the task imports and calls: only the makers the settings
+    list may run, so a row written by anything else (a bug, a restored dump) calls nothing."""
+    user = UserFactory(email="ngo@ngo.kz")
+    row = OutgoingMail.objects.create(
+        template="accounts/email/confirm",
+        recipient=user.email,
+        language="kk",
+        context={},
+        attachments=[{"maker": "django.core.management.call_command", "of": "flush"}],
+    )
+
+    with pytest.raises(ValueError, match="not an allowed attachment maker"):
+        send_outgoing_mail.call(row.pk)
+
+    row.refresh_from_db()
+    assert row.status == OutgoingMail.Status.FAILED
+    assert not mail.outbox
+    assert "presentations.ics.slot_attachment" in settings.MAIL_ATTACHMENT_MAKERS
