@@ -87,9 +87,10 @@ class Attachment:
 
 
 def _allowed_maker(maker: str) -> str:
-    # The row names a function the task imports and calls: only those the settings list may run.
-    if maker not in settings.MAIL_ATTACHMENT_MAKERS:
-        raise ValueError(f"{maker!r} is not an allowed attachment maker (settings.MAIL_ATTACHMENT_MAKERS)")
+    # A queued row names functions the task imports and calls (derived values, attachments):
+    # only those the settings list may run, whatever else a row might say.
+    if maker not in settings.MAIL_MAKERS:
+        raise ValueError(f"{maker!r} is not an allowed mail maker (settings.MAIL_MAKERS)")
     return maker
 
 
@@ -158,7 +159,7 @@ _MODEL, _DERIVED, _DATETIME = "__model__", "__derived__", "__datetime__"
 def serialise_context(value):
     """JSON for the row: models become references, `Derived` values stay recipes."""
     if isinstance(value, Derived):
-        return {_DERIVED: value.maker, "of": serialise_context(value.of)}
+        return {_DERIVED: _allowed_maker(value.maker), "of": serialise_context(value.of)}
     if isinstance(value, models.Model):
         return {_MODEL: value._meta.label_lower, "pk": value.pk}
     if isinstance(value, datetime.datetime):
@@ -189,7 +190,7 @@ def restore_context(value):
                 raise ContextGone(f"{value[_MODEL]} {value['pk']} no longer exists")
             return instance
         if _DERIVED in value:
-            return import_string(value[_DERIVED])(restore_context(value["of"]))
+            return import_string(_allowed_maker(value[_DERIVED]))(restore_context(value["of"]))
         if _DATETIME in value:
             return parse_datetime(value[_DATETIME])
         return {key: restore_context(item) for key, item in value.items()}

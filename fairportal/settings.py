@@ -220,9 +220,17 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the device admin never shows secret keys
 # What the admin's landing page adds above its list of apps: the organisers' fair dashboard.
 # Wired here, because accounts (the admin site) may not import the reports app above it.
 ADMIN_INDEX_CONTEXT = "reports.dashboard_views.admin_index_context"
-# The functions an e-mail's attachments may be made by (`fairportal.mail.Attachment`): the queued
-# row names one by its dotted path, and the sending task calls only those listed here.
-MAIL_ATTACHMENT_MAKERS = frozenset({"presentations.ics.slot_attachment"})
+# The functions a queued e-mail may have the sending task call (`fairportal.mail.Derived` values
+# such as link tokens, and `Attachment`s): the row names them by dotted path; only these run.
+MAIL_MAKERS = frozenset(
+    {
+        "accounts.services.confirmation_token_for",
+        "accounts.services.password_reset_token_for",
+        "projects.services.invitation_token",
+        "jury.services.welcome_token",
+        "presentations.ics.slot_attachment",
+    }
+)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

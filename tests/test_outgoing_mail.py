@@ -271,10 +271,23 @@ def test_a_mail_row_cannot_name_any_function_as_its_attachments_maker(settings):
         attachments=[{"maker": "django.core.management.call_command", "of": "flush"}],
     )
 
-    with pytest.raises(ValueError, match="not an allowed attachment maker"):
+    with pytest.raises(ValueError, match="not an allowed mail maker"):
         send_outgoing_mail.call(row.pk)
 
     row.refresh_from_db()
     assert row.status == OutgoingMail.Status.FAILED
     assert not mail.outbox
-    assert "presentations.ics.slot_attachment" in settings.MAIL_ATTACHMENT_MAKERS
+    assert "presentations.ics.slot_attachment" in settings.MAIL_MAKERS
+
+
+def test_a_mail_row_cannot_name_any_function_for_a_derived_value():
+    row = OutgoingMail.objects.create(
+        template="accounts/email/confirm",
+        recipient="ngo@ngo.kz",
+        language="kk",
+        context={"token": {"__derived__": "django.core.management.call_command", "of": "flush"}},
+    )
+
+    with pytest.raises(ValueError, match="not an allowed mail maker"):
+        send_outgoing_mail.call(row.pk)
+    assert not mail.outbox
