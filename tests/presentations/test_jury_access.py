@@ -8,7 +8,7 @@ from django.utils import translation
 from jury.models import Recusal
 from presentations.models import PresentationEvaluation
 from projects.models import ProjectState
-from tests.factories.jury import JurorFactory
+from tests.factories.jury import JurorFactory, review_phase_fair
 from tests.factories.presentations_scoring import (
     PresentationCriterionFactory,
     PresentationRoundFactory,
@@ -26,7 +26,9 @@ def url(name, *args):
 
 @pytest.fixture
 def fair_round():
-    presentation_round = PresentationRoundFactory(review__fair__slug="turkistan-2026")
+    # `review__fair__slug` would be ignored (the review's fair is a LazyFunction): every URL
+    # below would name no fair and answer 404 whoever asked.
+    presentation_round = PresentationRoundFactory(review__fair=review_phase_fair(slug="turkistan-2026"))
     criterion = PresentationCriterionFactory(round=presentation_round, position=1)
     nomination = NominationFactory(fair=presentation_round.review.fair, position=1)
     project = ProjectFactory(
@@ -37,7 +39,7 @@ def fair_round():
 
 
 def _outsiders(presentation_round, slot):
-    other_round = PresentationRoundFactory(review__fair__slug="almaty-2026")
+    other_round = PresentationRoundFactory(review__fair=review_phase_fair(slug="almaty-2026"))
     other_nomination = NominationFactory(fair=presentation_round.review.fair, position=2)
     narrowed = JurorFactory(review=presentation_round.review)
     narrowed.nominations.add(other_nomination)
@@ -67,6 +69,11 @@ def _outsiders(presentation_round, slot):
 
 def test_nobody_who_does_not_hear_the_slot_sees_scores_or_recuses(client, fair_round):
     presentation_round, criterion, slot = fair_round
+    # The same URLs open for a juror who hears the slot: the refusals below are about who asks.
+    client.force_login(JurorFactory(review=presentation_round.review).user)
+    assert client.get(url("presentations:jury_slot", "turkistan-2026", slot.pk)).status_code == 200
+    assert client.get(url("presentations:jury_recuse", "turkistan-2026", slot.pk)).status_code == 200
+    client.logout()
     for who, (user, slug, expected) in _outsiders(presentation_round, slot).items():
         client.force_login(user)
         page = url("presentations:jury_slot", slug, slot.pk)
@@ -87,6 +94,14 @@ def test_a_recused_juror_cannot_score_by_posting(client, fair_round):
     Recusal.objects.create(juror=seat, project=slot.project, reason="Ағам")
     client.force_login(seat.user)
 
-    client.post(url("presentations:jury_slot", "turkistan-2026", slot.pk), {f"criterion_{criterion.pk}": "7"})
+    response = client.post(
+        url("presentations:jury_slot", "turkistan-2026", slot.pk), {f"criterion_{criterion.pk}": "7"}
+    )
 
+    assert "You declared a conflict of interest" in response.content.decode()
     assert not PresentationEvaluation.objects.exists()
+    # The same POST by a juror who did not recuse is saved: the refusal is the recusal's.
+    other = JurorFactory(review=presentation_round.review)
+    client.force_login(other.user)
+    client.post(url("presentations:jury_slot", "turkistan-2026", slot.pk), {f"criterion_{criterion.pk}": "7"})
+    assert PresentationEvaluation.objects.filter(juror=other).exists()
