@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -629,6 +630,27 @@ def test_reading_page_proposes_applies_and_moves(client, review, projects, juror
 def test_reading_page_needs_the_review_permission(client, review, jurors):
     client.force_login(jurors[0].user)
     assert client.get(reverse("admin:jury_review_reading", args=[review.pk])).status_code in (302, 403)
+
+
+def test_staff_who_may_only_see_the_review_neither_open_nor_post_the_reading_page(
+    client, review, projects, jurors
+):
+    # A juror is no staff: the admin's own log-in answers them (302). Staff who may see the
+    # review but not change it get the page's own refusal, for the page and every action.
+    viewer = make_organiser("viewer@fair.kz")
+    viewer.groups.clear()
+    viewer.user_permissions.set(Permission.objects.filter(codename__in=["view_review", "view_juror"]))
+    client.force_login(viewer)
+    page_url = reverse("admin:jury_review_reading", args=[review.pk])
+    digest = services.reading_assignment_preview(review=review).digest
+
+    assert client.get(page_url).status_code == 403
+    assert client.get(page_url, {"propose": "1"}).status_code == 403
+    for data in ({"action": "apply", "digest": digest}, {"action": "rebalance"}):
+        assert client.post(page_url, data).status_code == 403, data
+    assert pairs(review) == set()
+    review.refresh_from_db()
+    assert review.reading_assigned_at is None
 
 
 # ---------------------------------------------------------------- concurrency
