@@ -2,10 +2,12 @@
 score POST and the recusal POST all refuse and write nothing (guards)."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
 from jury.models import Recusal
+from presentations import permissions, selectors
 from presentations.models import PresentationEvaluation
 from projects.models import ProjectState
 from tests.factories.jury import JurorFactory, review_phase_fair
@@ -13,6 +15,7 @@ from tests.factories.presentations_scoring import (
     PresentationCriterionFactory,
     PresentationRoundFactory,
     SlotFactory,
+    score_presentation,
 )
 from tests.factories.projects import MembershipFactory, NominationFactory, ProjectFactory
 
@@ -45,6 +48,8 @@ def _outsiders(presentation_round, slot):
     narrowed.nominations.add(other_nomination)
     member = JurorFactory(review=presentation_round.review)
     MembershipFactory(organisation=slot.project.organisation, user=member.user)
+    in_conflict = JurorFactory(review=presentation_round.review)
+    in_conflict.conflict_organisations.add(slot.project.organisation)
     deactivated = JurorFactory(review=presentation_round.review)
     deactivated.user.is_active = False
     deactivated.user.save()
@@ -58,6 +63,7 @@ def _outsiders(presentation_round, slot):
         ),
         "seat of another nomination": (narrowed.user, "turkistan-2026", 404),
         "member of the finalist's NGO": (member.user, "turkistan-2026", 404),
+        "declared a conflict with the finalist's NGO": (in_conflict.user, "turkistan-2026", 404),
         "no jury permission": (
             JurorFactory(review=presentation_round.review, in_jury_group=False).user,
             "turkistan-2026",
@@ -105,3 +111,21 @@ def test_a_recused_juror_cannot_score_by_posting(client, fair_round):
     client.force_login(other.user)
     client.post(url("presentations:jury_slot", "turkistan-2026", slot.pk), {f"criterion_{criterion.pk}": "7"})
     assert PresentationEvaluation.objects.filter(juror=other).exists()
+
+
+def test_a_conflict_declared_with_the_finalists_ngo_keeps_the_juror_from_its_presentation(fair_round):
+    # The conflict the organisers record on the juror's seat (`Juror.conflict_organisations`) bars
+    # the NGO's projects in the reading round; the presentation round honours it too: not in the
+    # programme, not scored, and a score given before the conflict was recorded does not count.
+    presentation_round, _criterion, slot = fair_round
+    seat = JurorFactory(review=presentation_round.review)
+    score_presentation(seat, slot, 7)
+    assert [row[1] for row in selectors.counted_scores(presentation_round)] == [seat.pk]
+
+    seat.conflict_organisations.add(slot.project.organisation)
+
+    assert selectors.counted_scores(presentation_round) == []
+    assert list(selectors.heard_slots(seat, presentation_round)) == []
+    assert not permissions.seat_hears(seat, slot)
+    with pytest.raises(PermissionDenied):
+        score_presentation(seat, slot, 8)
