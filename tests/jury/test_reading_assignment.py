@@ -814,3 +814,26 @@ def test_the_shortlist_page_names_the_readings_not_scored_yet(client, review, pr
     assert left.project.title in notice
     assert str(left.juror) in notice
     assert notice.count("<li>") == 1
+
+
+def test_removing_several_jurors_at_once_re_balances_once_and_never_to_a_juror_being_removed(
+    client, review, projects, jurors
+):
+    organiser = make_organiser("bulk@fair.kz")
+    JurorFactory(review=review, user__full_name="Сарапшы 4", languages=["kk"])
+    apply(review, organiser)
+    client.force_login(organiser)
+    leaving = [jurors[0].pk, jurors[1].pk]
+
+    response = client.post(
+        reverse("admin:jury_juror_changelist"),
+        {"action": "delete_selected", "_selected_action": leaving, "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert Counter(p for _j, p in pairs(review)) == dict.fromkeys((p.pk for p in projects), 2)
+    # One re-balance for the whole removal: the trail never shows readings handed to a juror
+    # who was being removed in the same click, only to be handed on again.
+    (event,) = AuditEvent.objects.filter(action="reading.rebalanced")
+    assert not {juror_id for juror_id, _project_id in event.details["added"]} & set(leaving)
+    assert AuditEvent.objects.filter(action="juror.removed").count() == 2
