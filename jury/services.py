@@ -392,18 +392,34 @@ def juror_update(
 def juror_remove(*, juror: Juror, actor) -> "Rebalance":
     """Take a juror off the review, with their scores and recusals (as deleting the seat always
     did); with assigned reading their readings go to the other jurors."""
+    return jurors_remove(jurors=[juror], actor=actor)
+
+
+@transaction.atomic
+def jurors_remove(*, jurors, actor) -> "Rebalance":
+    """`juror_remove` for several at once (the admin's bulk delete): every seat goes first, then
+    each review is re-balanced once, so no reading is handed to a juror removed in the same step.
+    The jurors' rows are locked in id order, so two removals never wait for each other in a ring."""
     if not actor.has_perm("jury.delete_juror"):
         raise PermissionDenied
-    review = _locked_juror(juror, review_for_update=True).review
-    audit.record(
-        actor=actor,
-        action="juror.removed",
-        target=juror,
-        fair_id=review.fair_id,
-        details={"user": juror.user_id, "name": juror.user.get_full_name()},
+    reviews: dict[int, Review] = {}
+    for juror in sorted(jurors, key=lambda juror: juror.pk):
+        review = _locked_juror(juror, review_for_update=True).review
+        reviews.setdefault(review.pk, review)
+        audit.record(
+            actor=actor,
+            action="juror.removed",
+            target=juror,
+            fair_id=review.fair_id,
+            details={"user": juror.user_id, "name": juror.user.get_full_name()},
+        )
+        juror.delete()
+    results = [_rebalance(review, actor=actor, cause="juror_removed") for review in reviews.values()]
+    return Rebalance(
+        [pair for result in results for pair in result.added],
+        [pair for result in results for pair in result.removed],
+        [problem for result in results for problem in result.problems],
     )
-    juror.delete()
-    return _rebalance(review, actor=actor, cause="juror_removed")
 
 
 def _locked_juror(juror: Juror, *, review_for_update: bool = False) -> Juror:

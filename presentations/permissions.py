@@ -11,10 +11,12 @@ to the projects assigned to the juror, while the presentations are heard by the 
 
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
+
 from jury.models import Juror
 from jury.permissions import can_act_as_juror, can_view_ranking
 from presentations.models import PRESENTING_STATES, PresentationRound, Slot, SlotOutcome
-from projects.models import Membership
+from projects.models import Membership, Organisation
 
 __all__ = [
     "PRESENTING_STATES",
@@ -29,10 +31,11 @@ __all__ = [
 
 def seat_hears(juror: Juror, slot: Slot) -> bool:
     """The slot belongs to the juror's review, its project is a finalist in one of the seat's
-    nominations (or the seat covers the whole fair), and not a project of the juror's own NGO.
+    nominations (or the seat covers the whole fair), and not a project of the juror's own NGO
+    or of an NGO they are in conflict with (`Juror.conflict_organisations`).
 
     Uses `juror.nominations.all()`, so prefetch it when asking for many slots; the NGO check is
-    one query (`own_organisation_ids` answers it for a whole programme at once).
+    one query (`selectors.heard_slots` answers it for a whole programme at once).
     """
     project = slot.project
     if slot.round.review_id != juror.review_id or project.fair_id != juror.review.fair_id:
@@ -42,9 +45,20 @@ def seat_hears(juror: Juror, slot: Slot) -> bool:
     nomination_ids = {nomination.pk for nomination in juror.nominations.all()}
     if nomination_ids and project.nomination_id not in nomination_ids:
         return False
-    return not Membership.objects.filter(
-        user_id=juror.user_id, organisation_id=project.organisation_id
-    ).exists()
+    # Neither their own NGO nor one the organisers recorded a conflict with (as in the reading
+    # round, `jury.permissions.seat_covers`); one query for both.
+    return (
+        not Organisation.objects.filter(pk=project.organisation_id)
+        .filter(
+            Exists(Membership.objects.filter(organisation_id=OuterRef("pk"), user_id=juror.user_id))
+            | Exists(
+                Juror.conflict_organisations.through.objects.filter(
+                    organisation_id=OuterRef("pk"), juror_id=juror.pk
+                )
+            )
+        )
+        .exists()
+    )
 
 
 def can_hear(user, juror: Juror, slot: Slot) -> bool:

@@ -70,10 +70,16 @@ def round_of_seat(juror: Juror) -> PresentationRound | None:
 
 def heard_slots(juror: Juror, round: PresentationRound) -> QuerySet[Slot]:
     """The slots the juror's seat hears (`permissions.seat_hears` for a whole programme):
-    finalists in the seat's nominations, without the juror's own NGOs' projects."""
-    slots = Slot.objects.filter(
-        round=round, project__fair_id=juror.review.fair_id, project__state__in=PRESENTING_STATES
-    ).exclude(project__organisation__memberships__user_id=juror.user_id)
+    finalists in the seat's nominations, without the projects of the juror's own NGOs and of
+    the NGOs they are in conflict with."""
+    conflicts = Juror.conflict_organisations.through.objects.filter(juror_id=juror.pk)
+    slots = (
+        Slot.objects.filter(
+            round=round, project__fair_id=juror.review.fair_id, project__state__in=PRESENTING_STATES
+        )
+        .exclude(project__organisation__memberships__user_id=juror.user_id)
+        .exclude(project__organisation_id__in=conflicts.values("organisation_id"))
+    )
     nomination_ids = [nomination.pk for nomination in juror.nominations.all()]
     if nomination_ids:
         slots = slots.filter(project__nomination_id__in=nomination_ids)
@@ -175,7 +181,7 @@ def counted_scores(round: PresentationRound) -> list[tuple[int, int, int, int]]:
     sorted; one query.
 
     A score counts when its juror sits on the round's review, has not recused from the project,
-    is no member of its NGO, and the seat (if narrowed to some nominations) covers the project's
+    is no member of its NGO nor in a conflict recorded with it, and the seat (if narrowed to some nominations) covers the project's
     nomination; and when the finalist presented (a slot later marked "did not present" keeps its
     scores, but they do not count). The same rules as the scoring page, applied again here so
     that a seat narrowed or a conflict declared later takes effect on the ranking at once.
@@ -196,6 +202,13 @@ def counted_scores(round: PresentationRound) -> list[tuple[int, int, int, int]]:
                 Membership.objects.filter(
                     user_id=OuterRef("evaluation__juror__user_id"),
                     organisation_id=OuterRef("evaluation__slot__project__organisation_id"),
+                )
+            )
+        )
+        .filter(
+            ~Exists(
+                Juror.conflict_organisations.through.objects.filter(
+                    juror_id=juror, organisation_id=OuterRef("evaluation__slot__project__organisation_id")
                 )
             )
         )

@@ -240,8 +240,8 @@ class JurorAdmin(admin.ModelAdmin):
         pages.report_rebalance(request, services.juror_remove(juror=obj, actor=request.user))
 
     def delete_queryset(self, request, queryset):
-        for juror in queryset:
-            pages.report_rebalance(request, services.juror_remove(juror=juror, actor=request.user))
+        jurors = list(queryset.select_related("user"))
+        pages.report_rebalance(request, services.jurors_remove(jurors=jurors, actor=request.user))
 
     @admin.action(description=_("Let the selected jurors change their scores again"), permissions=["change"])
     def reopen(self, request, queryset):

@@ -148,6 +148,18 @@ def _set_outcome(outcome: str):
     return action
 
 
+class RoundListFilter(admin.RelatedFieldListFilter):
+    """Django's filter by round, with each round read together with its fair: a round is named
+    by its fair (`PresentationRound.__str__`), which would cost two queries per round."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        rounds = PresentationRound.objects.select_related("review__fair")
+        if ordering:  # as Django's own choices: else the model's ordering, newest first
+            rounds = rounds.order_by(*ordering)
+        return [(presentation_round.pk, str(presentation_round)) for presentation_round in rounds]
+
+
 class SlotAdmin(OrganiserPages, admin.ModelAdmin):
     list_display = (
         "local_start",
@@ -160,7 +172,7 @@ class SlotAdmin(OrganiserPages, admin.ModelAdmin):
         "change_links",
     )
     list_display_links = ("local_start",)
-    list_filter = ("answer", "outcome", "round")
+    list_filter = ("answer", "outcome", ("round", RoundListFilter))
     search_fields = ("project__title", "project__organisation__name")
     list_select_related = ("project__organisation", "round__review__fair")
     ordering = ("round", "starts_at", "pk")

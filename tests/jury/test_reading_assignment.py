@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -631,6 +632,27 @@ def test_reading_page_needs_the_review_permission(client, review, jurors):
     assert client.get(reverse("admin:jury_review_reading", args=[review.pk])).status_code in (302, 403)
 
 
+def test_staff_who_may_only_see_the_review_neither_open_nor_post_the_reading_page(
+    client, review, projects, jurors
+):
+    # A juror is no staff: the admin's own log-in answers them (302). Staff who may see the
+    # review but not change it get the page's own refusal, for the page and every action.
+    viewer = make_organiser("viewer@fair.kz")
+    viewer.groups.clear()
+    viewer.user_permissions.set(Permission.objects.filter(codename__in=["view_review", "view_juror"]))
+    client.force_login(viewer)
+    page_url = reverse("admin:jury_review_reading", args=[review.pk])
+    digest = services.reading_assignment_preview(review=review).digest
+
+    assert client.get(page_url).status_code == 403
+    assert client.get(page_url, {"propose": "1"}).status_code == 403
+    for data in ({"action": "apply", "digest": digest}, {"action": "rebalance"}):
+        assert client.post(page_url, data).status_code == 403, data
+    assert pairs(review) == set()
+    review.refresh_from_db()
+    assert review.reading_assigned_at is None
+
+
 # ---------------------------------------------------------------- concurrency
 
 
@@ -792,3 +814,26 @@ def test_the_shortlist_page_names_the_readings_not_scored_yet(client, review, pr
     assert left.project.title in notice
     assert str(left.juror) in notice
     assert notice.count("<li>") == 1
+
+
+def test_removing_several_jurors_at_once_re_balances_once_and_never_to_a_juror_being_removed(
+    client, review, projects, jurors
+):
+    organiser = make_organiser("bulk@fair.kz")
+    JurorFactory(review=review, user__full_name="Сарапшы 4", languages=["kk"])
+    apply(review, organiser)
+    client.force_login(organiser)
+    leaving = [jurors[0].pk, jurors[1].pk]
+
+    response = client.post(
+        reverse("admin:jury_juror_changelist"),
+        {"action": "delete_selected", "_selected_action": leaving, "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert Counter(p for _j, p in pairs(review)) == dict.fromkeys((p.pk for p in projects), 2)
+    # One re-balance for the whole removal: the trail never shows readings handed to a juror
+    # who was being removed in the same click, only to be handed on again.
+    (event,) = AuditEvent.objects.filter(action="reading.rebalanced")
+    assert not {juror_id for juror_id, _project_id in event.details["added"]} & set(leaving)
+    assert AuditEvent.objects.filter(action="juror.removed").count() == 2

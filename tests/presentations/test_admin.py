@@ -299,3 +299,22 @@ def test_the_schedule_page_offers_the_late_finalists_the_first_free_times(
     assert response.status_code == 302
     assert Slot.objects.filter(project=late).exists()
     assert 'id="late-finalists"' not in organiser_client.get(page_url).content.decode()
+
+
+def test_the_slots_list_costs_the_same_whatever_the_number_of_rounds(
+    organiser_client, django_assert_max_num_queries
+):
+    # The "round" filter in the sidebar names each round by its fair: read with the rounds,
+    # not two queries (review, fair) for every round of every year.
+    SlotFactory()
+    page_url = admin_url("slot_changelist")
+    organiser_client.get(page_url)  # warm the session, permissions and content types
+    with django_assert_max_num_queries(50) as one_round:
+        assert organiser_client.get(page_url).status_code == 200
+    rounds = [SlotFactory().round for _index in range(4)]
+
+    with django_assert_max_num_queries(len(one_round.captured_queries)):
+        page = organiser_client.get(page_url).content.decode()
+    for presentation_round in rounds:
+        assert f"round__id__exact={presentation_round.pk}" in page
+        assert str(presentation_round.review.fair) in page

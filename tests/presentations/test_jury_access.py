@@ -2,17 +2,20 @@
 score POST and the recusal POST all refuse and write nothing (guards)."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
 from jury.models import Recusal
+from presentations import permissions, selectors
 from presentations.models import PresentationEvaluation
 from projects.models import ProjectState
-from tests.factories.jury import JurorFactory
+from tests.factories.jury import JurorFactory, review_phase_fair
 from tests.factories.presentations_scoring import (
     PresentationCriterionFactory,
     PresentationRoundFactory,
     SlotFactory,
+    score_presentation,
 )
 from tests.factories.projects import MembershipFactory, NominationFactory, ProjectFactory
 
@@ -26,7 +29,9 @@ def url(name, *args):
 
 @pytest.fixture
 def fair_round():
-    presentation_round = PresentationRoundFactory(review__fair__slug="turkistan-2026")
+    # `review__fair__slug` would be ignored (the review's fair is a LazyFunction): every URL
+    # below would name no fair and answer 404 whoever asked.
+    presentation_round = PresentationRoundFactory(review__fair=review_phase_fair(slug="turkistan-2026"))
     criterion = PresentationCriterionFactory(round=presentation_round, position=1)
     nomination = NominationFactory(fair=presentation_round.review.fair, position=1)
     project = ProjectFactory(
@@ -37,12 +42,14 @@ def fair_round():
 
 
 def _outsiders(presentation_round, slot):
-    other_round = PresentationRoundFactory(review__fair__slug="almaty-2026")
+    other_round = PresentationRoundFactory(review__fair=review_phase_fair(slug="almaty-2026"))
     other_nomination = NominationFactory(fair=presentation_round.review.fair, position=2)
     narrowed = JurorFactory(review=presentation_round.review)
     narrowed.nominations.add(other_nomination)
     member = JurorFactory(review=presentation_round.review)
     MembershipFactory(organisation=slot.project.organisation, user=member.user)
+    in_conflict = JurorFactory(review=presentation_round.review)
+    in_conflict.conflict_organisations.add(slot.project.organisation)
     deactivated = JurorFactory(review=presentation_round.review)
     deactivated.user.is_active = False
     deactivated.user.save()
@@ -56,6 +63,7 @@ def _outsiders(presentation_round, slot):
         ),
         "seat of another nomination": (narrowed.user, "turkistan-2026", 404),
         "member of the finalist's NGO": (member.user, "turkistan-2026", 404),
+        "declared a conflict with the finalist's NGO": (in_conflict.user, "turkistan-2026", 404),
         "no jury permission": (
             JurorFactory(review=presentation_round.review, in_jury_group=False).user,
             "turkistan-2026",
@@ -67,6 +75,11 @@ def _outsiders(presentation_round, slot):
 
 def test_nobody_who_does_not_hear_the_slot_sees_scores_or_recuses(client, fair_round):
     presentation_round, criterion, slot = fair_round
+    # The same URLs open for a juror who hears the slot: the refusals below are about who asks.
+    client.force_login(JurorFactory(review=presentation_round.review).user)
+    assert client.get(url("presentations:jury_slot", "turkistan-2026", slot.pk)).status_code == 200
+    assert client.get(url("presentations:jury_recuse", "turkistan-2026", slot.pk)).status_code == 200
+    client.logout()
     for who, (user, slug, expected) in _outsiders(presentation_round, slot).items():
         client.force_login(user)
         page = url("presentations:jury_slot", slug, slot.pk)
@@ -87,6 +100,32 @@ def test_a_recused_juror_cannot_score_by_posting(client, fair_round):
     Recusal.objects.create(juror=seat, project=slot.project, reason="Ағам")
     client.force_login(seat.user)
 
-    client.post(url("presentations:jury_slot", "turkistan-2026", slot.pk), {f"criterion_{criterion.pk}": "7"})
+    response = client.post(
+        url("presentations:jury_slot", "turkistan-2026", slot.pk), {f"criterion_{criterion.pk}": "7"}
+    )
 
+    assert "You declared a conflict of interest" in response.content.decode()
     assert not PresentationEvaluation.objects.exists()
+    # The same POST by a juror who did not recuse is saved: the refusal is the recusal's.
+    other = JurorFactory(review=presentation_round.review)
+    client.force_login(other.user)
+    client.post(url("presentations:jury_slot", "turkistan-2026", slot.pk), {f"criterion_{criterion.pk}": "7"})
+    assert PresentationEvaluation.objects.filter(juror=other).exists()
+
+
+def test_a_conflict_declared_with_the_finalists_ngo_keeps_the_juror_from_its_presentation(fair_round):
+    # The conflict the organisers record on the juror's seat (`Juror.conflict_organisations`) bars
+    # the NGO's projects in the reading round; the presentation round honours it too: not in the
+    # programme, not scored, and a score given before the conflict was recorded does not count.
+    presentation_round, _criterion, slot = fair_round
+    seat = JurorFactory(review=presentation_round.review)
+    score_presentation(seat, slot, 7)
+    assert [row[1] for row in selectors.counted_scores(presentation_round)] == [seat.pk]
+
+    seat.conflict_organisations.add(slot.project.organisation)
+
+    assert selectors.counted_scores(presentation_round) == []
+    assert list(selectors.heard_slots(seat, presentation_round)) == []
+    assert not permissions.seat_hears(seat, slot)
+    with pytest.raises(PermissionDenied):
+        score_presentation(seat, slot, 8)

@@ -13,7 +13,7 @@ from presentations import permissions, selectors
 from presentations.models import PresentationEvaluation, PresentationScore, SlotOutcome
 from presentations.scoring import presentation_evaluation_save, presentation_recusal_declare
 from projects.models import ProjectState
-from tests.factories.jury import CriterionFactory, JurorFactory, score
+from tests.factories.jury import CriterionFactory, JurorFactory, review_phase_fair, score
 from tests.factories.presentations_scoring import (
     PresentationCriterionFactory,
     PresentationRoundFactory,
@@ -40,7 +40,7 @@ def url(name, *args, language="en"):
 
 @pytest.fixture
 def round_():
-    return PresentationRoundFactory(review__fair__slug="turkistan-2026")
+    return PresentationRoundFactory(review__fair=review_phase_fair(slug="turkistan-2026"))
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 answer, the outcome on the day, and the reminder the day before."""
 
 from datetime import time, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -192,11 +193,16 @@ def test_the_reminder_goes_once_on_the_day_before_from_nine_and_again_after_a_mo
 
 def test_the_reminder_command_is_safe_to_run_every_hour(presentation_round):
     SlotFactory(round=presentation_round, project=finalist(presentation_round, members=[("a@ngo.kz", "en")]))
-    # Tomorrow's slot: due from 09:00 today, so whether it goes depends on the hour; twice never.
-    call_command("send_presentation_reminders", verbosity=0)
-    call_command("send_presentation_reminders", verbosity=0)
+    # Tomorrow's slot is due from 09:00 today (Almaty): the command sends it once from then on,
+    # and nothing earlier; twice never. (`count() <= 1` alone passed with a command that sent nothing.)
+    due = timezone.localtime(timezone.now(), services.fair_time_zone()).hour >= services.REMINDER_HOUR
+    first, second = StringIO(), StringIO()
+    call_command("send_presentation_reminders", stdout=first)
+    call_command("send_presentation_reminders", stdout=second)
 
-    assert OutgoingMail.objects.filter(template="presentations/email/slot_reminder").count() <= 1
+    assert f"queued for {int(due)} slot(s)" in first.getvalue()
+    assert "queued for 0 slot(s)" in second.getvalue()
+    assert OutgoingMail.objects.filter(template="presentations/email/slot_reminder").count() == int(due)
 
 
 def test_the_organisers_hear_of_a_request_for_another_time(
