@@ -1295,6 +1295,9 @@ def rebalance_after_state_change(project_id: int) -> None:
     review = (
         Review.objects.filter(fair__projects__pk=project_id, reading=Reading.ASSIGNED)
         .exclude(reading_assigned_at=None)
+        # Once the shortlist is applied the reading is over: a prize given or a finalist
+        # withdrawn months later must not hand out new readings nobody will do.
+        .filter(shortlist_applied_at=None)
         .first()
     )
     if review is None:

@@ -440,6 +440,22 @@ def test_a_late_project_gets_readers_without_moving_others(
     assert max(loads.values()) - min(loads.values()) <= 1
 
 
+def test_after_the_shortlist_a_state_change_hands_out_no_new_readings(
+    review, projects, jurors, organiser, django_capture_on_commit_callbacks
+):
+    """Giving a prize (finalist → awarded) or withdrawing a finalist months later used to
+    re-balance a reading round long over, writing new readings and audit entries."""
+    before = apply(review, organiser)
+    Review.objects.filter(pk=review.pk).update(shortlist_applied_at=timezone.now())
+    target = projects[2]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        project_services.project_return_for_changes(project=target, actor=organiser, message="Бюджет")
+
+    assert pairs(review) == before
+    assert not AuditEvent.objects.filter(action="reading.rebalanced").exists()
+
+
 def test_a_project_sent_back_frees_its_unscored_readings(
     review, projects, jurors, organiser, django_capture_on_commit_callbacks
 ):
