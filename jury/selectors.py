@@ -297,7 +297,8 @@ _RANKED_PROJECT = """
 
 # The evaluations that count, shared by the ranking and the per-juror rows: of a ranked
 # project, by a juror who sits on this review and has not recused (defensive: a recusal
-# deletes the evaluation), and whose seat, if narrowed to some nominations, still covers the
+# deletes the evaluation) nor declared a conflict with the project's NGO (recorded after they
+# scored: the marks stay stored but stop counting, as for a recusal), and whose seat, if narrowed to some nominations, still covers the
 # project's (scores given before the seat was narrowed no longer count).
 # Plain joins on indexed tables, no correlated subqueries and no CTE on the inner side: on a
 # review whose jurors the planner has no statistics for yet (a few rows, never auto-analysed),
@@ -313,6 +314,10 @@ _COUNTED_EVALUATIONS = f"""
     WHERE j.review_id = %(review)s AND {_RANKED_PROJECT}
       AND NOT EXISTS (
         SELECT 1 FROM jury_recusal r WHERE r.juror_id = e.juror_id AND r.project_id = e.project_id
+      )
+      AND NOT EXISTS (
+        SELECT 1 FROM jury_juror_conflict_organisations c
+        WHERE c.juror_id = e.juror_id AND c.organisation_id = p.organisation_id
       )
       AND (seat.nominations IS NULL OR p.nomination_id = ANY(seat.nominations))
 """  # noqa: S608 - built from this module's constants only; every value is a parameter

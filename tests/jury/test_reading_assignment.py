@@ -589,6 +589,23 @@ def test_ranking_means_over_the_readers_and_says_how_many_of_how_many(review, pr
     assert selectors.readers_by_project(review)[half.pk] == 2
 
 
+def test_a_conflict_with_the_ngo_recorded_after_scoring_takes_the_marks_out_of_the_ranking(
+    review, projects, jurors, organiser
+):
+    """The review found such marks still counted for the reading score and the shortlist."""
+    apply(review, organiser)
+    criteria = list(review.criteria.all())
+    target = projects[0]
+    first, second = ReadingAssignment.objects.filter(project=target).order_by("juror_id")
+    score(first.juror, target, criteria, 9)
+    score(second.juror, target, criteria, 5)
+
+    services.juror_update(juror=first.juror, actor=organiser, conflict_organisations=[target.organisation])
+
+    row = next(row for row in selectors.ranking(review) if row.project.pk == target.pk)
+    assert (row.jurors_scored, row.score) == (1, 5)
+
+
 def test_ranking_page_shows_readers_scored(client, review, projects, jurors):
     organiser = make_organiser("ranker@fair.kz")
     apply(review, organiser)
