@@ -22,7 +22,6 @@ __all__ = [
     "PRESENTING_STATES",
     "can_act_as_juror",
     "can_hear",
-    "can_score_slot",
     "can_view_final_ranking",
     "scoring_refusal",
     "seat_hears",
@@ -80,15 +79,6 @@ def scoring_refusal(round: PresentationRound, slot: Slot, now: datetime) -> str 
     if now < slot.starts_at:
         return "not_started"
     return None
-
-
-def can_score_slot(juror: Juror, slot: Slot, now: datetime, *, recused: bool) -> bool:
-    return (
-        can_act_as_juror(juror.user)
-        and not recused
-        and seat_hears(juror, slot)
-        and scoring_refusal(slot.round, slot, now) is None
-    )
 
 
 def can_view_final_ranking(user) -> bool:

@@ -284,14 +284,6 @@ class FinalRow:
     rank: int | None = None
     tied: bool = False
 
-    @property
-    def presented(self) -> bool:
-        return self.presentation is not None
-
-    @property
-    def absent(self) -> bool:
-        return Missing.ABSENT in self.missing
-
     @staticmethod
     def as_float(value: Fraction | None) -> float | None:
         return float(value) if value is not None else None

@@ -18,8 +18,9 @@ ROUNDS = PresentationRound.objects.select_related("review__fair")
 SLOTS = Slot.objects.select_related("round__review__fair", "project__organisation", "project__nomination")
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+def _error_text(error: ValidationError | Busy) -> str:
+    """A service's refusal, or the row lock's "try again", as one line for a message."""
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 def _warn_about_ngos_not_told(request, slots) -> None:
@@ -64,7 +65,7 @@ def round_open(model_admin, request):
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                form.add_error(None, _error_text(error) if isinstance(error, ValidationError) else str(error))
+                form.add_error(None, _error_text(error))
         else:
             messages.success(request, gettext("The presentation round is open. Now propose its schedule."))
             return HttpResponseRedirect(
@@ -89,10 +90,8 @@ def schedule(model_admin, request, pk):
             slots = services.schedule_apply(
                 round=presentation_round, actor=request.user, expected_project_ids=expected
             )
-        except ValidationError as error:
+        except (ValidationError, Busy) as error:
             messages.error(request, _error_text(error))
-        except Busy as error:
-            messages.error(request, str(error))
         else:
             messages.success(
                 request,
@@ -116,10 +115,8 @@ def schedule(model_admin, request, pk):
     if request.method == "POST" and "add_late" in request.POST:
         try:
             slots = services.schedule_add_late(round=presentation_round, actor=request.user)
-        except ValidationError as error:
+        except (ValidationError, Busy) as error:
             messages.error(request, _error_text(error))
-        except Busy as error:
-            messages.error(request, str(error))
         else:
             messages.success(
                 request,
@@ -171,10 +168,8 @@ def slot_move(model_admin, request, pk):
                 room=form.cleaned_data["room"],
                 actor=request.user,
             )
-        except ValidationError as error:
+        except (ValidationError, Busy) as error:
             form.add_error(None, _error_text(error))
-        except Busy as error:
-            form.add_error(None, str(error))
         else:
             messages.success(
                 request, gettext("The slot is moved; its NGO is told by e-mail if it has an account.")
@@ -197,10 +192,8 @@ def slot_swap(model_admin, request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.slot_swap(a=slot, b=form.cleaned_data["other"], actor=request.user)
-        except ValidationError as error:
+        except (ValidationError, Busy) as error:
             form.add_error(None, _error_text(error))
-        except Busy as error:
-            form.add_error(None, str(error))
         else:
             messages.success(
                 request, gettext("The two slots are swapped; the NGOs with an account are told by e-mail.")
